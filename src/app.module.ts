@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ClockModule } from './common/clock';
+import { LoggingModule } from './common/logging.module';
+import { ReadinessModule } from './common/readiness';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { DiscoveryModule } from './discovery/discovery.module';
+import { HealthModule } from './health/health.module';
+
+@Module({
+  imports: [AppConfigModule, LoggingModule, ClockModule, ReadinessModule, DatabaseModule, HealthModule, DiscoveryModule],
+})
+export class AppModule {}

@@ -1,0 +1,78 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { requestId } from './common/logging.module';
+import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem-details.filter';
+import { createValidationPipe } from './common/validation';
+
+export const BODY_LIMIT = '16kb';
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/** Node answers malformed requests itself; we answer them in the same problem+json shape. */
+function answerClientErrors(server: Server): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const title = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+    const body = JSON.stringify({
+      type: 'about:blank',
+      title,
+      status,
+      detail: tooLarge ? 'the request headers are larger than 16 KB' : 'the request could not be parsed',
+      instance: '/',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}
+
+/** Everything main.ts does to the app besides listening, shared with the end-to-end tests. */
+export function configureApp(app: NestExpressApplication): void {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  // Before the body parser, so that even a request it refuses carries a correlation id.
+  app.use((req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void) => {
+    req.id = requestId(req, res);
+    next();
+  });
+  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  answerClientErrors(app.getHttpServer());
+}
+
+export async function createApp(module: unknown): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module as never, {
+    bufferLogs: true,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  configureApp(app);
+  return app;
+}
+
+/**
+ * SIGTERM: readiness turns 503, the server stops accepting and lets in-flight requests finish,
+ * timers and the database close; exit 0, or 1 when the grace period ran out.
+ */
+export async function shutDown(app: INestApplication, graceMs: number, onDraining: () => void): Promise<number> {
+  onDraining();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'expired'>((resolve) => {
+    timer = setTimeout(() => resolve('expired'), graceMs);
+  });
+  const outcome = await Promise.race([app.close().then(() => 'closed' as const), expired]);
+  clearTimeout(timer);
+  return outcome === 'closed' ? 0 : 1;
+}

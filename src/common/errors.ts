@@ -1,0 +1,106 @@
+/**
+ * Named errors the problem-details filter turns into RFC 9457 responses.
+ * `detail` is written for the client: it must never contain a token, a pid, SQL or a stack.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  /** Short slug, rendered as the problem `type` URN. */
+  abstract readonly kind: string;
+  abstract readonly title: string;
+  readonly headers: Record<string, string> = {};
+  readonly extensions: Record<string, unknown> = {};
+
+  constructor(readonly detail: string) {
+    super(detail);
+    this.name = new.target.name;
+  }
+}
+
+/** The Authorization header is missing or malformed (RFC 6750 invalid_request). */
+export class InvalidRequestError extends DomainError {
+  readonly status = 401;
+  readonly kind = 'invalid-request';
+  readonly title = 'Invalid request';
+  constructor(
+    detail: string,
+    readonly reason = 'invalid_request',
+  ) {
+    super(detail);
+    this.headers['WWW-Authenticate'] = bearerChallenge('invalid_request', detail);
+  }
+}
+
+/** The bearer token was read but is not acceptable (RFC 6750 invalid_token). */
+export class InvalidTokenError extends DomainError {
+  readonly status = 401;
+  readonly kind = 'invalid-token';
+  readonly title = 'Invalid token';
+  constructor(
+    detail: string,
+    /** Machine-readable reason for audit and metrics, e.g. `expired`, `bad_signature`. */
+    readonly reason: string,
+  ) {
+    super(detail);
+    this.headers['WWW-Authenticate'] = bearerChallenge('invalid_token', detail);
+  }
+}
+
+/** A valid token that lacks a scope the endpoint requires (RFC 6750 insufficient_scope). */
+export class InsufficientScopeError extends DomainError {
+  readonly status = 403;
+  readonly kind = 'insufficient-scope';
+  readonly title = 'Insufficient scope';
+  readonly reason = 'insufficient_scope';
+  constructor(readonly requiredScope: string) {
+    super(`the token's scope must include ${requiredScope}`);
+    this.headers['WWW-Authenticate'] = `${bearerChallenge('insufficient_scope', this.detail)}, scope="${requiredScope}"`;
+  }
+}
+
+export class UnknownProviderError extends DomainError {
+  readonly status = 400;
+  readonly kind = 'unknown-provider';
+  readonly title = 'Unknown identity provider';
+  constructor(supported: readonly string[]) {
+    super(`supported providers are ${supported.join(', ')}`);
+  }
+}
+
+/** A dependency (database, upstream issuer) is away; the client may retry. */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  readonly kind = 'service-unavailable';
+  readonly title = 'Service unavailable';
+  constructor(
+    detail: string,
+    readonly reason: string,
+    retryAfterSeconds = 5,
+  ) {
+    super(detail);
+    this.headers['Retry-After'] = String(retryAfterSeconds);
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  readonly kind = 'not-found';
+  readonly title = 'Not found';
+}
+
+export class ConflictError extends DomainError {
+  readonly status = 409;
+  readonly kind = 'conflict';
+  readonly title = 'Conflict';
+}
+
+export class BadRequestError extends DomainError {
+  readonly status = 400;
+  readonly kind = 'bad-request';
+  readonly title = 'Bad request';
+}
+
+/** Quotes and backslashes would break the header's quoted-string. */
+function bearerChallenge(error: string, description: string): string {
+  const safe = description.replace(/["\\\r\n]/g, "'");
+  return `Bearer error="${error}", error_description="${safe}"`;
+}

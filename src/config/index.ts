@@ -1,0 +1,12 @@
+export { appConfig } from './app.config';
+export { auditConfig } from './audit.config';
+export { databaseConfig } from './database.config';
+export { issuersConfig } from './issuers.config';
+export { keysConfig } from './keys.config';
+export { maskinportenConfig } from './maskinporten.config';
+export { organisationsConfig } from './organisations.config';
+export { profilesConfig } from './profiles.config';
+export { testIdpConfig } from './test-idp.config';
+export { tokenConfig } from './token.config';
+export { ConfigurationError } from './configuration-error';
+export { parseEnvironment, readEnvironment } from './environment';

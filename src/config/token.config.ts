@@ -1,0 +1,13 @@
+import { registerAs } from '@nestjs/config';
+import { readEnvironment } from './environment';
+
+/** What our own tokens look like: issuer, lifetime, and how much clock skew we forgive. */
+export const tokenConfig = registerAs('token', () => {
+  const env = readEnvironment();
+  return {
+    issuer: env.ISSUER_URL ?? `http://localhost:${env.PORT}/authentication/api/v1/openid/`,
+    lifetimeSeconds: env.TOKEN_LIFETIME_SECONDS,
+    clockSkewSeconds: env.CLOCK_SKEW_SECONDS,
+    discoveryMaxAgeSeconds: env.DISCOVERY_MAX_AGE_SECONDS,
+  };
+});

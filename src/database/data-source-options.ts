@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+import { pgliteDriver } from './pglite-pool';
+
+export interface DatabaseSettings {
+  url?: string;
+  embeddedDir: string;
+  migrateOnStart: boolean;
+}
+
+/**
+ * One description of the database for the app, ormconfig.ts and the CLIs: a PostgreSQL server
+ * when a URL is given, else PGlite on disk. Same entities, same migrations; never synchronize.
+ */
+export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    // Migrations run through migrate(), under a lock; TypeORM's own start-up run would race.
+    migrationsRun: false,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: ['error' as const],
+  };
+  if (settings.url) {
+    return {
+      ...common,
+      url: settings.url,
+      applicationName: 'authentication',
+      // Fail fast while the server is away so readiness and requests answer 503 quickly.
+      connectTimeoutMS: 2000,
+      extra: { max: 10, idleTimeoutMillis: 30_000, query_timeout: 10_000 },
+    };
+  }
+  const dir = settings.embeddedDir;
+  return {
+    ...common,
+    driver: pgliteDriver(async () => {
+      mkdirSync(dir, { recursive: true });
+      return PGlite.create(dir);
+    }),
+  };
+}

@@ -1,0 +1,58 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { databaseConfig } from '../config';
+import { ReadinessRegistry } from '../common/readiness';
+import { dataSourceOptions } from './data-source-options';
+import { migrate } from './open-data-source';
+
+const PING_TIMEOUT_MS = 1000;
+
+/** Wraps a promise so a hung database answers "down" in bounded time. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (config: ConfigType<typeof databaseConfig>) => ({
+        ...dataSourceOptions(config),
+        // Start-up fails on the first error: retrying hides a misconfigured URL.
+        retryAttempts: 0,
+        toRetry: () => false,
+        migrateOnStart: config.migrateOnStart,
+      }),
+      dataSourceFactory: async (options) => {
+        const { migrateOnStart, ...rest } = options as DataSourceOptions & { migrateOnStart: boolean };
+        const dataSource = await new DataSource(rest).initialize();
+        if (migrateOnStart) await migrate(dataSource);
+        return dataSource;
+      },
+    }),
+  ],
+})
+export class DatabaseModule implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('database', async () => {
+      try {
+        await withTimeout(this.dataSource.query('SELECT 1'), PING_TIMEOUT_MS);
+        return { up: true };
+      } catch {
+        return { up: false, details: { message: 'database did not answer' } };
+      }
+    });
+  }
+}
+

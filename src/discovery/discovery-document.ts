@@ -1,0 +1,38 @@
+/** Paths of the service relative to its base URL; the single place they are spelled. */
+export const API_PREFIX = 'authentication/api/v1';
+export const OPENID_PATH = `${API_PREFIX}/openid`;
+export const EXCHANGE_PATH = `${API_PREFIX}/exchange`;
+
+/** Claims our tokens may carry, for `claims_supported`. */
+export const ISSUED_CLAIMS = [
+  'iss', 'iat', 'nbf', 'exp', 'jti', 'scope', 'token_type', 'client_id', 'client_orgno', 'consumer', 'org', 'orgNumber',
+  'AuthenticateMethod', 'AuthenticationLevel', 'urn:altinn:org', 'urn:altinn:orgNumber', 'urn:altinn:authenticatemethod',
+  'urn:altinn:authlevel', 'nameid', 'urn:altinn:userid', 'urn:altinn:username', 'urn:altinn:partyid', 'urn:altinn:party:uuid',
+  'amr', 'acr', 'pid', 'locale', 'nonce', 'sid', 'auth_time',
+] as const;
+
+/**
+ * The service's base URL from the issuer: an issuer ending in `authentication/api/v1/openid/` sits
+ * on the service itself, any other issuer is taken as the base. Never from the request's Host.
+ */
+export function serviceBaseUrl(issuer: string): string {
+  const suffix = `${OPENID_PATH}/`;
+  return issuer.endsWith(suffix) ? issuer.slice(0, -suffix.length) : issuer;
+}
+
+export function buildDiscoveryDocument(issuer: string): Record<string, unknown> {
+  const base = serviceBaseUrl(issuer);
+  const exchange = (provider: string) => `${base}${EXCHANGE_PATH}/${provider}`;
+  return {
+    issuer,
+    jwks_uri: `${issuer}.well-known/openid-configuration/jwks`,
+    token_endpoint: exchange('maskinporten'),
+    exchange_endpoints: { maskinporten: exchange('maskinporten'), 'id-porten': exchange('id-porten') },
+    response_types_supported: ['token'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    token_endpoint_auth_methods_supported: ['bearer'],
+    grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+    claims_supported: [...ISSUED_CLAIMS],
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { Request, Response } from 'express';
+import { tokenConfig } from '../config';
+import { KeyRing } from '../keys/key-ring';
+import { buildDiscoveryDocument, OPENID_PATH } from './discovery-document';
+
+interface CachedDocument {
+  body: string;
+  etag: string;
+}
+
+/** True when the client's If-None-Match names this entity tag (or `*`). */
+function matches(request: Request, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
+}
+
+/** OpenID Connect discovery: how every platform API finds and follows our signing keys. */
+@Controller(`${OPENID_PATH}/.well-known/openid-configuration`)
+export class DiscoveryController {
+  private readonly configuration: CachedDocument;
+
+  constructor(
+    private readonly keys: KeyRing,
+    @Inject(tokenConfig.KEY) private readonly config: ConfigType<typeof tokenConfig>,
+  ) {
+    const body = JSON.stringify(buildDiscoveryDocument(config.issuer));
+    this.configuration = { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+  }
+
+  @Get()
+  configurationDocument(@Req() request: Request, @Res() response: Response): void {
+    this.send(request, response, this.configuration);
+  }
+
+  @Get('jwks')
+  jwks(@Req() request: Request, @Res() response: Response): void {
+    this.send(request, response, this.keys.jwks());
+  }
+
+  private send(request: Request, response: Response, document: CachedDocument): void {
+    response.setHeader('Cache-Control', `public, max-age=${this.config.discoveryMaxAgeSeconds}`);
+    response.setHeader('ETag', document.etag);
+    if (matches(request, document.etag)) {
+      response.status(304).end();
+      return;
+    }
+    response.status(200).type('application/json').send(document.body);
+  }
+}

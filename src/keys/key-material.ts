@@ -1,0 +1,104 @@
+import 'reflect-metadata';
+import { createPrivateKey, createPublicKey, KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { calculateJwkThumbprint } from 'jose';
+import type { PublicRsaJwk } from './signing-key.entity';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+export const SIGNING_ALGORITHM = 'RS256';
+const RSA_BITS = 2048;
+const MIN_IMPORT_BITS = 2048;
+const SIGNING = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
+
+/** A key pair ready to be stored: public parts in the clear, private key as PKCS#8 PEM. */
+export interface KeyMaterial {
+  kid: string;
+  publicJwk: PublicRsaJwk;
+  certificate: string;
+  privateKeyPem: string;
+}
+
+export class KeyMaterialError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyMaterialError';
+  }
+}
+
+function publicJwkOf(key: KeyObject): PublicRsaJwk {
+  const jwk = key.export({ format: 'jwk' });
+  return { kty: 'RSA', n: jwk.n as string, e: jwk.e as string };
+}
+
+export async function thumbprint(jwk: PublicRsaJwk): Promise<string> {
+  return calculateJwkThumbprint({ kty: jwk.kty, n: jwk.n, e: jwk.e }, 'sha256');
+}
+
+/** A fresh RSA key pair with a self-signed certificate, for consumers that read `x5c`. */
+export async function generateKeyMaterial(subject: string, notBefore: Date, notAfter: Date): Promise<KeyMaterial> {
+  const keys = (await webcrypto.subtle.generateKey(
+    { ...SIGNING, modulusLength: RSA_BITS, publicExponent: new Uint8Array([1, 0, 1]) },
+    true,
+    ['sign', 'verify'],
+  ));
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+    name: `CN=${subject}`,
+    notBefore,
+    notAfter,
+    signingAlgorithm: SIGNING,
+    keys: keys,
+    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
+  const publicJwk = publicJwkOf(createPublicKey(privateKey));
+  return {
+    kid: await thumbprint(publicJwk),
+    publicJwk,
+    certificate: Buffer.from(certificate.rawData).toString('base64'),
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
+}
+
+/**
+ * An existing certificate and its private key (PEM, PKCS#1 or PKCS#8), checked to be RSA, at
+ * least 2048 bits, and a matching pair.
+ */
+export async function importKeyMaterial(certificatePem: string, privateKeyPem: string): Promise<KeyMaterial> {
+  let certificate: x509.X509Certificate;
+  try {
+    certificate = new x509.X509Certificate(certificatePem);
+  } catch {
+    throw new KeyMaterialError('the certificate file is not a PEM or DER X.509 certificate');
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(privateKeyPem);
+  } catch {
+    throw new KeyMaterialError('the key file is not a PEM private key');
+  }
+  if (privateKey.asymmetricKeyType !== 'rsa') {
+    throw new KeyMaterialError(`the private key is ${privateKey.asymmetricKeyType ?? 'not RSA'}; only RSA keys can sign RS256`);
+  }
+  const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_IMPORT_BITS) throw new KeyMaterialError(`the RSA key has ${bits} bits; at least ${MIN_IMPORT_BITS} are required`);
+  let certificateKey: KeyObject;
+  try {
+    certificateKey = createPublicKey({ key: Buffer.from(certificate.publicKey.rawData), format: 'der', type: 'spki' });
+  } catch {
+    throw new KeyMaterialError('the certificate does not hold an RSA public key');
+  }
+  const publicJwk = publicJwkOf(createPublicKey(privateKey));
+  const certificateJwk = certificateKey.asymmetricKeyType === 'rsa' ? publicJwkOf(certificateKey) : undefined;
+  if (!certificateJwk || certificateJwk.n !== publicJwk.n || certificateJwk.e !== publicJwk.e) {
+    throw new KeyMaterialError('the certificate and the private key do not belong together');
+  }
+  return {
+    kid: await thumbprint(publicJwk),
+    publicJwk,
+    certificate: Buffer.from(certificate.rawData).toString('base64'),
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
+}

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { type CryptoKey, importPKCS8 } from 'jose';
+import { Clock } from '../common/clock';
+import { ReadinessRegistry } from '../common/readiness';
+import { keysConfig, tokenConfig } from '../config';
+import { generateKeyMaterial, SIGNING_ALGORITHM } from './key-material';
+import { activeKeyAt, classify, KeyTimings, planMaintenance } from './key-schedule';
+import { KeyStore } from './key-store';
+import type { PublicRsaJwk, SigningKey } from './signing-key.entity';
+
+/** A key as the request path uses it: the private key imported once, never per request. */
+export interface LoadedKey {
+  kid: string;
+  activatesAt: Date;
+  privateKey: CryptoKey;
+  publicJwk: PublicRsaJwk;
+  certificate: string;
+}
+
+export interface PublishedJwks {
+  body: string;
+  etag: string;
+  keys: PublishedJwk[];
+}
+
+export interface PublishedJwk extends PublicRsaJwk {
+  use: 'sig';
+  alg: string;
+  kid: string;
+  x5c: string[];
+  'x5t#S256': string;
+}
+
+/**
+ * Our signing keys in memory: which one signs now, and the JWKS we publish. A maintenance pass
+ * (create, rotate, remove under a database lock) and a reload run at start-up and then every
+ * KEY_RELOAD_SECONDS, so replicas converge on the same keys.
+ */
+@Injectable()
+export class KeyRing implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(KeyRing.name);
+  private loaded: LoadedKey[] = [];
+  private published: PublishedJwks = KeyRing.render([]);
+  private timer?: NodeJS.Timeout;
+  private refreshing?: Promise<void>;
+  private readonly timings: KeyTimings;
+
+  constructor(
+    private readonly store: KeyStore,
+    private readonly clock: Clock,
+    private readonly readiness: ReadinessRegistry,
+    @Inject(keysConfig.KEY) private readonly config: ConfigType<typeof keysConfig>,
+    @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
+  ) {
+    this.timings = {
+      rotationMs: config.rotationMs,
+      publishAheadMs: config.publishAheadMs,
+      tokenValidityMs: (token.lifetimeSeconds + token.clockSkewSeconds) * 1000,
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.readiness.register('signing-key', () =>
+      this.activeKey()
+        ? { up: true, details: { kid: this.activeKey()?.kid } }
+        : { up: false, details: { message: 'no active signing key loaded' } },
+    );
+    await this.refresh();
+    this.timer = setInterval(() => {
+      this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'signing key refresh failed; keeping the keys in memory'));
+    }, this.config.reloadMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The key that signs now, or undefined before the first load. */
+  activeKey(): LoadedKey | undefined {
+    return activeKeyAt(this.loaded, this.clock.now());
+  }
+
+  jwks(): PublishedJwks {
+    return this.published;
+  }
+
+  /** Maintenance then reload; concurrent callers share one run. */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        await this.maintain();
+        await this.reload();
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async maintain(): Promise<void> {
+    await this.store.withLock(async (manager) => {
+      const keys = await manager.find<SigningKey>('SigningKey', { order: { activatesAt: 'ASC' } });
+      const now = this.clock.now();
+      const plan = planMaintenance(keys, now, this.timings);
+      if (plan.createActivatingAt) {
+        const notAfter = new Date(plan.createActivatingAt.getTime() + 2 * this.timings.rotationMs + 365 * 86_400_000);
+        const material = await generateKeyMaterial('authentication token signing', new Date(now - 60_000), notAfter);
+        await this.store.insert(manager, material, plan.createActivatingAt, 'generated', new Date(now));
+        this.logger.log({ kid: material.kid, activatesAt: plan.createActivatingAt.toISOString() }, 'signing key created');
+      }
+      await this.store.remove(manager, plan.remove);
+      if (plan.remove.length > 0) this.logger.log({ kids: plan.remove }, 'signing keys removed after every token they signed expired');
+      await this.store.recordStatuses(manager, keys, plan.statuses);
+    });
+  }
+
+  private async reload(): Promise<void> {
+    const rows = await this.store.list();
+    const now = this.clock.now();
+    const statuses = classify(rows, now, this.timings.tokenValidityMs);
+    const previous = new Map(this.loaded.map((k) => [k.kid, k]));
+    const loaded: LoadedKey[] = [];
+    for (const row of rows) {
+      if (statuses.get(row.kid)?.state === 'expired') continue;
+      const known = previous.get(row.kid);
+      loaded.push({
+        kid: row.kid,
+        activatesAt: row.activatesAt,
+        privateKey: known?.privateKey ?? (await importPKCS8(this.store.privateKeyPem(row), SIGNING_ALGORITHM)),
+        publicJwk: row.publicJwk,
+        certificate: row.certificate,
+      });
+    }
+    this.loaded = loaded;
+    this.published = KeyRing.render(loaded);
+  }
+
+  private static render(keys: LoadedKey[]): PublishedJwks {
+    const jwks = keys.map(
+      (k): PublishedJwk => ({
+        kty: 'RSA',
+        use: 'sig',
+        alg: SIGNING_ALGORITHM,
+        kid: k.kid,
+        n: k.publicJwk.n,
+        e: k.publicJwk.e,
+        x5c: [k.certificate],
+        'x5t#S256': createHash('sha256').update(Buffer.from(k.certificate, 'base64')).digest('base64url'),
+      }),
+    );
+    const body = JSON.stringify({ keys: jwks });
+    return { body, keys: jwks, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+  }
+}

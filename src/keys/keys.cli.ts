@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { existsSync, readFileSync } from 'node:fs';
+import { ConfigurationError, databaseConfig, keysConfig, readEnvironment, tokenConfig } from '../config';
+import { openDataSource } from '../database/open-data-source';
+import { KeyEncryption, resolveEncryptionSecret } from './key-encryption';
+import { generateKeyMaterial, importKeyMaterial, KeyMaterial, KeyMaterialError } from './key-material';
+import { activeKeyAt, classify } from './key-schedule';
+import { KeyStore } from './key-store';
+import { SigningKey } from './signing-key.entity';
+
+const USAGE = `usage: npm run keys -- <command>
+  list                                 every key: kid, state, activation and retirement
+  rotate [--now]                       publish a new key now, signing after KEY_PUBLISH_AHEAD_HOURS
+                                       (--now: sign with it at once, for emergencies)
+  import --cert FILE --key FILE [--now]
+                                       bring an existing RSA certificate and private key (PEM)`;
+
+class UsageError extends Error {}
+class CommandError extends Error {}
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index === -1) return undefined;
+  const value = args[index + 1];
+  if (!value || value.startsWith('--')) throw new UsageError(`${name} needs a file name`);
+  return value;
+}
+
+function readInput(path: string, what: string): string {
+  if (!existsSync(path)) throw new CommandError(`cannot read the ${what} file ${path}: it does not exist`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new CommandError(`cannot read the ${what} file ${path}`);
+  }
+}
+
+async function main(args: string[]): Promise<void> {
+  const [command, ...rest] = args;
+  if (!command || !['list', 'rotate', 'import'].includes(command)) throw new UsageError(command ? `unknown command "${command}"` : 'no command');
+  readEnvironment();
+  const keys = keysConfig();
+  const token = tokenConfig();
+  const validityMs = (token.lifetimeSeconds + token.clockSkewSeconds) * 1000;
+  const now = Date.now();
+
+  let material: KeyMaterial | undefined;
+  if (command === 'import') {
+    const certPath = option(rest, '--cert');
+    const keyPath = option(rest, '--key');
+    if (!certPath || !keyPath) throw new UsageError('import needs --cert FILE and --key FILE');
+    try {
+      material = await importKeyMaterial(readInput(certPath, 'certificate'), readInput(keyPath, 'key'));
+    } catch (error) {
+      if (error instanceof KeyMaterialError) throw new CommandError(error.message);
+      throw error;
+    }
+  }
+
+  const dataSource = await openDataSource(databaseConfig());
+  try {
+    const store = new KeyStore(dataSource, new KeyEncryption(resolveEncryptionSecret(keys, (path) => console.warn(`generated ${path}`))));
+    if (command === 'list') {
+      const rows = await store.list();
+      const statuses = classify(rows, now, validityMs);
+      console.log(['kid', 'state', 'activates_at', 'retired_at', 'origin'].join('\t'));
+      for (const row of rows) {
+        const status = statuses.get(row.kid);
+        console.log([row.kid, status?.state, row.activatesAt.toISOString(), status?.retiredAt?.toISOString() ?? '-', row.origin].join('\t'));
+      }
+      return;
+    }
+    const immediately = rest.includes('--now');
+    const activatesAt = new Date(immediately ? now : now + keys.publishAheadMs);
+    const created = await store.withLock(async (manager) => {
+      const rows = await manager.find(SigningKey, { order: { activatesAt: 'ASC' } });
+      const statuses = classify(rows, now, validityMs);
+      const pending = rows.find((r) => statuses.get(r.kid)?.state === 'next');
+      if (pending && !immediately) {
+        throw new CommandError(`key ${pending.kid} is already published and starts signing at ${pending.activatesAt.toISOString()}; use --now to replace the active key at once`);
+      }
+      const key = material ?? (await generateKeyMaterial('authentication token signing', new Date(now - 60_000), new Date(now + 2 * keys.rotationMs + 365 * 86_400_000)));
+      if (rows.some((r) => r.kid === key.kid)) throw new CommandError(`key ${key.kid} is already stored`);
+      const previous = activeKeyAt(rows, now);
+      await store.insert(manager, key, activatesAt, material ? 'imported' : 'generated', new Date(now));
+      return { kid: key.kid, previous: previous?.kid };
+    });
+    console.log(`${created.kid} published; signs from ${activatesAt.toISOString()}${created.previous ? ` (replacing ${created.previous})` : ''}`);
+    console.log('running replicas pick it up within KEY_RELOAD_SECONDS');
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n${USAGE}`);
+      process.exit(2);
+    }
+    if (error instanceof CommandError || error instanceof ConfigurationError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    console.error(`keys: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

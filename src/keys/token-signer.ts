@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { SignJWT } from 'jose';
+import { Clock } from '../common/clock';
+import { ServiceUnavailableError } from '../common/errors';
+import { tokenConfig } from '../config';
+import { SIGNING_ALGORITHM } from './key-material';
+import { KeyRing } from './key-ring';
+
+export interface SignedToken {
+  token: string;
+  jti: string;
+  issuedAt: number;
+  expiresAt: number;
+  expiresIn: number;
+}
+
+export interface SignOptions {
+  /** Shorter than the configured lifetime, never longer. */
+  lifetimeSeconds?: number;
+  jti?: string;
+}
+
+/** A fresh token id: 256 random bits, base64url. */
+export function newTokenId(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Signs our tokens with the active key: adds iss, iat, nbf = iat, exp and jti. */
+@Injectable()
+export class TokenSigner {
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly clock: Clock,
+    @Inject(tokenConfig.KEY) private readonly config: ConfigType<typeof tokenConfig>,
+  ) {}
+
+  get issuer(): string {
+    return this.config.issuer;
+  }
+
+  async sign(claims: Record<string, unknown>, options: SignOptions = {}): Promise<SignedToken> {
+    const key = this.keys.activeKey();
+    if (!key) throw new ServiceUnavailableError('no signing key is loaded yet', 'signing_key_unavailable', 5);
+    const issuedAt = this.clock.nowSeconds();
+    const lifetime = Math.min(options.lifetimeSeconds ?? this.config.lifetimeSeconds, this.config.lifetimeSeconds);
+    const expiresIn = Math.max(lifetime, 0);
+    const jti = options.jti ?? newTokenId();
+    const payload = { ...claims, iss: this.config.issuer, iat: issuedAt, nbf: issuedAt, exp: issuedAt + expiresIn, jti };
+    const token = await new SignJWT(payload)
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })
+      .sign(key.privateKey);
+    return { token, jti, issuedAt, expiresAt: issuedAt + expiresIn, expiresIn };
+  }
+}

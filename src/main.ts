@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { AppModule } from './app.module';
+import { createApp, shutDown } from './app.setup';
+import { ReadinessRegistry } from './common/readiness';
+import { ConfigurationError, readEnvironment } from './config';
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  // Validated before any module initialises, so a bad value is one line, not a stack trace.
+  const env = readEnvironment();
+  const app = await createApp(AppModule);
+  await app.listen(env.PORT, env.HOST);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const readiness = app.get(ReadinessRegistry);
+    void shutDown(app, env.SHUTDOWN_GRACE_SECONDS * 1000, () => readiness.startDraining()).then((code: number) => {
+      process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: `stopped after ${signal}`, exitCode: code })}\n`);
+      process.exit(code);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigurationError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { Clock } from '../../src/common/clock';
+import { createTestDatabase, TestDatabase } from './database';
+import { TestClock } from './test-clock';
+
+export interface RunningApp {
+  app: NestExpressApplication;
+  url: string;
+  clock: TestClock;
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  /** Reuse a database (two replicas on one database); otherwise a fresh one is made and dropped. */
+  database?: TestDatabase;
+  clock?: TestClock;
+}
+
+/** Settings every test app gets unless a test says otherwise: quiet logs, no test IdP. */
+const BASE_ENV: Record<string, string> = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  TEST_IDP_ENABLED: 'false',
+  KEY_ENCRYPTION_KEY: 'test-key-encryption-secret-0123456789abcdef',
+};
+
+/** A loopback port nobody listens on, so PORT (and every URL derived from it) is known before start. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real application (same modules, same HTTP setup as main.ts) on a loopback port with a
+ * fresh database. The environment is applied before the modules read it and restored on close.
+ */
+export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const port = await freePort();
+  const env = { ...BASE_ENV, PORT: String(port), ...database.env, ...options.env };
+  const saved: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(env)) {
+    saved[name] = process.env[name];
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  const clock = options.clock ?? new TestClock();
+  const restore = () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(Clock)
+      .useValue(clock)
+      .compile();
+    const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+    configureApp(app);
+    await app.listen(Number(env.PORT), '127.0.0.1');
+    return {
+      app,
+      url: `http://127.0.0.1:${env.PORT}`,
+      clock,
+      database,
+      close: async () => {
+        await app.close();
+        restore();
+        if (!options.database) await database.drop();
+      },
+    };
+  } catch (error) {
+    restore();
+    if (!options.database) await database.drop();
+    throw error;
+  }
+}

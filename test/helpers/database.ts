@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+/** A database no other test run sees: a new PostgreSQL database, or a new embedded data directory. */
+export interface TestDatabase {
+  /** Environment to start the app with: DATA_DIR, and DATABASE_URL on a server. */
+  env: Record<string, string>;
+  dataDir: string;
+  url?: string;
+  drop(): Promise<void>;
+}
+
+/** Set by .ci/run (and by a developer) to run the suite against a real PostgreSQL server. */
+export const SERVER_URL = process.env.DATABASE_URL;
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+export async function createTestDatabase(server = SERVER_URL): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'auth-test-'));
+  if (!server) {
+    return { env: { DATA_DIR: dataDir }, dataDir, drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
+  }
+  const name = `auth_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = withDatabase(server, name);
+  return {
+    env: { DATA_DIR: dataDir, DATABASE_URL: url },
+    dataDir,
+    url,
+    drop: async () => {
+      const client = new Client({ connectionString: server });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
