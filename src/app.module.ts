@@ -5,9 +5,11 @@ import { ReadinessModule } from './common/readiness';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
+import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
+import { MaskinportenModule } from './maskinporten/maskinporten.module';
 
 @Module({
-  imports: [AppConfigModule, LoggingModule, ClockModule, ReadinessModule, DatabaseModule, HealthModule, DiscoveryModule],
+  imports: [AppConfigModule, LoggingModule, ClockModule, ReadinessModule, DatabaseModule, HealthModule, DiscoveryModule, MaskinportenModule, ExchangeModule],
 })
 export class AppModule {}

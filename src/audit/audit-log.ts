@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/errors';
+import { auditConfig } from '../config';
+import { AuthenticationEvent, ExchangeOutcome } from './authentication-event.entity';
+
+export interface ExchangeEvent {
+  provider: string;
+  outcome: ExchangeOutcome;
+  reason?: string;
+  clientId?: string;
+  orgNumber?: string;
+  userId?: number;
+  issuedJti?: string;
+}
+
+const clip = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
+
+/**
+ * The audit trail, written in batches off the request path. `record` never waits and never
+ * throws: a full buffer drops the event and counts it.
+ */
+@Injectable()
+export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(AuditLog.name);
+  private buffer: AuthenticationEvent[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private droppedCount = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    @Inject(auditConfig.KEY) private readonly config: ConfigType<typeof auditConfig>,
+  ) {}
+
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), this.config.flushMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  record(event: ExchangeEvent): void {
+    if (this.buffer.length >= this.config.bufferSize) {
+      this.droppedCount += 1;
+      return;
+    }
+    this.buffer.push({
+      id: randomUUID(),
+      occurredAt: new Date(this.clock.now()),
+      provider: event.provider,
+      outcome: event.outcome,
+      reason: clip(event.reason, 64),
+      clientId: clip(event.clientId, 128),
+      orgNumber: clip(event.orgNumber, 9),
+      userId: event.userId ?? null,
+      issuedJti: clip(event.issuedJti, 64),
+    });
+  }
+
+  /** Records a refused (4xx) or failed (5xx) exchange with the error's reason. */
+  recordFailure(provider: string, error: unknown, details: Omit<ExchangeEvent, 'provider' | 'outcome' | 'reason'> = {}): void {
+    const domain = error instanceof DomainError ? (error as DomainError & { reason?: string }) : undefined;
+    this.record({
+      ...details,
+      provider,
+      outcome: domain && domain.status < 500 ? 'refused' : 'failed',
+      reason: domain ? (domain.reason ?? domain.kind) : 'internal_error',
+    });
+  }
+
+  /** Writes everything buffered; concurrent callers share one run. A failed batch goes back in line. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.config.batchSize);
+      try {
+        await this.dataSource.createQueryBuilder().insert().into(AuthenticationEvent).values(batch).execute();
+      } catch (error) {
+        const room = Math.max(this.config.bufferSize - this.buffer.length, 0);
+        this.droppedCount += Math.max(batch.length - room, 0);
+        this.buffer.unshift(...batch.slice(0, room));
+        this.logger.warn({ err: error }, `audit batch of ${batch.length} not written; will retry`);
+        return;
+      }
+    }
+  }
+}

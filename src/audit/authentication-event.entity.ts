@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type ExchangeOutcome = 'issued' | 'refused' | 'failed';
+
+/** One exchange attempt, accepted or refused. Never holds a token or a person's number. */
+@Entity({ name: 'authentication_events' })
+export class AuthenticationEvent {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Index('idx_authentication_events_occurred_at')
+  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt: Date;
+
+  @Column({ type: 'varchar', length: 16 })
+  provider: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  outcome: ExchangeOutcome;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  reason: string | null;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 128, nullable: true })
+  clientId: string | null;
+
+  @Column({ name: 'org_number', type: 'varchar', length: 9, nullable: true })
+  orgNumber: string | null;
+
+  @Column({ name: 'user_id', type: 'integer', nullable: true })
+  userId: number | null;
+
+  @Column({ name: 'issued_jti', type: 'varchar', length: 64, nullable: true })
+  issuedJti: string | null;
+}

@@ -1,0 +1,28 @@
+import type { Request, Response } from 'express';
+import type { SignedToken } from '../keys/token-signer';
+
+export const ISSUED_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
+
+/** True when the client prefers JSON: an Accept header naming application/json before text/plain. */
+function wantsJson(request: Request): boolean {
+  return request.accepts(['text/plain', 'application/json']) === 'application/json' && !!request.headers.accept?.includes('json');
+}
+
+/**
+ * An issued token as the platform's clients expect it: the bare JWT as text/plain by default, or
+ * the RFC 8693 JSON shape on `Accept: application/json`. Never cached.
+ */
+export function sendToken(request: Request, response: Response, signed: SignedToken): void {
+  response.setHeader('Cache-Control', 'no-store');
+  response.setHeader('Pragma', 'no-cache');
+  if (wantsJson(request)) {
+    response.status(200).json({
+      access_token: signed.token,
+      token_type: 'Bearer',
+      expires_in: signed.expiresIn,
+      issued_token_type: ISSUED_TOKEN_TYPE,
+    });
+    return;
+  }
+  response.status(200).type('text/plain').send(signed.token);
+}

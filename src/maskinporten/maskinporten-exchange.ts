@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { AuditLog } from '../audit/audit-log';
+import { BadRequestError } from '../common/errors';
+import { maskinportenConfig } from '../config';
+import { SignedToken, TokenSigner } from '../keys/token-signer';
+import { OrganisationRegistry } from '../organisations/organisation-registry';
+import type { VerifiedToken } from '../trusted-issuers/token-verifier';
+import { platformClaims, readMaskinportenClaims, scopeAllowsOrgClaim, TEST_ORG, TEST_SOURCE_ORG } from './claims';
+
+/** Parses `?test=`: absent, true or false. */
+export function parseTestFlag(value: unknown): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new BadRequestError('the test parameter must be true or false');
+}
+
+/** Turns a verified Maskinporten token into ours: consumer → orgNumber, org code from the registry. */
+@Injectable()
+export class MaskinportenExchange {
+  constructor(
+    private readonly organisations: OrganisationRegistry,
+    private readonly signer: TokenSigner,
+    private readonly audit: AuditLog,
+    @Inject(maskinportenConfig.KEY) private readonly config: ConfigType<typeof maskinportenConfig>,
+  ) {}
+
+  async exchange(verified: VerifiedToken, testFlag: unknown): Promise<SignedToken> {
+    let details: { clientId?: string; orgNumber?: string } = {};
+    try {
+      const test = parseTestFlag(testFlag);
+      if (test && !this.config.allowTestOrgMapping) throw new BadRequestError('the test organisation mapping is not enabled here');
+      const claims = readMaskinportenClaims(verified.payload);
+      details = { clientId: claims.clientId, orgNumber: claims.orgNumber };
+      let orgCode = this.organisations.byOrgNumber(claims.orgNumber)?.orgCode;
+      if (orgCode !== undefined && !scopeAllowsOrgClaim(claims.scope, this.config.orgClaimScope)) orgCode = undefined;
+      if (test && orgCode === TEST_SOURCE_ORG) orgCode = TEST_ORG;
+      const signed = await this.signer.sign(platformClaims(claims, orgCode));
+      this.audit.record({ provider: 'maskinporten', outcome: 'issued', ...details, issuedJti: signed.jti });
+      return signed;
+    } catch (error) {
+      this.audit.recordFailure('maskinporten', error, details);
+      throw error;
+    }
+  }
+}

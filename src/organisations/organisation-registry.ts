@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DataSource, Not, In } from 'typeorm';
+import { Clock } from '../common/clock';
+import { organisationsConfig } from '../config';
+import { loadOrganisations, OrganisationRecord } from './organisation-source';
+import { Organisation } from './organisation.entity';
+
+/**
+ * The organisations by org number, in memory: the exchange reads this, never the database.
+ * Synced from ORGANISATIONS_SOURCE at start-up and every ORGANISATIONS_REFRESH_MINUTES; a bad
+ * source keeps the last good data. Without a source, the database table is the truth.
+ */
+@Injectable()
+export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(OrganisationRegistry.name);
+  private byNumber = new Map<string, OrganisationRecord>();
+  private timer?: NodeJS.Timeout;
+  private syncedAt?: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    @Inject(organisationsConfig.KEY) private readonly config: ConfigType<typeof organisationsConfig>,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.loadFromDatabase();
+    await this.sync();
+    this.timer = setInterval(() => void this.sync(), this.config.refreshMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  byOrgNumber(orgNumber: string): OrganisationRecord | undefined {
+    return this.byNumber.get(orgNumber);
+  }
+
+  get size(): number {
+    return this.byNumber.size;
+  }
+
+  /** Epoch ms of the last successful sync from the source, if any. */
+  get lastSyncedAt(): number | undefined {
+    return this.syncedAt;
+  }
+
+  /** Mirrors the source into the table and the index. Returns false (and warns once) on a bad source. */
+  async sync(): Promise<boolean> {
+    if (!this.config.source) return true;
+    try {
+      const { organisations, skipped } = await loadOrganisations(this.config.source, this.config.timeoutMs);
+      if (skipped.length > 0) this.logger.warn(`organisation source: ${skipped.length} entries skipped (${skipped.slice(0, 5).join('; ')})`);
+      await this.dataSource.transaction(async (manager) => {
+        const codes = organisations.map((o) => o.orgCode);
+        await manager.delete(Organisation, { orgCode: Not(In(codes)) });
+        // Clear numbers first so an org number moving between codes does not trip the unique index.
+        await manager.createQueryBuilder().update(Organisation).set({ orgNumber: null }).execute();
+        for (let i = 0; i < organisations.length; i += 500) {
+          await manager.upsert(Organisation, organisations.slice(i, i + 500), ['orgCode']);
+        }
+      });
+      this.index(organisations);
+      this.syncedAt = this.clock.now();
+      return true;
+    } catch (error) {
+      this.logger.warn(`organisations not refreshed from ${this.config.source}: ${error instanceof Error ? error.message : String(error)}; keeping ${this.byNumber.size} known`);
+      return false;
+    }
+  }
+
+  private async loadFromDatabase(): Promise<void> {
+    const rows = await this.dataSource.getRepository(Organisation).find();
+    this.index(rows);
+  }
+
+  private index(records: OrganisationRecord[]): void {
+    const map = new Map<string, OrganisationRecord>();
+    for (const r of records) if (r.orgNumber) map.set(r.orgNumber, r);
+    this.byNumber = map;
+  }
+}

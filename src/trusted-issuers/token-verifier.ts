@@ -1,0 +1,184 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { Clock } from '../common/clock';
+import { InvalidTokenError, ServiceUnavailableError } from '../common/errors';
+import { ReadinessRegistry } from '../common/readiness';
+import { issuersConfig } from '../config';
+import { IssuerKeys } from './issuer-keys';
+import type { Provider } from './provider';
+import { UpstreamError } from '../common/upstream-fetch';
+
+export interface VerifiedToken {
+  provider: Provider;
+  issuer: string;
+  payload: JWTPayload;
+}
+
+/** Header members through which a token offers its own key: never trusted, so refused outright. */
+const KEY_BEARING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const BACKGROUND_TICK_MS = 1000;
+
+/**
+ * Verifies upstream tokens: structure, algorithm from our list, issuer exactly one of the
+ * provider's configured issuers, signature with that issuer's published keys, exp/nbf/iat with a
+ * small skew, and the audience when one is configured.
+ */
+@Injectable()
+export class TokenVerifier implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(TokenVerifier.name);
+  private readonly issuers: Record<Provider, IssuerKeys[]>;
+  private readonly audiences: Record<Provider, string | undefined>;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly readiness: ReadinessRegistry,
+    @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
+  ) {
+    const settings = { timeoutMs: config.upstreamTimeoutMs, cooldownMs: config.jwksCooldownMs, refreshMs: config.jwksRefreshMs };
+    const now = () => this.clock.now();
+    this.issuers = {
+      maskinporten: config.maskinporten.wellKnownUrls.map((url) => new IssuerKeys(url, settings, now)),
+      idporten: config.idporten.wellKnownUrls.map((url) => new IssuerKeys(url, settings, now)),
+    };
+    this.audiences = { maskinporten: config.maskinporten.audience, idporten: config.idporten.audience };
+  }
+
+  onModuleInit(): void {
+    for (const [provider, list] of Object.entries(this.issuers)) {
+      list.forEach((keys, index) => {
+        this.readiness.register(`issuer:${provider}${list.length > 1 ? `:${index + 1}` : ''}`, () =>
+          keys.ready
+            ? { up: true, details: { issuer: keys.issuer } }
+            : { up: false, details: { message: 'keys not fetched yet', wellKnownUrl: keys.wellKnownUrl } },
+        );
+      });
+    }
+    // Start-up fetch in the background: the test IdP may be this very process, not listening yet.
+    this.all().forEach((keys) => void keys.refresh());
+    this.timer = setInterval(() => this.all().forEach((keys) => void keys.refreshIfStale()), BACKGROUND_TICK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The issuers of a provider, for readiness and metrics. */
+  issuersOf(provider: Provider): readonly IssuerKeys[] {
+    return this.issuers[provider];
+  }
+
+  async verify(token: string, provider: Provider): Promise<VerifiedToken> {
+    const header = this.readHeader(token);
+    const claimedIssuer = this.readIssuer(token);
+    const keys = await this.issuerFor(provider, claimedIssuer);
+    const currentDate = new Date(this.clock.now());
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys.resolveKey, {
+        algorithms: this.config.algorithms,
+        issuer: claimedIssuer,
+        audience: this.audiences[provider],
+        clockTolerance: this.config.clockSkewSeconds,
+        requiredClaims: ['exp'],
+        currentDate,
+      }));
+    } catch (error) {
+      throw this.translate(error, header.kid);
+    }
+    if (typeof payload.iat === 'number' && payload.iat > currentDate.getTime() / 1000 + this.config.clockSkewSeconds) {
+      throw new InvalidTokenError('the token was issued in the future', 'iat_in_future');
+    }
+    return { provider, issuer: claimedIssuer, payload };
+  }
+
+  private all(): IssuerKeys[] {
+    return [...this.issuers.maskinporten, ...this.issuers.idporten];
+  }
+
+  private readHeader(token: string): { alg: string; kid?: string } {
+    const segments = token.split('.');
+    if (segments.length === 5) throw new InvalidTokenError('encrypted tokens (JWE) are not accepted', 'malformed');
+    if (segments.length !== 3 || segments.some((s) => !BASE64URL.test(s)) || segments[0] === '' || segments[1] === '') {
+      throw new InvalidTokenError('the token is not a signed JWT (three base64url segments)', 'malformed');
+    }
+    if (segments[2] === '') throw new InvalidTokenError('the token has no signature', 'unsigned');
+    let header: Record<string, unknown>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      throw new InvalidTokenError('the token header is not a JSON object', 'malformed');
+    }
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !this.config.algorithms.includes(alg)) {
+      throw new InvalidTokenError(`the token's algorithm is not accepted (accepted: ${this.config.algorithms.join(', ')})`, 'alg_not_allowed');
+    }
+    const offered = KEY_BEARING_HEADERS.filter((name) => name in header);
+    if (offered.length > 0) {
+      throw new InvalidTokenError(`keys offered in the token header (${offered.join(', ')}) are not accepted`, 'header_key');
+    }
+    if (header.kid !== undefined && (typeof header.kid !== 'string' || header.kid.length > 256)) {
+      throw new InvalidTokenError('the token header kid is not a short string', 'malformed');
+    }
+    return { alg, kid: header.kid };
+  }
+
+  private readIssuer(token: string): string {
+    let payload: JWTPayload;
+    try {
+      payload = decodeJwt(token);
+    } catch {
+      throw new InvalidTokenError('the token payload is not a JSON object', 'malformed');
+    }
+    if (typeof payload.iss !== 'string' || payload.iss.length === 0) throw new InvalidTokenError('the token has no issuer', 'missing_iss');
+    return payload.iss;
+  }
+
+  /** The configured issuer whose `issuer` equals the token's `iss` exactly. */
+  private async issuerFor(provider: Provider, iss: string): Promise<IssuerKeys> {
+    const candidates = this.issuers[provider];
+    let match = candidates.find((k) => k.issuer === iss);
+    if (!match) {
+      // An issuer never discovered might be the one: try those (bounded to once a second each).
+      const unknown = candidates.filter((k) => k.issuer === undefined);
+      await Promise.all(unknown.map((k) => k.ensureReady()));
+      match = candidates.find((k) => k.issuer === iss);
+      if (!match && candidates.some((k) => k.issuer === undefined)) {
+        throw new ServiceUnavailableError('the identity provider cannot be reached to verify the token; retry shortly', 'issuer_unavailable', 10);
+      }
+    }
+    if (!match) throw new InvalidTokenError(`the token's issuer is not trusted for ${provider}`, 'untrusted_issuer');
+    if (!(await match.ensureReady())) {
+      throw new ServiceUnavailableError('the identity provider keys cannot be fetched; retry shortly', 'issuer_unavailable', 10);
+    }
+    return match;
+  }
+
+  private translate(error: unknown, kid: string | undefined): Error {
+    if (error instanceof InvalidTokenError || error instanceof ServiceUnavailableError) return error;
+    if (error instanceof errors.JWTExpired) return new InvalidTokenError('the token has expired', 'expired');
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      const claim = error.claim;
+      if (claim === 'nbf') return new InvalidTokenError('the token is not valid yet (nbf)', 'not_yet_valid');
+      if (claim === 'aud') return new InvalidTokenError("the token's audience is not accepted", 'wrong_audience');
+      if (claim === 'iss') return new InvalidTokenError("the token's issuer is not trusted", 'untrusted_issuer');
+      if (error.reason === 'missing') return new InvalidTokenError(`the token has no ${claim} claim`, `missing_${claim}`);
+      return new InvalidTokenError(`the token's ${claim} claim is invalid`, `invalid_${claim}`);
+    }
+    if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenError('the token signature is invalid', 'bad_signature');
+    if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+      return new InvalidTokenError("no key of the issuer matches the token's kid", 'unknown_key');
+    }
+    if (error instanceof errors.JOSEAlgNotAllowed) return new InvalidTokenError("the token's algorithm is not accepted", 'alg_not_allowed');
+    if (error instanceof errors.JOSENotSupported) return new InvalidTokenError('the token uses an unsupported feature', 'unsupported');
+    if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return new InvalidTokenError('the token is malformed', 'malformed');
+    if (error instanceof UpstreamError) {
+      return new ServiceUnavailableError('the identity provider keys cannot be fetched; retry shortly', 'issuer_unavailable', 10);
+    }
+    this.logger.error({ err: error, kid }, 'unexpected verification failure');
+    return new InvalidTokenError('the token could not be verified', 'unverifiable');
+  }
+}
