@@ -37,6 +37,16 @@ function plain(status: number, detail: string, headers: Record<string, string> =
   };
 }
 
+/**
+ * The parts of an error safe to log: database errors carry the query's parameters and a `detail`
+ * that can quote a pid, so only name, message, code and stack are kept.
+ */
+function loggable(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } }).code ?? (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return { name: error.name, message: error.message, code, stack: error.stack };
+}
+
 /** Terminus' 503: its body is the health report, not an error description. */
 function isHealthReport(exception: unknown): exception is HttpException {
   if (!(exception instanceof HttpException) || exception.getStatus() !== 503) return false;
@@ -72,7 +82,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const rendered = this.render(exception, request);
     const correlationId = request.id !== undefined ? String(request.id) : undefined;
     if (rendered.problem.status >= 500 && !(exception instanceof DomainError)) {
-      this.logger.error({ err: exception, correlationId }, 'unhandled error');
+      this.logger.error({ err: loggable(exception), correlationId }, 'unhandled error');
     }
     if (response.headersSent) {
       response.end();

@@ -24,7 +24,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
-    logging: ['error' as const],
+    // TypeORM would log failed queries with their parameters, which can hold a pid.
+    logging: false,
   };
   if (settings.url) {
     return {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigurationError, databaseConfig, keysConfig, readEnvironment, tokenConfig } from '../config';
+import { CommandError, runCli, UsageError } from '../common/cli';
+import { databaseConfig, keysConfig, readEnvironment, tokenConfig } from '../config';
 import { openDataSource } from '../database/open-data-source';
 import { KeyEncryption, resolveEncryptionSecret } from './key-encryption';
 import { generateKeyMaterial, importKeyMaterial, KeyMaterial, KeyMaterialError } from './key-material';
@@ -14,9 +15,6 @@ const USAGE = `usage: npm run keys -- <command>
                                        (--now: sign with it at once, for emergencies)
   import --cert FILE --key FILE [--now]
                                        bring an existing RSA certificate and private key (PEM)`;
-
-class UsageError extends Error {}
-class CommandError extends Error {}
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
@@ -92,18 +90,4 @@ async function main(args: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n${USAGE}`);
-      process.exit(2);
-    }
-    if (error instanceof CommandError || error instanceof ConfigurationError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    console.error(`keys: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCli(main, USAGE);

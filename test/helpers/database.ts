@@ -46,3 +46,18 @@ export async function createTestDatabase(server = SERVER_URL): Promise<TestDatab
     },
   };
 }
+
+/** The PostgreSQL server tests that need one use: DATABASE_URL, or the local one. */
+export const LOCAL_SERVER_URL = SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** True when a PostgreSQL server answers at the URL within a second. */
+export async function serverAnswers(url = LOCAL_SERVER_URL): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -3,22 +3,12 @@ import { expect } from 'expect';
 import { Client } from 'pg';
 import { KeyRing } from '../../src/keys/key-ring';
 import { RunningApp, startApp } from '../helpers/app';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { createTestDatabase, LOCAL_SERVER_URL, serverAnswers, TestDatabase } from '../helpers/database';
 import { TestClock } from '../helpers/test-clock';
 
-const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SERVER = LOCAL_SERVER_URL;
 const JWKS_PATH = '/authentication/api/v1/openid/.well-known/openid-configuration/jwks';
 
-async function serverAnswers(): Promise<boolean> {
-  const client = new Client({ connectionString: SERVER, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const jwksOf = async (app: RunningApp) => (await fetch(`${app.url}${JWKS_PATH}`)).text();
 

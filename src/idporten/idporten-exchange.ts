@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { AuditLog } from '../audit/audit-log';
+import { InsufficientScopeError, InvalidTokenError } from '../common/errors';
+import { issuersConfig } from '../config';
+import { SignedToken, TokenSigner } from '../keys/token-signer';
+import { ProfileService } from '../profiles/profile.service';
+import type { VerifiedToken } from '../trusted-issuers/token-verifier';
+import { hasScope, platformClaims, readIdportenClaims } from './claims';
+
+/** Turns a verified ID-porten token into ours: the person's pid → user and party ids; acr → level. */
+@Injectable()
+export class IdportenExchange {
+  constructor(
+    private readonly profiles: ProfileService,
+    private readonly signer: TokenSigner,
+    private readonly audit: AuditLog,
+    @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
+  ) {}
+
+  async exchange(verified: VerifiedToken): Promise<SignedToken> {
+    let userId: number | undefined;
+    try {
+      const claims = readIdportenClaims(verified.payload);
+      const required = this.config.idporten.requiredScope;
+      if (required && !hasScope(claims.scope, required)) throw new InsufficientScopeError(required);
+      const profile = this.profiles.autoProvision ? await this.profiles.findOrProvision(claims.pid) : await this.profiles.findBySsn(claims.pid);
+      if (!profile) throw new InvalidTokenError('unknown person', 'unknown_person');
+      userId = profile.userId;
+      const signed = await this.signer.sign(platformClaims(claims, profile));
+      this.audit.record({ provider: 'idporten', outcome: 'issued', userId, issuedJti: signed.jti });
+      return signed;
+    } catch (error) {
+      this.audit.recordFailure('idporten', error, { userId });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { KeysModule } from '../keys/keys.module';
+import { ProfilesModule } from '../profiles/profiles.module';
+import { TrustedIssuersModule } from '../trusted-issuers/trusted-issuers.module';
+import { IdportenController } from './idporten.controller';
+import { IdportenExchange } from './idporten-exchange';
+
+@Module({
+  imports: [TrustedIssuersModule, KeysModule, ProfilesModule],
+  controllers: [IdportenController],
+  providers: [IdportenExchange],
+})
+export class IdportenModule {}
