@@ -1,16 +1,38 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
 import { ClockModule } from './common/clock';
 import { LoggingModule } from './common/logging.module';
 import { ReadinessModule } from './common/readiness';
 import { AppConfigModule } from './config/config.module';
+import { testIdpEnabled } from './config/test-idp.config';
 import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
 import { IdportenModule } from './idporten/idporten.module';
 import { MaskinportenModule } from './maskinporten/maskinporten.module';
+import { TestIdpModule } from './test-idp/test-idp.module';
 
-@Module({
-  imports: [AppConfigModule, LoggingModule, ClockModule, ReadinessModule, DatabaseModule, HealthModule, DiscoveryModule, MaskinportenModule, IdportenModule, ExchangeModule],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  /** The application as the environment describes it now; the test IdP only when enabled. */
+  static register(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule,
+        LoggingModule,
+        ClockModule,
+        ReadinessModule,
+        DatabaseModule,
+        AuditModule,
+        HealthModule,
+        DiscoveryModule,
+        MaskinportenModule,
+        IdportenModule,
+        ExchangeModule,
+        ...(testIdpEnabled() ? [TestIdpModule] : []),
+      ],
+    };
+  }
+}

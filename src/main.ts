@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   // Validated before any module initialises, so a bad value is one line, not a stack trace.
   const env = readEnvironment();
-  const app = await createApp(AppModule);
+  const app = await createApp(AppModule.register());
   await app.listen(env.PORT, env.HOST);
 
   let stopping = false;

@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { readEnvironment } from './environment';
+import { testIdpEnabled } from './test-idp.config';
 
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -10,13 +11,13 @@ const list = (value: string | undefined) =>
 /** The upstream identity providers we trust and how we talk to them. */
 export const issuersConfig = registerAs('issuers', () => {
   const env = readEnvironment();
-  const testIdpEnabled = env.TEST_IDP_ENABLED ?? env.NODE_ENV !== 'production';
+  const standIns = testIdpEnabled();
   const local = `http://127.0.0.1:${env.PORT}/test-idp`;
   return {
     maskinporten: {
       wellKnownUrls: env.MASKINPORTEN_WELL_KNOWN_URLS
         ? list(env.MASKINPORTEN_WELL_KNOWN_URLS)
-        : testIdpEnabled
+        : standIns
           ? [`${local}/maskinporten/.well-known/oauth-authorization-server`]
           : [],
       audience: env.MASKINPORTEN_AUDIENCE,
@@ -24,7 +25,7 @@ export const issuersConfig = registerAs('issuers', () => {
     idporten: {
       wellKnownUrls: env.IDPORTEN_WELL_KNOWN_URLS
         ? list(env.IDPORTEN_WELL_KNOWN_URLS)
-        : testIdpEnabled
+        : standIns
           ? [`${local}/idporten/.well-known/openid-configuration`]
           : [],
       audience: env.IDPORTEN_AUDIENCE,

@@ -1,4 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Server } from 'node:http';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { Clock } from '../common/clock';
@@ -26,7 +28,7 @@ const BACKGROUND_TICK_MS = 1000;
  * small skew, and the audience when one is configured.
  */
 @Injectable()
-export class TokenVerifier implements OnModuleInit, OnApplicationShutdown {
+export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TokenVerifier.name);
   private readonly issuers: Record<Provider, IssuerKeys[]>;
   private readonly audiences: Record<Provider, string | undefined>;
@@ -35,6 +37,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly clock: Clock,
     private readonly readiness: ReadinessRegistry,
+    private readonly adapterHost: HttpAdapterHost,
     @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
   ) {
     const settings = { timeoutMs: config.upstreamTimeoutMs, cooldownMs: config.jwksCooldownMs, refreshMs: config.jwksRefreshMs };
@@ -47,6 +50,25 @@ export class TokenVerifier implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
+    this.registerReadiness();
+  }
+
+  /**
+   * The first fetch waits until our HTTP server listens: in development the issuer is the test
+   * IdP of this very process. Then a timer keeps the keys fresh.
+   */
+  onApplicationBootstrap(): void {
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    const start = () => {
+      this.all().forEach((keys) => void keys.refresh());
+      this.timer = setInterval(() => this.all().forEach((keys) => void keys.refreshIfStale()), BACKGROUND_TICK_MS);
+      this.timer.unref();
+    };
+    if (!server || server.listening) start();
+    else server.once('listening', start);
+  }
+
+  private registerReadiness(): void {
     for (const [provider, list] of Object.entries(this.issuers)) {
       list.forEach((keys, index) => {
         this.readiness.register(`issuer:${provider}${list.length > 1 ? `:${index + 1}` : ''}`, () =>
@@ -56,10 +78,6 @@ export class TokenVerifier implements OnModuleInit, OnApplicationShutdown {
         );
       });
     }
-    // Start-up fetch in the background: the test IdP may be this very process, not listening yet.
-    this.all().forEach((keys) => void keys.refresh());
-    this.timer = setInterval(() => this.all().forEach((keys) => void keys.refreshIfStale()), BACKGROUND_TICK_MS);
-    this.timer.unref();
   }
 
   onApplicationShutdown(): void {

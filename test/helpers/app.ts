@@ -64,7 +64,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     }
   };
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.register()] })
       .overrideProvider(Clock)
       .useValue(clock)
       .compile();

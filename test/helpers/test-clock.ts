@@ -1,20 +1,14 @@
 import { Clock } from '../../src/common/clock';
 
-/** A clock tests move by hand. */
+/** Real time plus an offset tests move by hand, so background retries still see time pass. */
 export class TestClock extends Clock {
-  constructor(private current = Date.now()) {
-    super();
-  }
+  private offset = 0;
 
   override now(): number {
-    return this.current;
+    return Date.now() + this.offset;
   }
 
   advance(ms: number): void {
-    this.current += ms;
-  }
-
-  set(ms: number): void {
-    this.current = ms;
+    this.offset += ms;
   }
 }

@@ -1,6 +1,7 @@
 import { SigningKeys1795654461912 } from './1795654461912-SigningKeys';
 import { OrganisationsAndAudit1795655237758 } from './1795655237758-OrganisationsAndAudit';
 import { Profiles1795655424349 } from './1795655424349-Profiles';
+import { TestIdp1795655943315 } from './1795655943315-TestIdp';
 
 /** In order; each runs in its own transaction. */
-export const MIGRATIONS = [SigningKeys1795654461912, OrganisationsAndAudit1795655237758, Profiles1795655424349];
+export const MIGRATIONS = [SigningKeys1795654461912, OrganisationsAndAudit1795655237758, Profiles1795655424349, TestIdp1795655943315];

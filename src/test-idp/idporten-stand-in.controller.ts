@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Header, Post, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { EXCHANGE_PATH } from '../discovery/discovery-document';
+import { TestIdpAdminGuard } from './admin.guard';
+import { IdportenLogin } from './idporten-login';
+import { IssuerKeyStore } from './issuer-key-store';
+import { loginForm, loginResult } from './login-page';
+import { IdportenTokenDto } from './provisioning.dto';
+
+const LOGIN_FORM_PID = /^\d{11}$/;
+
+/** The local ID-porten: metadata, JWKS, a token endpoint for scripts, and a login page for people. */
+@Controller('test-idp/idporten')
+export class IdportenStandInController {
+  constructor(
+    private readonly login: IdportenLogin,
+    private readonly keys: IssuerKeyStore,
+  ) {}
+
+  @Get('.well-known/openid-configuration')
+  metadata() {
+    const issuer = this.login.issuer;
+    return {
+      issuer,
+      jwks_uri: `${issuer}jwks`,
+      token_endpoint: `${issuer}token`,
+      authorization_endpoint: `${issuer}login`,
+      response_types_supported: ['code'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      acr_values_supported: ['idporten-loa-substantial', 'idporten-loa-high'],
+    };
+  }
+
+  @Get('jwks')
+  async jwks() {
+    return (await this.keys.key('idporten')).jwks;
+  }
+
+  @Post('token')
+  @UseGuards(TestIdpAdminGuard)
+  @Header('Cache-Control', 'no-store')
+  token(@Body() dto: IdportenTokenDto) {
+    return this.login.token(dto);
+  }
+
+  @Get('login')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  form(): string {
+    return loginForm();
+  }
+
+  /** The form post: a browser sends urlencoded fields; the page shows the token and can exchange it. */
+  @Post('login')
+  @UseGuards(TestIdpAdminGuard)
+  async submit(@Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    response.setHeader('Cache-Control', 'no-store');
+    response.type('html');
+    const pid = typeof body?.pid === 'string' ? body.pid.trim() : '';
+    if (!LOGIN_FORM_PID.test(pid)) {
+      response.status(400).send(loginForm('The person identifier must be 11 digits.'));
+      return;
+    }
+    const acr = typeof body.acr === 'string' ? body.acr : undefined;
+    const amr = typeof body.amr === 'string' ? [body.amr] : undefined;
+    const dto = Object.assign(new IdportenTokenDto(), { pid, acr, amr });
+    const { access_token: token } = await this.login.token(dto);
+    response.status(200).send(loginResult(token, `/${EXCHANGE_PATH}/id-porten`));
+  }
+}

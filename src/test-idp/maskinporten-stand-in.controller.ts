@@ -1,0 +1,102 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { TestIdpAdminGuard } from './admin.guard';
+import { IssuerKeyStore } from './issuer-key-store';
+import { JWT_BEARER, MaskinportenGrant } from './maskinporten-grant';
+import { OAuthErrorFilter } from './oauth-error.filter';
+import { CreateClientDto, CreateScopeDto, RegisterClientKeysDto } from './provisioning.dto';
+import { ClientView, clientView, ProvisioningService, ScopeView } from './provisioning.service';
+
+/** The local Maskinporten: metadata, JWKS, the JWT-bearer token endpoint and the provisioning API. */
+@Controller('test-idp/maskinporten')
+export class MaskinportenStandInController {
+  constructor(
+    private readonly grant: MaskinportenGrant,
+    private readonly keys: IssuerKeyStore,
+    private readonly provisioning: ProvisioningService,
+  ) {}
+
+  @Get('.well-known/oauth-authorization-server')
+  metadata() {
+    const issuer = this.grant.issuer;
+    return {
+      issuer,
+      token_endpoint: `${issuer}token`,
+      jwks_uri: `${issuer}jwks`,
+      grant_types_supported: [JWT_BEARER],
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256'],
+      authorization_details_types_supported: [],
+    };
+  }
+
+  @Get('jwks')
+  async jwks() {
+    return (await this.keys.key('maskinporten')).jwks;
+  }
+
+  @Post('token')
+  @UseFilters(OAuthErrorFilter)
+  async token(@Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    const issued = await this.grant.grant(body ?? {});
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Pragma', 'no-cache');
+    response.status(200).json(issued);
+  }
+
+  @Post('scopes')
+  @UseGuards(TestIdpAdminGuard)
+  createScope(@Body() dto: CreateScopeDto): Promise<ScopeView> {
+    return this.provisioning.createScope(dto);
+  }
+
+  @Get('scopes')
+  @UseGuards(TestIdpAdminGuard)
+  listScopes(): Promise<ScopeView[]> {
+    return this.provisioning.listScopes();
+  }
+
+  @Put('scopes/access/:orgno')
+  @UseGuards(TestIdpAdminGuard)
+  grantAccess(@Param('orgno') orgno: string, @Query('scope') scope?: string) {
+    return this.provisioning.grantAccess(orgno, scope);
+  }
+
+  @Get('scopes/access/:orgno')
+  @UseGuards(TestIdpAdminGuard)
+  accessOf(@Param('orgno') orgno: string) {
+    return this.provisioning.accessOf(orgno);
+  }
+
+  @Delete('scopes/access/:orgno')
+  @HttpCode(204)
+  @UseGuards(TestIdpAdminGuard)
+  async revokeAccess(@Param('orgno') orgno: string, @Query('scope') scope?: string): Promise<void> {
+    await this.provisioning.revokeAccess(orgno, scope);
+  }
+
+  /** Scope names hold a slash (`altinn:instances/metadata.read`), so the name is the rest of the path. */
+  @Get('scopes/*name')
+  @UseGuards(TestIdpAdminGuard)
+  scope(@Param('name') name: string | string[]): Promise<ScopeView> {
+    return this.provisioning.scope(Array.isArray(name) ? name.join('/') : name);
+  }
+
+  @Post('clients')
+  @UseGuards(TestIdpAdminGuard)
+  createClient(@Body() dto: CreateClientDto): Promise<ClientView> {
+    return this.provisioning.createClient(dto);
+  }
+
+  @Get('clients/:id')
+  @UseGuards(TestIdpAdminGuard)
+  async client(@Param('id') id: string): Promise<ClientView> {
+    return clientView(await this.provisioning.client(id));
+  }
+
+  @Post('clients/:id/jwks')
+  @UseGuards(TestIdpAdminGuard)
+  registerKeys(@Param('id') id: string, @Body() dto: RegisterClientKeysDto) {
+    return this.provisioning.registerKeys(id, dto.keys);
+  }
+}

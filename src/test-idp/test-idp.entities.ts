@@ -1,0 +1,94 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { JWK } from 'jose';
+
+/** The signing key of one stand-in issuer, kept so that a restart keeps its tokens valid. */
+@Entity({ name: 'test_idp_keys' })
+export class TestIdpKey {
+  @PrimaryColumn({ type: 'varchar', length: 16 })
+  issuer: 'maskinporten' | 'idporten';
+
+  @Column({ type: 'varchar', length: 64 })
+  kid: string;
+
+  @Column({ name: 'public_jwk', type: 'jsonb' })
+  publicJwk: JWK;
+
+  @Column({ name: 'encrypted_private_key', type: 'text' })
+  encryptedPrivateKey: string;
+}
+
+@Entity({ name: 'test_idp_scopes' })
+export class TestIdpScope {
+  /** `prefix:subscope` */
+  @PrimaryColumn({ type: 'varchar', length: 512 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  prefix: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  subscope: string;
+
+  @Column({ type: 'varchar', length: 1024, default: '' })
+  description: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** An organisation allowed to create clients with a scope. */
+@Entity({ name: 'test_idp_scope_access' })
+export class TestIdpScopeAccess {
+  @PrimaryColumn({ type: 'varchar', length: 512 })
+  scope: string;
+
+  @PrimaryColumn({ name: 'org_number', type: 'varchar', length: 9 })
+  orgNumber: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+@Entity({ name: 'test_idp_clients' })
+export class TestIdpClient {
+  @PrimaryColumn({ name: 'client_id', type: 'uuid' })
+  clientId: string;
+
+  @Column({ name: 'client_name', type: 'varchar', length: 255 })
+  clientName: string;
+
+  @Column({ name: 'client_type', type: 'varchar', length: 32 })
+  clientType: string;
+
+  @Column({ type: 'varchar', length: 1024, default: '' })
+  description: string;
+
+  @Column({ type: 'jsonb' })
+  scopes: string[];
+
+  @Column({ name: 'token_reference', type: 'varchar', length: 32 })
+  tokenReference: string;
+
+  @Column({ name: 'client_orgno', type: 'varchar', length: 9 })
+  clientOrgno: string;
+
+  /** Public RSA keys the client signs its grant assertions with. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  jwks: JWK[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** Assertion ids already used, until they expire: a replayed assertion is refused. */
+@Entity({ name: 'test_idp_used_assertions' })
+export class TestIdpUsedAssertion {
+  @PrimaryColumn({ type: 'varchar', length: 320 })
+  key: string;
+
+  @Index('idx_test_idp_used_assertions_expires_at')
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt: Date;
+}
+
+export const TEST_IDP_ENTITIES = [TestIdpKey, TestIdpScope, TestIdpScopeAccess, TestIdpClient, TestIdpUsedAssertion];

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { KeysModule } from '../keys/keys.module';
+import { TestIdpAdminGuard } from './admin.guard';
+import { IdportenLogin } from './idporten-login';
+import { IdportenStandInController } from './idporten-stand-in.controller';
+import { IssuerKeyStore } from './issuer-key-store';
+import { MaskinportenGrant } from './maskinporten-grant';
+import { MaskinportenStandInController } from './maskinporten-stand-in.controller';
+import { ProvisioningService } from './provisioning.service';
+
+/** Local stand-ins for Maskinporten and ID-porten. Imported only when TEST_IDP_ENABLED; never in production. */
+@Module({
+  imports: [KeysModule],
+  controllers: [MaskinportenStandInController, IdportenStandInController],
+  providers: [IssuerKeyStore, MaskinportenGrant, IdportenLogin, ProvisioningService, TestIdpAdminGuard],
+})
+export class TestIdpModule {}
