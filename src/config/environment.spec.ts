@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { expect } from 'expect';
+import { ConfigurationError } from './configuration-error';
+import { Environment, parseEnvironment } from './environment';
+import { projectRoot } from './project-root';
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  ISSUER_URL: 'https://auth.example/authentication/api/v1/openid/',
+  KEY_ENCRYPTION_KEY: 'k'.repeat(40),
+  MASKINPORTEN_WELL_KNOWN_URLS: 'https://mp.example/.well-known/oauth-authorization-server',
+  IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/.well-known/openid-configuration',
+};
+
+describe('environment', () => {
+  it('applies the defaults on an empty environment', () => {
+    expect(parseEnvironment({})).toMatchObject({ NODE_ENV: 'development', PORT: 3000, TOKEN_LIFETIME_SECONDS: 1800, TRUSTED_ALGORITHMS: 'RS256' });
+  });
+
+  it('accepts a complete production environment', () => {
+    expect(parseEnvironment(PRODUCTION).NODE_ENV).toBe('production');
+  });
+
+  it('names every bad variable in one message', () => {
+    try {
+      parseEnvironment({ PORT: '0', CLOCK_SKEW_SECONDS: 'ten', TRUSTED_ALGORITHMS: 'RS256,HS256' });
+      throw new Error('not refused');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as ConfigurationError).problems).toHaveLength(3);
+    }
+  });
+
+  it('refuses none and HS* as trusted algorithms', () => {
+    for (const value of ['none', 'HS256', 'RS256,none']) expect(() => parseEnvironment({ TRUSTED_ALGORITHMS: value })).toThrow(ConfigurationError);
+  });
+
+  it('refuses auto-provisioning in production', () => {
+    expect(() => parseEnvironment({ ...PRODUCTION, PROFILES_AUTO_PROVISION: 'true' })).toThrow('PROFILES_AUTO_PROVISION must be false in production');
+  });
+
+  it('documents every variable in .env.example and in the README table', () => {
+    const example = readFileSync(join(projectRoot(), '.env.example'), 'utf8');
+    const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
+    for (const name of Object.keys(new Environment())) {
+      expect([name, new RegExp(`^(# )?${name}=`, 'm').test(example)]).toEqual([name, true]);
+      expect([name, readme.includes(`| \`${name}\` |`)]).toEqual([name, true]);
+    }
+  });
+});
