@@ -5,6 +5,7 @@ import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { appConfig } from '../config';
 
+const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Honours a sane incoming x-request-id, else makes one; always echoes it back. */
@@ -38,6 +39,8 @@ function routeOf(req: IncomingMessage): string | undefined {
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (config: ConfigType<typeof appConfig>) => ({
+        // Request lines are written at info; above it the per-request middleware would only cost time.
+        forRoutes: QUIET_LEVELS.has(config.logLevel) ? [] : undefined,
         pinoHttp: {
           level: config.logLevel,
           genReqId: requestId,

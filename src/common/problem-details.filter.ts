@@ -81,16 +81,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = ctx.getResponse<Response>();
     const rendered = this.render(exception, request);
     const correlationId = request.id !== undefined ? String(request.id) : undefined;
+    if (isHealthReport(exception)) {
+      // Probes and operators read terminus' own JSON, which names each failing indicator.
+      response.status(exception.getStatus()).setHeader('Cache-Control', 'no-store').json(exception.getResponse());
+      return;
+    }
     if (rendered.problem.status >= 500 && !(exception instanceof DomainError)) {
       this.logger.error({ err: loggable(exception), correlationId }, 'unhandled error');
     }
     if (response.headersSent) {
       response.end();
-      return;
-    }
-    if (isHealthReport(exception)) {
-      // Probes and operators read terminus' own JSON, which names each failing indicator.
-      response.status(exception.getStatus()).setHeader('Cache-Control', 'no-store').json(exception.getResponse());
       return;
     }
     const body: ProblemDetails = {

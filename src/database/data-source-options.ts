@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
@@ -37,12 +35,5 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
       extra: { max: 10, idleTimeoutMillis: 30_000, query_timeout: 10_000 },
     };
   }
-  const dir = settings.embeddedDir;
-  return {
-    ...common,
-    driver: pgliteDriver(async () => {
-      mkdirSync(dir, { recursive: true });
-      return PGlite.create(dir);
-    }),
-  };
+  return { ...common, driver: pgliteDriver(settings.embeddedDir) };
 }

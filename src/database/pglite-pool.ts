@@ -1,5 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { PGlite, Results } from '@electric-sql/pglite';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { WorkerQuery, WorkerResult } from './pglite-worker';
 
 type Release = (err?: unknown) => void;
 type ConnectCallback = (err: unknown, client: PGliteClient | null, release: Release) => void;
@@ -10,35 +13,92 @@ interface PgResult {
   command?: string;
 }
 
-function toPgResult(result: Results | undefined): PgResult {
-  if (!result) return { rows: [], rowCount: 0 };
-  const command = (result as Results & { command?: string }).command;
-  const rowCount = command === 'SELECT' ? result.rows.length : (result.affectedRows ?? result.rows.length);
-  return { rows: result.rows, rowCount, command };
+/** An error from the embedded database, with its PostgreSQL fields (code, detail, constraint...). */
+class EmbeddedDatabaseError extends Error {
+  constructor(fields: Record<string, unknown>) {
+    super(typeof fields.message === 'string' ? fields.message : 'embedded database error');
+    Object.assign(this, fields);
+    this.name = 'EmbeddedDatabaseError';
+  }
+}
+
+/** The PGlite thread: sends statements, matches answers by id. */
+class EmbeddedDatabase {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (r: WorkerResult['result']) => void; reject: (e: unknown) => void }>();
+  private nextId = 1;
+  readonly ready: Promise<void>;
+  private closed = false;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.worker = new Worker(join(__dirname, 'pglite-worker.js'), { workerData: { dataDir } });
+    this.ready = new Promise((resolve, reject) => {
+      this.pending.set(0, { resolve: () => resolve(), reject });
+    });
+    this.worker.on('message', (message: WorkerResult) => {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.error) waiter.reject(new EmbeddedDatabaseError(message.error));
+      else waiter.resolve(message.result);
+    });
+    const failAll = (error: unknown) => {
+      this.closed = true;
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', failAll);
+    this.worker.on('exit', () => failAll(new EmbeddedDatabaseError({ message: 'PGlite is closed', code: '57P01' })));
+  }
+
+  async query(sql: string, params?: unknown[]): Promise<PgResult> {
+    const result = await this.send({ sql, params });
+    const rows = result?.rows ?? [];
+    const command = result?.command;
+    return { rows, command, rowCount: command === 'SELECT' ? rows.length : (result?.affectedRows ?? rows.length) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.send({ close: true }).catch(() => undefined);
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private send(message: Omit<WorkerQuery, 'id'>): Promise<WorkerResult['result']> {
+    if (this.closed) return Promise.reject(new EmbeddedDatabaseError({ message: 'PGlite is closed', code: '57P01' }));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id } satisfies WorkerQuery);
+    });
+  }
 }
 
 /** The one connection to the embedded database, as TypeORM's pg driver expects a client to look. */
 class PGliteClient extends EventEmitter {
-  constructor(private readonly db: PGlite) {
+  constructor(private readonly db: EmbeddedDatabase) {
     super();
   }
 
-  async query(sql: string, params?: unknown[]): Promise<PgResult> {
-    if (params && params.length > 0) return toPgResult(await this.db.query(sql, params));
-    // Without parameters a string may hold several statements (migrations do): exec runs them all.
-    const results = await this.db.exec(sql);
-    return toPgResult(results[results.length - 1]);
+  query(sql: string, params?: unknown[]): Promise<PgResult> {
+    return this.db.query(sql, params);
   }
 }
 
 /**
- * A `pg.Pool` look-alike over one PGlite instance. PGlite has a single session, so the pool hands
- * it to one query runner at a time: a transaction never sees another request's statements, exactly
- * as with a real pool of size one.
+ * A `pg.Pool` look-alike over PGlite running in a worker thread. PGlite has a single session, so
+ * the pool hands it to one query runner at a time: a transaction never sees another request's
+ * statements, exactly as with a real pool of size one.
  */
-export function pgliteDriver(open: () => Promise<PGlite>) {
-  let instance: Promise<PGlite> | undefined;
-  const acquire = () => (instance ??= open());
+export function pgliteDriver(dataDir: string) {
+  let database: EmbeddedDatabase | undefined;
+  const acquire = async () => {
+    database ??= new EmbeddedDatabase(dataDir);
+    await database.ready;
+    return database;
+  };
 
   class PGlitePool extends EventEmitter {
     private busy = false;
@@ -65,11 +125,9 @@ export function pgliteDriver(open: () => Promise<PGlite>) {
 
     end(callback?: (err?: unknown) => void): Promise<void> | void {
       const closing = (async () => {
-        if (instance) {
-          const db = await instance;
-          instance = undefined;
-          if (!db.closed) await db.close();
-        }
+        const db = database;
+        database = undefined;
+        await db?.close();
       })();
       if (!callback) return closing;
       closing.then(() => callback(), callback);

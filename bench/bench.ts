@@ -1,0 +1,270 @@
+// npm run bench [-- --smoke | --scale] [--only=ceiling,maskinporten] [--cpu-prof]
+// Measures the exchange against a ceiling measured in the same run on the same machine: see README.
+import { ChildProcess, execSync, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import { Client } from 'pg';
+import { projectRoot } from '../src/config/project-root';
+import { openDataSource } from '../src/database/open-data-source';
+import type { LoadRequest, LoadResult } from './load';
+
+interface Profile {
+  name: string;
+  organisations: number;
+  people: number;
+  tokens: number;
+  connections: number[];
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+const PROFILES: Record<string, Profile> = {
+  normal: { name: 'normal', organisations: 1_000, people: 10_000, tokens: 4_000, connections: [1, 16, 64], durationSeconds: 10, warmupSeconds: 3 },
+  scale: { name: 'scale', organisations: 100_000, people: 1_000_000, tokens: 4_000, connections: [1, 16, 64], durationSeconds: 10, warmupSeconds: 3 },
+  smoke: { name: 'smoke', organisations: 50, people: 200, tokens: 100, connections: [16], durationSeconds: 0.5, warmupSeconds: 0.1 },
+};
+
+const ROOT = projectRoot();
+const ISSUER = 'https://bench.invalid/authentication/api/v1/openid/';
+const ENDPOINTS = {
+  ceiling: '',
+  maskinporten: '/authentication/api/v1/exchange/maskinporten',
+  idporten: '/authentication/api/v1/exchange/id-porten',
+  jwks: '/authentication/api/v1/openid/.well-known/openid-configuration/jwks',
+  ready: '/health/ready',
+} as const;
+type Endpoint = keyof typeof ENDPOINTS;
+
+interface CaseResult extends LoadResult {
+  endpoint: Endpoint;
+  connections: number;
+  rssMb: number;
+  cpuPercent: number;
+  ofCeiling?: number;
+}
+
+function forkChild<T>(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; first: T }> {
+  const child = fork(join(__dirname, script), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (first) => resolve({ child, first: first as T }));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (answer) => resolve(answer as T));
+    child.send(message as never);
+  });
+}
+
+/** Resident memory (MB) and CPU ticks (user + system) of a process, from /proc. */
+function processStats(pid: number): { rssMb: number; ticks: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { rssMb: Math.round(rssKb / 1024), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms`);
+}
+
+async function seedDatabase(settings: { url?: string; embeddedDir: string }, people: number): Promise<void> {
+  const dataSource = await openDataSource({ ...settings, migrateOnStart: true });
+  try {
+    for (let from = 1; from <= people; from += 100_000) {
+      const to = Math.min(from + 99_999, people);
+      await dataSource.query(
+        `INSERT INTO parties (party_id, party_uuid, type, ssn, name)
+         SELECT 60000000 + g, gen_random_uuid(), 'person', (20000000000 + g)::text, 'Person ' || g FROM generate_series(${from}, ${to}) g`,
+      );
+      await dataSource.query(
+        `INSERT INTO users (user_id, user_name, ssn, party_id)
+         SELECT 30000000 + g, '', (20000000000 + g)::text, 60000000 + g FROM generate_series(${from}, ${to}) g`,
+      );
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+function organisationsFile(dir: string, count: number): string {
+  const orgs: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) orgs[`org${i}`] = { name: { nb: `Org ${i}`, nn: `Org ${i}`, en: `Org ${i}` }, orgnr: String(900_000_000 + i), homepage: '', environments: ['production'] };
+  const path = join(dir, 'orgs.json');
+  writeFileSync(path, JSON.stringify({ orgs }));
+  return path;
+}
+
+async function tokens(base: string, keys: Record<'maskinporten' | 'idporten', JWK>, profile: Profile) {
+  const now = Math.floor(Date.now() / 1000);
+  const sign = async (issuer: 'maskinporten' | 'idporten', claims: Record<string, unknown>) =>
+    new SignJWT({ ...claims, iss: `${base}/${issuer}/`, iat: now, exp: now + 7200, jti: randomBytes(24).toString('base64url') })
+      .setProtectedHeader({ alg: 'RS256', kid: keys[issuer].kid })
+      .sign(await importJWK(keys[issuer], 'RS256'));
+  const maskinporten: string[] = [];
+  const idporten: string[] = [];
+  for (let i = 0; i < profile.tokens; i++) {
+    const orgnr = String(900_000_000 + (i % profile.organisations));
+    maskinporten.push(
+      await sign('maskinporten', {
+        scope: 'altinn:instances.read altinn:instances.write',
+        token_type: 'Bearer',
+        client_id: `client-${i}`,
+        client_orgno: orgnr,
+        client_amr: 'private_key_jwt',
+        aud: 'https://bench.invalid/',
+        consumer: { authority: 'iso6523-actorid-upis', ID: `0192:${orgnr}` },
+      }),
+    );
+    const person = 1 + ((i * 7919) % profile.people);
+    idporten.push(
+      await sign('idporten', { pid: String(20_000_000_000 + person), acr: 'idporten-loa-substantial', amr: ['BankID'], locale: 'nb', sid: `s${i}`, sub: `sub${i}`, aud: 'bench' }),
+    );
+  }
+  return { maskinporten, idporten };
+}
+
+function markdown(results: CaseResult[]): string {
+  const lines = ['| Endpoint | Conn. | req/s | of ceiling | p50 ms | p90 ms | p99 ms | errors | non-2xx | RSS MB | CPU % |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const r of results) {
+    const ratio = r.ofCeiling === undefined ? '—' : `${Math.round(r.ofCeiling * 100)} %`;
+    lines.push(`| ${r.endpoint} | ${r.connections} | ${Math.round(r.rps)} | ${ratio} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.rssMb} | ${r.cpuPercent} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const profile = process.argv.includes('--smoke') ? PROFILES.smoke : process.argv.includes('--scale') ? PROFILES.scale : PROFILES.normal;
+  const work = mkdtempSync(join(tmpdir(), 'auth-bench-'));
+  const serverUrl = process.env.DATABASE_URL;
+  const database = serverUrl ? `auth_bench_${Date.now()}` : undefined;
+  const cleanups: (() => Promise<unknown> | void)[] = [() => rmSync(work, { recursive: true, force: true })];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    console.log(`benchmark "${profile.name}": ${profile.organisations} organisations, ${profile.people} people, ${profile.tokens} distinct tokens per provider`);
+    const { child: upstream, first: fake } = await forkChild<{ base: string; keys: Record<'maskinporten' | 'idporten', JWK> }>('upstream.js');
+    cleanups.push(() => void upstream.kill());
+
+    let url: string | undefined;
+    if (serverUrl && database) {
+      const admin = new Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE "${database}"`);
+      await admin.end();
+      const parsed = new URL(serverUrl);
+      parsed.pathname = `/${database}`;
+      url = parsed.toString();
+      cleanups.push(async () => {
+        const client = new Client({ connectionString: serverUrl });
+        await client.connect();
+        await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+        await client.end();
+      });
+    }
+    const seeded = Date.now();
+    await seedDatabase({ url, embeddedDir: join(work, 'data', 'pgdata') }, profile.people);
+    const orgs = organisationsFile(work, profile.organisations);
+    console.log(`seeded in ${Date.now() - seeded} ms`);
+    const load = await tokens(fake.base, fake.keys, profile);
+
+    const port = 3900 + Math.floor(Math.random() * 90);
+    const profileDir = process.argv.includes('--cpu-prof') ? join(ROOT, 'bench', 'results', 'profiles') : undefined;
+    const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const service = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: join(work, 'data'),
+        ...(url ? { DATABASE_URL: url } : {}),
+        ISSUER_URL: ISSUER,
+        KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
+        MASKINPORTEN_WELL_KNOWN_URLS: `${fake.base}/maskinporten/.well-known/oauth-authorization-server`,
+        IDPORTEN_WELL_KNOWN_URLS: `${fake.base}/idporten/.well-known/openid-configuration`,
+        ORGANISATIONS_SOURCE: orgs,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    cleanups.push(() => new Promise((resolve) => (service.exitCode !== null ? resolve(null) : (service.once('exit', resolve), service.kill('SIGTERM')))));
+    const base = `http://127.0.0.1:${port}`;
+    const started = Date.now();
+    await waitReady(`${base}/health/ready`, 180_000);
+    console.log(`service ready in ${Date.now() - started} ms`);
+
+    const { child: ceiling, first: ceilingInfo } = await forkChild<{ url: string }>('ceiling.js', { BENCH_UPSTREAM: fake.base });
+    cleanups.push(() => void ceiling.kill());
+    const loader = fork(join(__dirname, 'load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    cleanups.push(() => void loader.kill());
+
+    const results: CaseResult[] = [];
+    for (const connections of profile.connections) {
+      let ceilingRps = 0;
+      const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+      for (const endpoint of (Object.keys(ENDPOINTS) as Endpoint[]).filter((e) => !only || only.includes(e))) {
+        const target = endpoint === 'ceiling' ? ceilingInfo.url : `${base}${ENDPOINTS[endpoint]}`;
+        const pid = endpoint === 'ceiling' ? (ceiling.pid as number) : (service.pid as number);
+        const tokenSet = endpoint === 'idporten' ? load.idporten : endpoint === 'maskinporten' || endpoint === 'ceiling' ? load.maskinporten : [];
+        const before = processStats(pid);
+        const startedAt = Date.now();
+        const request: LoadRequest = { url: target, connections, durationSeconds: profile.durationSeconds, warmupSeconds: profile.warmupSeconds, tokens: tokenSet };
+        const outcome = await ask<LoadResult>(loader, request);
+        const after = processStats(pid);
+        const seconds = (Date.now() - startedAt) / 1000;
+        const result: CaseResult = { ...outcome, endpoint, connections, rssMb: after.rssMb, cpuPercent: Math.round((after.ticks - before.ticks) / seconds) };
+        if (endpoint === 'ceiling') ceilingRps = outcome.rps;
+        else if (endpoint === 'maskinporten' || endpoint === 'idporten') result.ofCeiling = ceilingRps > 0 ? outcome.rps / ceilingRps : 0;
+        results.push(result);
+        console.log(`${endpoint.padEnd(12)} c=${String(connections).padStart(2)}  ${Math.round(outcome.rps)} req/s  p99 ${outcome.p99} ms  errors ${outcome.errors} non2xx ${outcome.non2xx}`);
+      }
+    }
+
+    const finalRss = processStats(service.pid as number).rssMb;
+    const table = markdown(results);
+    const sha = (() => {
+      try {
+        return execSync('git rev-parse --short HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
+      } catch {
+        return 'unknown';
+      }
+    })();
+    const machine = { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, database: url ? 'postgresql' : 'embedded (PGlite)' };
+    console.log(`\n${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.database}; service RSS after the run: ${finalRss} MB\n`);
+    console.log(table);
+    const failures = results.filter((r) => r.errors > 0 || r.non2xx > 0);
+    if (profile.name !== 'smoke') {
+      const file = join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-${sha}${profile.name === 'scale' ? '-scale' : ''}.json`);
+      mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+      writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), sha, profile, machine, finalRssMb: finalRss, results }, null, 2)}\n`);
+      console.log(`\nwritten to ${file}`);
+    }
+    if (failures.length > 0) {
+      console.error(`\n${failures.length} case(s) had errors or non-2xx answers`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
