@@ -43,6 +43,8 @@ interface CaseResult extends LoadResult {
   connections: number;
   rssMb: number;
   cpuPercent: number;
+  /** Busy share of all cores during the case: near 100 means the machine, not the service, is the limit. */
+  machineCpuPercent: number;
   ofCeiling?: number;
 }
 
@@ -59,6 +61,14 @@ function ask<T>(child: ChildProcess, message: unknown): Promise<T> {
     child.once('message', (answer) => resolve(answer as T));
     child.send(message as never);
   });
+}
+
+/** Busy and total CPU ticks of the whole machine, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const ticks = values.map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  return { busy: total - ticks[3] - (ticks[4] ?? 0), total };
 }
 
 /** Resident memory (MB) and CPU ticks (user + system) of a process, from /proc. */
@@ -139,10 +149,10 @@ async function tokens(base: string, keys: Record<'maskinporten' | 'idporten', JW
 }
 
 function markdown(results: CaseResult[]): string {
-  const lines = ['| Endpoint | Conn. | req/s | of ceiling | p50 ms | p90 ms | p99 ms | errors | non-2xx | RSS MB | CPU % |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const lines = ['| Endpoint | Conn. | req/s | of ceiling | p50 ms | p90 ms | p99 ms | errors | non-2xx | RSS MB | CPU % | machine busy |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
   for (const r of results) {
     const ratio = r.ofCeiling === undefined ? '—' : `${Math.round(r.ofCeiling * 100)} %`;
-    lines.push(`| ${r.endpoint} | ${r.connections} | ${Math.round(r.rps)} | ${ratio} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.rssMb} | ${r.cpuPercent} |`);
+    lines.push(`| ${r.endpoint} | ${r.connections} | ${Math.round(r.rps)} | ${ratio} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.rssMb} | ${r.cpuPercent} | ${r.machineCpuPercent} % |`);
   }
   return lines.join('\n');
 }
@@ -223,12 +233,14 @@ async function main(): Promise<void> {
         const pid = endpoint === 'ceiling' ? (ceiling.pid as number) : (service.pid as number);
         const tokenSet = endpoint === 'idporten' ? load.idporten : endpoint === 'maskinporten' || endpoint === 'ceiling' ? load.maskinporten : [];
         const before = processStats(pid);
+        const machineBefore = machineTicks();
         const startedAt = Date.now();
         const request: LoadRequest = { url: target, connections, durationSeconds: profile.durationSeconds, warmupSeconds: profile.warmupSeconds, tokens: tokenSet };
         const outcome = await ask<LoadResult>(loader, request);
         const after = processStats(pid);
+        const machineAfter = machineTicks();
         const seconds = (Date.now() - startedAt) / 1000;
-        const result: CaseResult = { ...outcome, endpoint, connections, rssMb: after.rssMb, cpuPercent: Math.round((after.ticks - before.ticks) / seconds) };
+        const result: CaseResult = { ...outcome, endpoint, connections, rssMb: after.rssMb, cpuPercent: Math.round((after.ticks - before.ticks) / seconds), machineCpuPercent: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)) };
         if (endpoint === 'ceiling') ceilingRps = outcome.rps;
         else if (endpoint === 'maskinporten' || endpoint === 'idporten') result.ofCeiling = ceilingRps > 0 ? outcome.rps / ceilingRps : 0;
         results.push(result);

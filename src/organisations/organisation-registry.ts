@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource, Not, In } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { organisationsConfig } from '../config';
 import { loadOrganisations, OrganisationRecord } from './organisation-source';
@@ -11,6 +11,18 @@ import { Organisation } from './organisation.entity';
  * Synced from ORGANISATIONS_SOURCE at start-up and every ORGANISATIONS_REFRESH_MINUTES; a bad
  * source keeps the last good data. Without a source, the database table is the truth.
  */
+function sameRecord(stored: Organisation | undefined, record: OrganisationRecord): boolean {
+  return (
+    stored !== undefined &&
+    stored.orgNumber === record.orgNumber &&
+    stored.nameNb === record.nameNb &&
+    stored.nameNn === record.nameNn &&
+    stored.nameEn === record.nameEn &&
+    stored.homepage === record.homepage &&
+    JSON.stringify(stored.environments) === JSON.stringify(record.environments)
+  );
+}
+
 @Injectable()
 export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(OrganisationRegistry.name);
@@ -54,15 +66,22 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
     try {
       const { organisations, skipped } = await loadOrganisations(this.config.source, this.config.timeoutMs);
       if (skipped.length > 0) this.logger.warn(`organisation source: ${skipped.length} entries skipped (${skipped.slice(0, 5).join('; ')})`);
-      await this.dataSource.transaction(async (manager) => {
-        const codes = organisations.map((o) => o.orgCode);
-        await manager.delete(Organisation, { orgCode: Not(In(codes)) });
-        // Clear numbers first so an org number moving between codes does not trip the unique index.
-        await manager.createQueryBuilder().update(Organisation).set({ orgNumber: null }).execute();
-        for (let i = 0; i < organisations.length; i += 500) {
-          await manager.upsert(Organisation, organisations.slice(i, i + 500), ['orgCode']);
+      const changed = await this.dataSource.transaction(async (manager) => {
+        const stored = new Map((await manager.find(Organisation)).map((o) => [o.orgCode, o]));
+        const incoming = new Set(organisations.map((o) => o.orgCode));
+        const removed = [...stored.keys()].filter((code) => !incoming.has(code));
+        const updates = organisations.filter((o) => !sameRecord(stored.get(o.orgCode), o));
+        if (removed.length === 0 && updates.length === 0) return 0;
+        for (let i = 0; i < removed.length; i += 1000) await manager.delete(Organisation, { orgCode: In(removed.slice(i, i + 1000)) });
+        // An org number moving between codes must leave its old row first, or the unique index trips.
+        const moving = updates.filter((o) => stored.get(o.orgCode)?.orgNumber !== o.orgNumber).map((o) => o.orgCode);
+        for (let i = 0; i < moving.length; i += 1000) {
+          await manager.update(Organisation, { orgCode: In(moving.slice(i, i + 1000)) }, { orgNumber: null });
         }
+        for (let i = 0; i < updates.length; i += 500) await manager.upsert(Organisation, updates.slice(i, i + 500), ['orgCode']);
+        return removed.length + updates.length;
       });
+      if (changed > 0) this.logger.log(`organisations synced: ${changed} changed of ${organisations.length}`);
       this.index(organisations);
       this.syncedAt = this.clock.now();
       return true;
