@@ -201,6 +201,7 @@ async function main(): Promise<void> {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_MINUTE: '0',
         PORT: String(port),
         HOST: '127.0.0.1',
         DATA_DIR: join(work, 'data'),
@@ -262,7 +263,7 @@ async function main(): Promise<void> {
     console.log(table);
     const failures = results.filter((r) => r.errors > 0 || r.non2xx > 0);
     if (profile.name !== 'smoke') {
-      const file = join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-${sha}${profile.name === 'scale' ? '-scale' : ''}.json`);
+      const file = join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-${sha}-${profile.name}-${url ? 'postgresql' : 'embedded'}.json`);
       mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
       writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), sha, profile, machine, finalRssMb: finalRss, results }, null, 2)}\n`);
       console.log(`\nwritten to ${file}`);

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { ClockModule } from './common/clock';
+import { ExchangeEventsModule } from './common/exchange-events';
 import { LoggingModule } from './common/logging.module';
 import { ReadinessModule } from './common/readiness';
 import { AppConfigModule } from './config/config.module';
@@ -11,6 +12,7 @@ import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
 import { IdportenModule } from './idporten/idporten.module';
 import { MaskinportenModule } from './maskinporten/maskinporten.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { TestIdpModule } from './test-idp/test-idp.module';
 
 @Module({})
@@ -24,6 +26,7 @@ export class AppModule {
         LoggingModule,
         ClockModule,
         ReadinessModule,
+        ExchangeEventsModule,
         DatabaseModule,
         AuditModule,
         HealthModule,
@@ -31,6 +34,7 @@ export class AppModule {
         MaskinportenModule,
         IdportenModule,
         ExchangeModule,
+        MetricsModule,
         ...(testIdpEnabled() ? [TestIdpModule] : []),
       ],
     };

@@ -3,7 +3,10 @@ import type { Socket } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { ConfigType } from '@nestjs/config';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { httpConfig } from './config';
 import { requestId } from './common/logging.module';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
@@ -36,8 +39,15 @@ function answerClientErrors(server: Server): void {
 
 /** Everything main.ts does to the app besides listening, shared with the end-to-end tests. */
 export function configureApp(app: NestExpressApplication): void {
+  const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  app.set('trust proxy', http.trustProxy);
+  // API defaults: no framing, no sniffing, a strict CSP (the test IdP's page loads its script from us).
+  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  if (http.corsOrigins.length > 0) {
+    app.enableCors({ origin: http.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'], maxAge: 600 });
+  }
   app.set('etag', false);
   app.set('query parser', 'simple');
   // Before the body parser, so that even a request it refuses carries a correlation id.

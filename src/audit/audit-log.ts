@@ -5,17 +5,8 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { auditConfig } from '../config';
-import { AuthenticationEvent, ExchangeOutcome } from './authentication-event.entity';
-
-export interface ExchangeEvent {
-  provider: string;
-  outcome: ExchangeOutcome;
-  reason?: string;
-  clientId?: string;
-  orgNumber?: string;
-  userId?: number;
-  issuedJti?: string;
-}
+import { ExchangeEvent, ExchangeEvents } from '../common/exchange-events';
+import { AuthenticationEvent } from './authentication-event.entity';
 
 /** One statement per batch, parameters as arrays: cheap to build however large the batch. */
 const INSERT_BATCH = `INSERT INTO authentication_events (id, occurred_at, provider, outcome, reason, client_id, org_number, user_id, issued_jti)
@@ -52,6 +43,7 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly events: ExchangeEvents,
     @Inject(auditConfig.KEY) private readonly config: ConfigType<typeof auditConfig>,
   ) {}
 
@@ -77,7 +69,9 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     clearInterval(this.timer);
   }
 
+  /** Announces the outcome (metrics listen) and queues its audit row. */
   record(event: ExchangeEvent): void {
+    this.events.publish(event);
     if (this.buffer.length >= this.config.bufferSize) {
       this.droppedCount += 1;
       return;

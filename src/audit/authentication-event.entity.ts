@@ -1,6 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-
-export type ExchangeOutcome = 'issued' | 'refused' | 'failed';
+import type { ExchangeOutcome } from '../common/exchange-events';
 
 /** One exchange attempt, accepted or refused. Never holds a token or a person's number. */
 @Entity({ name: 'authentication_events' })

@@ -47,11 +47,11 @@ function loggable(error: unknown): Record<string, unknown> {
   return { name: error.name, message: error.message, code, stack: error.stack };
 }
 
-/** Terminus' 503: its body is the health report, not an error description. */
+/** Terminus' 503 (failing or shutting down): its body is the health report, not an error description. */
 function isHealthReport(exception: unknown): exception is HttpException {
   if (!(exception instanceof HttpException) || exception.getStatus() !== 503) return false;
-  const body = exception.getResponse() as { status?: unknown; details?: unknown };
-  return typeof body === 'object' && body.status === 'error' && typeof body.details === 'object';
+  const body = exception.getResponse() as { status?: unknown };
+  return typeof body === 'object' && (body.status === 'error' || body.status === 'shutting_down');
 }
 
 /** body-parser and Express errors, by their type: their own messages are never shown. */

@@ -230,6 +230,28 @@ export class Environment {
   @IsBoolean({ message: 'must be true or false' })
   TEST_IDP_ENABLED?: boolean = undefined;
 
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 1000000 (0 turns rate limiting off)' })
+  @Min(0, { message: 'must be an integer between 0 and 1000000 (0 turns rate limiting off)' })
+  @Max(1_000_000, { message: 'must be an integer between 0 and 1000000 (0 turns rate limiting off)' })
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, { message: 'must be true, false, a number of proxy hops, or a list of addresses/subnets' })
+  TRUST_PROXY?: string = undefined;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*$/, { message: 'must be a comma-separated list of http(s) origins' })
+  CORS_ORIGINS?: string = undefined;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  METRICS_TOKEN?: string = undefined;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -1,6 +1,7 @@
 export { appConfig } from './app.config';
 export { auditConfig } from './audit.config';
 export { databaseConfig } from './database.config';
+export { httpConfig } from './http.config';
 export { issuersConfig } from './issuers.config';
 export { keysConfig } from './keys.config';
 export { maskinportenConfig } from './maskinporten.config';

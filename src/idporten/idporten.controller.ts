@@ -1,4 +1,5 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { EXCHANGE_PATH } from '../discovery/discovery-document';
 import { sendToken } from '../exchange/token-response';
@@ -12,7 +13,7 @@ export class IdportenController {
   /** An ID-porten access token in, our token with the person's user and party out. */
   @Get('id-porten')
   @AcceptTokensFrom('idporten')
-  @UseGuards(BearerTokenGuard)
+  @UseGuards(ThrottlerGuard, BearerTokenGuard)
   async exchangeToken(@Req() request: VerifiedRequest, @Res() response: Response): Promise<void> {
     sendToken(request, response, await this.exchange.exchange(request.verifiedToken));
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../common/rate-limit.module';
 import { KeysModule } from '../keys/keys.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { TrustedIssuersModule } from '../trusted-issuers/trusted-issuers.module';
@@ -6,7 +7,7 @@ import { IdportenController } from './idporten.controller';
 import { IdportenExchange } from './idporten-exchange';
 
 @Module({
-  imports: [TrustedIssuersModule, KeysModule, ProfilesModule],
+  imports: [RateLimitModule, TrustedIssuersModule, KeysModule, ProfilesModule],
   controllers: [IdportenController],
   providers: [IdportenExchange],
 })

@@ -83,6 +83,11 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
     return activeKeyAt(this.loaded, this.clock.now());
   }
 
+  /** Every key published now (next, active, retired), for metrics and operators. */
+  publishedKeys(): readonly LoadedKey[] {
+    return this.loaded;
+  }
+
   jwks(): PublishedJwks {
     return this.published;
   }

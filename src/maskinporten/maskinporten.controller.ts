@@ -1,4 +1,5 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { EXCHANGE_PATH } from '../discovery/discovery-document';
 import { sendToken } from '../exchange/token-response';
@@ -12,7 +13,7 @@ export class MaskinportenController {
   /** A Maskinporten access token in, our token out (text/plain, or JSON on Accept). */
   @Get('maskinporten')
   @AcceptTokensFrom('maskinporten')
-  @UseGuards(BearerTokenGuard)
+  @UseGuards(ThrottlerGuard, BearerTokenGuard)
   async exchangeToken(@Req() request: VerifiedRequest, @Res() response: Response, @Query('test') test?: unknown): Promise<void> {
     sendToken(request, response, await this.exchange.exchange(request.verifiedToken, test));
   }

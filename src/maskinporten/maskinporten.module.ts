@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../common/rate-limit.module';
 import { KeysModule } from '../keys/keys.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { TrustedIssuersModule } from '../trusted-issuers/trusted-issuers.module';
@@ -6,7 +7,7 @@ import { MaskinportenController } from './maskinporten.controller';
 import { MaskinportenExchange } from './maskinporten-exchange';
 
 @Module({
-  imports: [TrustedIssuersModule, KeysModule, OrganisationsModule],
+  imports: [RateLimitModule, TrustedIssuersModule, KeysModule, OrganisationsModule],
   controllers: [MaskinportenController],
   providers: [MaskinportenExchange],
 })

@@ -1,15 +1,17 @@
 import { Body, Controller, Get, Header, Post, Res, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { EXCHANGE_PATH } from '../discovery/discovery-document';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
-import { loginForm, loginResult } from './login-page';
+import { LOGIN_SCRIPT, loginForm, loginResult } from './login-page';
 import { IdportenTokenDto } from './provisioning.dto';
 
 const LOGIN_FORM_PID = /^\d{11}$/;
 
 /** The local ID-porten: metadata, JWKS, a token endpoint for scripts, and a login page for people. */
+@UseGuards(ThrottlerGuard)
 @Controller('test-idp/idporten')
 export class IdportenStandInController {
   constructor(
@@ -49,6 +51,13 @@ export class IdportenStandInController {
   @Header('Cache-Control', 'no-store')
   form(): string {
     return loginForm();
+  }
+
+  @Get('login.js')
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'no-store')
+  script(): string {
+    return LOGIN_SCRIPT;
   }
 
   /** The form post: a browser sends urlencoded fields; the page shows the token and can exchange it. */

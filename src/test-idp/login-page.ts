@@ -24,15 +24,19 @@ export function loginResult(token: string, exchangeUrl: string): string {
   const claims = JSON.stringify(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')), null, 2);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Logged in</title><style>${STYLE}</style></head>
 <body><h1>ID-porten token</h1><pre id="token">${escape(token)}</pre><h2>Its claims</h2><pre>${escape(claims)}</pre>
-<button id="exchange" type="button">Exchange for a platform token</button><h2>Platform token claims</h2><pre id="result">(not exchanged yet)</pre>
-<script>
-document.getElementById('exchange').addEventListener('click', async () => {
+<button id="exchange" type="button" data-exchange-url="${escape(exchangeUrl)}">Exchange for a platform token</button><h2>Platform token claims</h2><pre id="result">(not exchanged yet)</pre>
+<script src="login.js"></script></body></html>`;
+}
+
+/** The page's script, served from our origin so the Content-Security-Policy needs no inline code. */
+export const LOGIN_SCRIPT = `document.getElementById('exchange').addEventListener('click', async (event) => {
   const out = document.getElementById('result');
-  const response = await fetch(${JSON.stringify(exchangeUrl)}, { headers: { authorization: 'Bearer ' + document.getElementById('token').textContent } });
+  const token = document.getElementById('token').textContent;
+  const response = await fetch(event.target.dataset.exchangeUrl, { headers: { authorization: 'Bearer ' + token } });
   const text = await response.text();
   if (!response.ok) { out.textContent = response.status + ' ' + text; return; }
   const part = text.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-  out.textContent = JSON.stringify(JSON.parse(decodeURIComponent(escape(atob(part)))), null, 2);
+  const json = new TextDecoder().decode(Uint8Array.from(atob(part), (c) => c.charCodeAt(0)));
+  out.textContent = JSON.stringify(JSON.parse(json), null, 2);
 });
-</script></body></html>`;
-}
+`;

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IssuerKeyStore } from './issuer-key-store';
@@ -8,6 +9,7 @@ import { CreateClientDto, CreateScopeDto, RegisterClientKeysDto } from './provis
 import { ClientView, clientView, ProvisioningService, ScopeView } from './provisioning.service';
 
 /** The local Maskinporten: metadata, JWKS, the JWT-bearer token endpoint and the provisioning API. */
+@UseGuards(ThrottlerGuard)
 @Controller('test-idp/maskinporten')
 export class MaskinportenStandInController {
   constructor(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../common/rate-limit.module';
 import { KeysModule } from '../keys/keys.module';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IdportenLogin } from './idporten-login';
@@ -10,7 +11,7 @@ import { ProvisioningService } from './provisioning.service';
 
 /** Local stand-ins for Maskinporten and ID-porten. Imported only when TEST_IDP_ENABLED; never in production. */
 @Module({
-  imports: [KeysModule],
+  imports: [RateLimitModule, KeysModule],
   controllers: [MaskinportenStandInController, IdportenStandInController],
   providers: [IssuerKeyStore, MaskinportenGrant, IdportenLogin, ProvisioningService, TestIdpAdminGuard],
 })

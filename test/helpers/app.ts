@@ -27,6 +27,7 @@ const BASE_ENV: Record<string, string> = {
   NODE_ENV: 'test',
   LOG_LEVEL: 'silent',
   TEST_IDP_ENABLED: 'false',
+  RATE_LIMIT_PER_MINUTE: '0',
   KEY_ENCRYPTION_KEY: 'test-key-encryption-secret-0123456789abcdef',
 };
 

@@ -1,0 +1,21 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { Metrics } from './metrics';
+
+const PROVIDER_OF_PATH: Record<string, string> = { maskinporten: 'maskinporten', 'id-porten': 'idporten' };
+
+/** Times every exchange, whatever its outcome, from the first middleware to the last byte. */
+@Injectable()
+export class ExchangeTimingMiddleware implements NestMiddleware {
+  constructor(private readonly metrics: Metrics) {}
+
+  use(request: Request, response: Response, next: NextFunction): void {
+    const started = process.hrtime.bigint();
+    const segment = request.path.slice(request.path.lastIndexOf('/') + 1);
+    const provider = PROVIDER_OF_PATH[segment] ?? 'unknown';
+    response.once('finish', () => {
+      this.metrics.exchangeDuration.observe({ provider }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  }
+}

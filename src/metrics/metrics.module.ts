@@ -1,0 +1,20 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { EXCHANGE_PATH } from '../discovery/discovery-document';
+import { KeysModule } from '../keys/keys.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { TrustedIssuersModule } from '../trusted-issuers/trusted-issuers.module';
+import { ExchangeTimingMiddleware } from './exchange-timing.middleware';
+import { Metrics } from './metrics';
+import { MetricsController } from './metrics.controller';
+
+@Module({
+  imports: [AuditModule, KeysModule, OrganisationsModule, TrustedIssuersModule],
+  controllers: [MetricsController],
+  providers: [Metrics, ExchangeTimingMiddleware],
+})
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ExchangeTimingMiddleware).forRoutes({ path: `${EXCHANGE_PATH}/*path`, method: RequestMethod.GET });
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AuditLog } from '../audit/audit-log';
+import { Clock } from '../common/clock';
+import { ExchangeEvents } from '../common/exchange-events';
+import { KeyRing } from '../keys/key-ring';
+import { OrganisationRegistry } from '../organisations/organisation-registry';
+import { PROVIDERS } from '../trusted-issuers/provider';
+import { TokenVerifier } from '../trusted-issuers/token-verifier';
+
+/** The service's Prometheus metrics, in a registry of its own (several apps may share a process). */
+@Injectable()
+export class Metrics implements OnModuleInit {
+  readonly registry = new Registry();
+  readonly exchangeDuration: Histogram<'provider'>;
+  private readonly exchanges: Counter<'provider' | 'outcome'>;
+  private readonly refusals: Counter<'provider' | 'reason'>;
+
+  constructor(
+    private readonly events: ExchangeEvents,
+    private readonly verifier: TokenVerifier,
+    private readonly organisations: OrganisationRegistry,
+    private readonly keys: KeyRing,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.exchanges = new Counter({ name: 'authentication_exchanges_total', help: 'Token exchanges by provider and outcome', labelNames: ['provider', 'outcome'], registers });
+    this.refusals = new Counter({ name: 'authentication_exchange_refusals_total', help: 'Refused or failed exchanges by reason', labelNames: ['provider', 'reason'], registers });
+    this.exchangeDuration = new Histogram({
+      name: 'authentication_exchange_duration_seconds',
+      help: 'Time from request to response of an exchange',
+      labelNames: ['provider'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    const fetches: Gauge<'provider' | 'well_known_url'> = new Gauge({
+      name: 'authentication_jwks_fetches',
+      help: 'Discovery and JWKS fetches per upstream issuer since start',
+      labelNames: ['provider', 'well_known_url'],
+      registers,
+      collect: () => this.forEachIssuer((provider, url, stats) => fetches.set({ provider, well_known_url: url }, stats.jwksFetches)),
+    });
+    const failures: Gauge<'provider' | 'well_known_url'> = new Gauge({
+      name: 'authentication_jwks_fetch_failures',
+      help: 'Failed discovery or JWKS fetches per upstream issuer since start',
+      labelNames: ['provider', 'well_known_url'],
+      registers,
+      collect: () => this.forEachIssuer((provider, url, stats) => failures.set({ provider, well_known_url: url }, stats.jwksFailures)),
+    });
+    const organisationAge: Gauge = new Gauge({
+      name: 'authentication_organisations_sync_age_seconds',
+      help: 'Seconds since the organisations were last synced from their source (absent before the first sync)',
+      registers,
+      collect: () => {
+        const at = this.organisations.lastSyncedAt;
+        if (at !== undefined) organisationAge.set((this.clock.now() - at) / 1000);
+      },
+    });
+    const keyAge: Gauge<'kid'> = new Gauge({
+      name: 'authentication_signing_key_age_seconds',
+      help: 'Seconds since each published signing key became (or becomes, negative) active',
+      labelNames: ['kid'],
+      registers,
+      collect: () => {
+        keyAge.reset();
+        for (const key of this.keys.publishedKeys()) keyAge.set({ kid: key.kid }, (this.clock.now() - key.activatesAt.getTime()) / 1000);
+      },
+    });
+    const dropped: Gauge = new Gauge({
+      name: 'authentication_audit_dropped_events',
+      help: 'Audit events dropped because the buffer was full, since start',
+      registers,
+      collect: () => dropped.set(this.audit.dropped),
+    });
+    const pending: Gauge = new Gauge({ name: 'authentication_audit_pending_events', help: 'Audit events waiting for the next batch write', registers, collect: () => pending.set(this.audit.pending) });
+  }
+
+  onModuleInit(): void {
+    this.events.subscribe((event) => {
+      this.exchanges.inc({ provider: event.provider, outcome: event.outcome });
+      if (event.outcome !== 'issued') this.refusals.inc({ provider: event.provider, reason: event.reason ?? 'unknown' });
+    });
+  }
+
+  private forEachIssuer(visit: (provider: string, url: string, stats: { jwksFetches: number; jwksFailures: number }) => void): void {
+    for (const provider of PROVIDERS) for (const issuer of this.verifier.issuersOf(provider)) visit(provider, issuer.wellKnownUrl, issuer.stats);
+  }
+}
