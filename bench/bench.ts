@@ -1,4 +1,4 @@
-// npm run bench [-- --smoke | --scale] [--only=ceiling,maskinporten] [--cpu-prof]
+// npm run bench [-- --smoke | --scale | --soak] [--only=ceiling,maskinporten] [--cpu-prof]
 // Measures the exchange against a ceiling measured in the same run on the same machine: see README.
 import { ChildProcess, execSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +24,7 @@ interface Profile {
 const PROFILES: Record<string, Profile> = {
   normal: { name: 'normal', organisations: 1_000, people: 10_000, tokens: 4_000, connections: [1, 16, 64], durationSeconds: 10, warmupSeconds: 3 },
   scale: { name: 'scale', organisations: 100_000, people: 1_000_000, tokens: 4_000, connections: [1, 16, 64], durationSeconds: 10, warmupSeconds: 3 },
+  soak: { name: 'soak', organisations: 1_000, people: 10_000, tokens: 4_000, connections: [32], durationSeconds: 60, warmupSeconds: 10 },
   smoke: { name: 'smoke', organisations: 50, people: 200, tokens: 100, connections: [16], durationSeconds: 0.5, warmupSeconds: 0.1 },
 };
 
@@ -157,8 +158,25 @@ function markdown(results: CaseResult[]): string {
   return lines.join('\n');
 }
 
+/** A bounded soak: after a warm-up, RSS must grow less than 10 % over the run, with no errors. */
+async function soak(loader: ChildProcess, pid: number, url: string, tokenSet: string[], profile: Profile): Promise<void> {
+  const connections = profile.connections[0];
+  await ask<LoadResult>(loader, { url, connections, durationSeconds: profile.warmupSeconds, warmupSeconds: 0, tokens: tokenSet } satisfies LoadRequest);
+  const start = processStats(pid).rssMb;
+  const outcome = await ask<LoadResult>(loader, { url, connections, durationSeconds: profile.durationSeconds, warmupSeconds: 0, tokens: tokenSet } satisfies LoadRequest);
+  const end = processStats(pid).rssMb;
+  const growth = (end - start) / start;
+  console.log(`soak: ${outcome.requests} exchanges in ${profile.durationSeconds} s at concurrency ${connections}, ${Math.round(outcome.rps)} req/s, p99 ${outcome.p99} ms, errors ${outcome.errors}, non-2xx ${outcome.non2xx}`);
+  console.log(`soak: RSS ${start} MB after warm-up, ${end} MB at the end (${(growth * 100).toFixed(1)} %)`);
+  if (growth >= 0.1 || outcome.errors > 0 || outcome.non2xx > 0) {
+    console.error('soak failed: RSS grew 10 % or more, or requests failed');
+    process.exitCode = 1;
+  }
+}
+
 async function main(): Promise<void> {
-  const profile = process.argv.includes('--smoke') ? PROFILES.smoke : process.argv.includes('--scale') ? PROFILES.scale : PROFILES.normal;
+  const chosen = ['smoke', 'scale', 'soak'].find((name) => process.argv.includes(`--${name}`));
+  const profile = PROFILES[chosen ?? 'normal'];
   const work = mkdtempSync(join(tmpdir(), 'auth-bench-'));
   const serverUrl = process.env.DATABASE_URL;
   const database = serverUrl ? `auth_bench_${Date.now()}` : undefined;
@@ -224,6 +242,11 @@ async function main(): Promise<void> {
     cleanups.push(() => void ceiling.kill());
     const loader = fork(join(__dirname, 'load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     cleanups.push(() => void loader.kill());
+
+    if (profile.name === 'soak') {
+      await soak(loader, service.pid as number, `${base}${ENDPOINTS.maskinporten}`, load.maskinporten, profile);
+      return;
+    }
 
     const results: CaseResult[] = [];
     for (const connections of profile.connections) {

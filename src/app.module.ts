@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { IdportenModule } from './idporten/idporten.module';
 import { MaskinportenModule } from './maskinporten/maskinporten.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RefreshModule } from './refresh/refresh.module';
 import { TestIdpModule } from './test-idp/test-idp.module';
 
 @Module({})
@@ -34,6 +35,7 @@ export class AppModule {
         MaskinportenModule,
         IdportenModule,
         ExchangeModule,
+        RefreshModule,
         MetricsModule,
         ...(testIdpEnabled() ? [TestIdpModule] : []),
       ],

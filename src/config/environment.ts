@@ -88,6 +88,15 @@ export class Environment {
   @Max(86400, { message: 'must be an integer between 60 and 86400' })
   TOKEN_LIFETIME_SECONDS = 1800;
 
+  @IsIn(['fixed', 'upstream'], { message: 'must be fixed or upstream' })
+  IDPORTEN_TOKEN_LIFETIME: 'fixed' | 'upstream' = 'fixed';
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 60 and 604800' })
+  @Min(60, { message: 'must be an integer between 60 and 604800' })
+  @Max(604800, { message: 'must be an integer between 60 and 604800' })
+  REFRESH_MAX_AGE_SECONDS = 28800;
+
   @Transform(toInt)
   @IsInt({ message: 'must be an integer between 0 and 300' })
   @Min(0, { message: 'must be an integer between 0 and 300' })

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AuditLog } from '../audit/audit-log';
 import { InsufficientScopeError, InvalidTokenError } from '../common/errors';
-import { issuersConfig } from '../config';
+import { Clock } from '../common/clock';
+import { issuersConfig, tokenConfig } from '../config';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 import { ProfileService } from '../profiles/profile.service';
 import type { VerifiedToken } from '../trusted-issuers/token-verifier';
@@ -15,8 +16,16 @@ export class IdportenExchange {
     private readonly profiles: ProfileService,
     private readonly signer: TokenSigner,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
     @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
+    @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
   ) {}
+
+  /** Fixed, or until the ID-porten token expires (at least a second, never beyond the fixed lifetime). */
+  private lifetime(upstreamExp: number | undefined): number | undefined {
+    if (this.token.idportenLifetime !== 'upstream' || upstreamExp === undefined) return undefined;
+    return Math.max(upstreamExp - this.clock.nowSeconds(), 1);
+  }
 
   async exchange(verified: VerifiedToken): Promise<SignedToken> {
     let userId: number | undefined;
@@ -27,7 +36,7 @@ export class IdportenExchange {
       const profile = this.profiles.autoProvision ? await this.profiles.findOrProvision(claims.pid) : await this.profiles.findBySsn(claims.pid);
       if (!profile) throw new InvalidTokenError('unknown person', 'unknown_person');
       userId = profile.userId;
-      const signed = await this.signer.sign(platformClaims(claims, profile));
+      const signed = await this.signer.sign(platformClaims(claims, profile), { lifetimeSeconds: this.lifetime(verified.payload.exp) });
       this.audit.record({ provider: 'idporten', outcome: 'issued', userId, issuedJti: signed.jti });
       return signed;
     } catch (error) {

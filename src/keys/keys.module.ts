@@ -5,6 +5,7 @@ import { keysConfig } from '../config';
 import { KeyEncryption, resolveEncryptionSecret } from './key-encryption';
 import { KeyRing } from './key-ring';
 import { KeyStore } from './key-store';
+import { OwnTokenVerifier } from './own-token-verifier';
 import { TokenSigner } from './token-signer';
 
 @Module({
@@ -22,8 +23,9 @@ import { TokenSigner } from './token-signer';
     { provide: KeyStore, inject: [DataSource, KeyEncryption], useFactory: (ds: DataSource, e: KeyEncryption) => new KeyStore(ds, e) },
     KeyRing,
     TokenSigner,
+    OwnTokenVerifier,
   ],
-  exports: [KeyRing, TokenSigner, KeyEncryption],
+  exports: [KeyRing, TokenSigner, KeyEncryption, OwnTokenVerifier],
 })
 export class KeysModule {}
 

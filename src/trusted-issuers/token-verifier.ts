@@ -2,9 +2,10 @@ import type { Server } from 'node:http';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { Clock } from '../common/clock';
 import { InvalidTokenError, ServiceUnavailableError } from '../common/errors';
+import { checkCompactJws, invalidTokenFromJose } from '../common/jose-errors';
 import { ReadinessRegistry } from '../common/readiness';
 import { issuersConfig } from '../config';
 import { IssuerKeys } from './issuer-keys';
@@ -19,7 +20,6 @@ export interface VerifiedToken {
 
 /** Header members through which a token offers its own key: never trusted, so refused outright. */
 const KEY_BEARING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const BACKGROUND_TICK_MS = 1000;
 
 /**
@@ -118,12 +118,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   private readHeader(token: string): { alg: string; kid?: string } {
-    const segments = token.split('.');
-    if (segments.length === 5) throw new InvalidTokenError('encrypted tokens (JWE) are not accepted', 'malformed');
-    if (segments.length !== 3 || segments.some((s) => !BASE64URL.test(s)) || segments[0] === '' || segments[1] === '') {
-      throw new InvalidTokenError('the token is not a signed JWT (three base64url segments)', 'malformed');
-    }
-    if (segments[2] === '') throw new InvalidTokenError('the token has no signature', 'unsigned');
+    checkCompactJws(token);
     let header: Record<string, unknown>;
     try {
       header = decodeProtectedHeader(token);
@@ -177,22 +172,8 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
 
   private translate(error: unknown, kid: string | undefined): Error {
     if (error instanceof InvalidTokenError || error instanceof ServiceUnavailableError) return error;
-    if (error instanceof errors.JWTExpired) return new InvalidTokenError('the token has expired', 'expired');
-    if (error instanceof errors.JWTClaimValidationFailed) {
-      const claim = error.claim;
-      if (claim === 'nbf') return new InvalidTokenError('the token is not valid yet (nbf)', 'not_yet_valid');
-      if (claim === 'aud') return new InvalidTokenError("the token's audience is not accepted", 'wrong_audience');
-      if (claim === 'iss') return new InvalidTokenError("the token's issuer is not trusted", 'untrusted_issuer');
-      if (error.reason === 'missing') return new InvalidTokenError(`the token has no ${claim} claim`, `missing_${claim}`);
-      return new InvalidTokenError(`the token's ${claim} claim is invalid`, `invalid_${claim}`);
-    }
-    if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenError('the token signature is invalid', 'bad_signature');
-    if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-      return new InvalidTokenError("no key of the issuer matches the token's kid", 'unknown_key');
-    }
-    if (error instanceof errors.JOSEAlgNotAllowed) return new InvalidTokenError("the token's algorithm is not accepted", 'alg_not_allowed');
-    if (error instanceof errors.JOSENotSupported) return new InvalidTokenError('the token uses an unsupported feature', 'unsupported');
-    if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return new InvalidTokenError('the token is malformed', 'malformed');
+    const invalid = invalidTokenFromJose(error);
+    if (invalid) return invalid;
     if (error instanceof UpstreamError) {
       return new ServiceUnavailableError('the identity provider keys cannot be fetched; retry shortly', 'issuer_unavailable', 10);
     }

@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { Clock } from '../common/clock';
+import { InvalidTokenError } from '../common/errors';
+import { checkCompactJws, invalidTokenFromJose } from '../common/jose-errors';
+import { tokenConfig } from '../config';
+import { SIGNING_ALGORITHM } from './key-material';
+import { KeyRing } from './key-ring';
+
+/** Verifies one of our own tokens exactly as a platform API would: our published keys, our issuer, RS256. */
+@Injectable()
+export class OwnTokenVerifier {
+  private keySet?: { etag: string; resolve: ReturnType<typeof createLocalJWKSet> };
+
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly clock: Clock,
+    @Inject(tokenConfig.KEY) private readonly config: ConfigType<typeof tokenConfig>,
+  ) {}
+
+  async verify(token: string): Promise<JWTPayload> {
+    checkCompactJws(token);
+    try {
+      const { payload } = await jwtVerify(token, this.publishedKeys(), {
+        algorithms: [SIGNING_ALGORITHM],
+        issuer: this.config.issuer,
+        requiredClaims: ['exp', 'iat', 'jti'],
+        clockTolerance: this.config.clockSkewSeconds,
+        currentDate: new Date(this.clock.now()),
+      });
+      return payload;
+    } catch (error) {
+      throw invalidTokenFromJose(error) ?? new InvalidTokenError('the token could not be verified', 'unverifiable');
+    }
+  }
+
+  /** The JWKS we publish, as a key set; rebuilt only when the published document changes. */
+  private publishedKeys(): ReturnType<typeof createLocalJWKSet> {
+    const published = this.keys.jwks();
+    if (this.keySet?.etag !== published.etag) {
+      this.keySet = { etag: published.etag, resolve: createLocalJWKSet({ keys: published.keys }) };
+    }
+    return this.keySet.resolve;
+  }
+}

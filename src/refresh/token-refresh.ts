@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { AuditLog } from '../audit/audit-log';
+import { Clock } from '../common/clock';
+import { InvalidTokenError } from '../common/errors';
+import { tokenConfig } from '../config';
+import { OwnTokenVerifier } from '../keys/own-token-verifier';
+import { SignedToken, TokenSigner } from '../keys/token-signer';
+
+/** When the chain of refreshes began: the first exchange. Absent on a token straight from an exchange. */
+export const EXCHANGED_AT = 'urn:altinn:exchanged_at';
+
+/**
+ * A new token for one of ours: same claims, new jti/iat/nbf/exp. A chain of refreshes never
+ * outlives REFRESH_MAX_AGE_SECONDS from the first exchange, so a stolen token cannot live forever.
+ */
+@Injectable()
+export class TokenRefresh {
+  constructor(
+    private readonly verifier: OwnTokenVerifier,
+    private readonly signer: TokenSigner,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    @Inject(tokenConfig.KEY) private readonly config: ConfigType<typeof tokenConfig>,
+  ) {}
+
+  async refresh(token: string): Promise<SignedToken> {
+    try {
+      const payload = await this.verifier.verify(token);
+      const origin = typeof payload[EXCHANGED_AT] === 'number' ? payload[EXCHANGED_AT] : (payload.iat as number);
+      const remaining = origin + this.config.refreshMaxAgeSeconds - this.clock.nowSeconds();
+      if (remaining <= 0) throw new InvalidTokenError('the token is past its refresh window; exchange a new upstream token', 'refresh_window_over');
+      const { iss: _iss, iat: _iat, nbf: _nbf, exp: _exp, jti: _jti, ...claims } = payload;
+      const signed = await this.signer.sign({ ...claims, [EXCHANGED_AT]: origin }, { lifetimeSeconds: remaining });
+      this.audit.record({ provider: 'refresh', outcome: 'issued', issuedJti: signed.jti });
+      return signed;
+    } catch (error) {
+      this.audit.recordFailure('refresh', error);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { DataSource } from 'typeorm';
+import { AuditLog } from '../../src/audit/audit-log';
+import { RunningApp, startApp } from '../helpers/app';
+import { serverAnswers } from '../helpers/database';
+import { eventually, exchange } from '../helpers/exchange';
+import { FakeIssuer } from '../helpers/fake-issuer';
+import { expectProblem } from '../helpers/problem';
+import { ProxiedApp, startAppBehindProxy } from '../helpers/proxied-database';
+
+describe('an upstream slower than the timeout', () => {
+  let maskinporten: FakeIssuer;
+  let running: RunningApp;
+  before(async () => {
+    maskinporten = await FakeIssuer.start('maskinporten');
+    running = await startApp({ env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, UPSTREAM_TIMEOUT_MS: '300', JWKS_COOLDOWN_SECONDS: '1' } });
+    await eventually(async () => (await fetch(`${running.url}/health/ready`)).status === 200);
+  });
+  after(async () => {
+    await running.close();
+    await maskinporten.close();
+  });
+
+  it('gives up after the timeout and keeps serving with the keys it has', async () => {
+    maskinporten.mode = 'slow';
+    maskinporten.slowMs = 2000;
+    running.clock.advance(2000);
+    const unknownKid = await maskinporten.sign(maskinporten.maskinportenClaims(), { header: { kid: 'rotated-away' } });
+    const started = Date.now();
+    await expectProblem(await exchange(running, 'maskinporten', unknownKid), 401);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect((await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).status).toBe(200);
+    maskinporten.mode = 'ok';
+  });
+});
+
+describe('a full audit buffer', () => {
+  let maskinporten: FakeIssuer;
+  let running: RunningApp;
+  before(async () => {
+    maskinporten = await FakeIssuer.start('maskinporten');
+    // No flush during the test: the buffer of 10 fills and the rest is dropped.
+    running = await startApp({ env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, AUDIT_BUFFER_SIZE: '10', AUDIT_FLUSH_MS: '60000' } });
+  });
+  after(async () => {
+    await running.close();
+    await maskinporten.close();
+  });
+
+  it('never holds a request back, and counts what it drops', async () => {
+    const audit = running.app.get(AuditLog);
+    const token = await maskinporten.maskinportenToken();
+    const statuses = await Promise.all(Array.from({ length: 30 }, async () => (await exchange(running, 'maskinporten', token)).status));
+    expect(statuses).toEqual(Array(30).fill(200));
+    expect(audit.pending).toBe(10);
+    expect(audit.dropped).toBe(20);
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toContain('authentication_audit_dropped_events 20');
+    await audit.flush();
+    const rows = await running.app.get(DataSource).query<{ n: number }[]>('SELECT count(*)::int AS n FROM authentication_events');
+    expect(rows[0].n).toBe(10);
+  });
+});
+
+describe('the database restarted during load', () => {
+  let available = false;
+  let maskinporten: FakeIssuer;
+  let idporten: FakeIssuer;
+  let app: ProxiedApp;
+  before(async () => {
+    available = await serverAnswers();
+    if (!available) return;
+    maskinporten = await FakeIssuer.start('maskinporten');
+    idporten = await FakeIssuer.start('idporten');
+    app = await startAppBehindProxy({ MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, PROFILES_AUTO_PROVISION: 'false', AUDIT_FLUSH_MS: '200' });
+  });
+  after(async () => {
+    if (!available) return;
+    await app.close();
+    await maskinporten.close();
+    await idporten.close();
+  });
+
+  it('keeps cached paths working, answers 503 where the database is needed, and recovers without restart', async () => {
+    if (!available) {
+      console.warn('no PostgreSQL server on 127.0.0.1:5432; database restart test not run');
+      return;
+    }
+    const { running } = app;
+    const token = await maskinporten.maskinportenToken();
+    let stop = false;
+    const load = (async () => {
+      const statuses: number[] = [];
+      while (!stop) {
+        const batch = await Promise.all(Array.from({ length: 8 }, async () => (await exchange(running, 'maskinporten', token)).status));
+        statuses.push(...batch);
+      }
+      return statuses;
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    app.proxy.cut();
+    const uncached = await exchange(running, 'id-porten', await idporten.idportenToken({ pid: '01010112345' }));
+    await expectProblem(uncached, 503);
+    expect((await fetch(`${running.url}/health/ready`)).status).toBe(503);
+    await new Promise((r) => setTimeout(r, 1500));
+    app.proxy.restore();
+    await eventually(async () => (await fetch(`${running.url}/health/ready`)).status === 200, 10_000);
+    stop = true;
+    const statuses = await load;
+    expect(statuses.length).toBeGreaterThan(50);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    // The audit rows buffered while the database was away are written once it is back; none dropped.
+    const issuedRows = async () =>
+      (await running.app.get(DataSource).query<{ n: number }[]>("SELECT count(*)::int AS n FROM authentication_events WHERE outcome = 'issued'"))[0].n;
+    await eventually(async () => (await issuedRows()) === statuses.length, 10_000);
+    expect(running.app.get(AuditLog).dropped).toBe(0);
+  });
+});
