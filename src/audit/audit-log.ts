@@ -4,13 +4,18 @@ import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import { auditConfig } from '../config';
 import { ExchangeEvent, ExchangeEvents } from '../common/exchange-events';
 import { AuthenticationEvent } from './authentication-event.entity';
 
-/** One statement per batch, parameters as arrays: cheap to build however large the batch. */
+/**
+ * One statement per batch, parameters as arrays: cheap to build however large the batch. Idempotent,
+ * because a batch whose connection dropped after the commit is sent again.
+ */
 const INSERT_BATCH = `INSERT INTO authentication_events (id, occurred_at, provider, outcome, reason, client_id, org_number, user_id, issued_jti)
-  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::int[], $9::varchar[])`;
+  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::int[], $9::varchar[])
+  ON CONFLICT (id) DO NOTHING`;
 
 function columnsOf(batch: AuthenticationEvent[]): unknown[][] {
   return [
@@ -114,10 +119,16 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       try {
         await this.dataSource.query(INSERT_BATCH, columnsOf(batch));
       } catch (error) {
+        if (!isDatabaseUnavailable(error)) {
+          // Retrying a batch the database refuses for its content would block every later one.
+          this.droppedCount += batch.length;
+          this.logger.error({ err: { message: error instanceof Error ? error.message : String(error) } }, `audit batch of ${batch.length} refused by the database; dropped`);
+          continue;
+        }
         const room = Math.max(this.config.bufferSize - this.buffer.length, 0);
         this.droppedCount += Math.max(batch.length - room, 0);
         this.buffer.unshift(...batch.slice(0, room));
-        this.logger.warn({ err: error }, `audit batch of ${batch.length} not written; will retry`);
+        this.logger.warn(`audit batch of ${batch.length} not written while the database is away; will retry`);
         return;
       }
     }
