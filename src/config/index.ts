@@ -11,3 +11,30 @@ export { testIdpConfig } from './test-idp.config';
 export { tokenConfig } from './token.config';
 export { ConfigurationError } from './configuration-error';
 export { parseEnvironment, readEnvironment } from './environment';
+
+import { appConfig } from './app.config';
+import { auditConfig } from './audit.config';
+import { databaseConfig } from './database.config';
+import { httpConfig } from './http.config';
+import { issuersConfig } from './issuers.config';
+import { keysConfig } from './keys.config';
+import { maskinportenConfig } from './maskinporten.config';
+import { organisationsConfig } from './organisations.config';
+import { profilesConfig } from './profiles.config';
+import { testIdpConfig } from './test-idp.config';
+import { tokenConfig } from './token.config';
+
+/** Every namespace, for ConfigModule to load. */
+export const CONFIG_NAMESPACES = [
+  appConfig,
+  auditConfig,
+  databaseConfig,
+  httpConfig,
+  issuersConfig,
+  keysConfig,
+  maskinportenConfig,
+  organisationsConfig,
+  profilesConfig,
+  testIdpConfig,
+  tokenConfig,
+];

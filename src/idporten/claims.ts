@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
+import { optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
 import type { Profile } from '../profiles/profile';
 
@@ -59,13 +60,6 @@ function firstAmr(amr: unknown): string | undefined {
   return first;
 }
 
-function optional(payload: JWTPayload, name: string): string | undefined {
-  const value = payload[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > MAX_CLAIM_LENGTH) throw new InvalidTokenError(`the ${name} claim must be a string`, `invalid_${name}`);
-  return value;
-}
-
 /** Reads and checks the claims of an ID-porten token: pid of 11 digits and a known acr are required. */
 export function readIdportenClaims(payload: JWTPayload): IdportenClaims {
   if (typeof payload.pid !== 'string' || !PID.test(payload.pid)) throw new InvalidTokenError('the pid claim must be 11 digits', 'invalid_pid');
@@ -78,9 +72,9 @@ export function readIdportenClaims(payload: JWTPayload): IdportenClaims {
     acr: payload.acr as string,
     authLevel: acrToAuthLevel(payload.acr),
     amr: firstAmr(payload.amr),
-    locale: optional(payload, 'locale'),
-    nonce: optional(payload, 'nonce'),
-    scope: optional(payload, 'scope'),
+    locale: optionalStringClaim(payload, Claim.locale, MAX_CLAIM_LENGTH),
+    nonce: optionalStringClaim(payload, Claim.nonce, MAX_CLAIM_LENGTH),
+    scope: optionalStringClaim(payload, 'scope', MAX_CLAIM_LENGTH),
     authTime: authTime,
   };
 }

@@ -1,4 +1,5 @@
 import type { JWTPayload } from 'jose';
+import { optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
 
 /** Claim names and values of Maskinporten tokens and of the tokens we issue for them. */
@@ -38,13 +39,6 @@ export interface MaskinportenClaims {
   orgNumber: string;
 }
 
-function optionalString(payload: JWTPayload, name: string): string | undefined {
-  const value = payload[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > MAX_CLAIM_LENGTH) throw new InvalidTokenError(`the ${name} claim must be a string`, `invalid_${name}`);
-  return value;
-}
-
 /** Reads and checks the claims; the consumer must be a Norwegian organisation number (ISO 6523, 0192). */
 export function readMaskinportenClaims(payload: JWTPayload): MaskinportenClaims {
   const consumer = payload.consumer as { authority?: unknown; ID?: unknown } | undefined;
@@ -62,9 +56,9 @@ export function readMaskinportenClaims(payload: JWTPayload): MaskinportenClaims 
   }
   return {
     scope,
-    tokenType: optionalString(payload, Claim.tokenType),
-    clientId: optionalString(payload, Claim.clientId),
-    clientOrgNo: optionalString(payload, Claim.clientOrgNo),
+    tokenType: optionalStringClaim(payload, Claim.tokenType, MAX_CLAIM_LENGTH),
+    clientId: optionalStringClaim(payload, Claim.clientId, MAX_CLAIM_LENGTH),
+    clientOrgNo: optionalStringClaim(payload, Claim.clientOrgNo, MAX_CLAIM_LENGTH),
     consumer: { authority: CONSUMER_AUTHORITY, ID: consumer.ID as string },
     orgNumber: match[1],
   };

@@ -1,0 +1,79 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { expect } from 'expect';
+import { parseAllDocuments } from 'yaml';
+import { Environment, parseEnvironment } from '../../src/config/environment';
+import { projectRoot } from '../../src/config/project-root';
+
+type Manifest = { kind: string; metadata: { name: string }; spec?: Record<string, any>; data?: Record<string, string>; stringData?: Record<string, string> };
+
+const DIR = join(projectRoot(), 'docker', 'k8s');
+const manifests: Manifest[] = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+  .flatMap((f) => parseAllDocuments(readFileSync(join(DIR, f), 'utf8')).map((d) => d.toJS() as Manifest));
+const one = (kind: string) => {
+  const found = manifests.filter((m) => m.kind === kind);
+  expect([kind, found.length]).toEqual([kind, 1]);
+  return found[0];
+};
+
+describe('Kubernetes manifests', () => {
+  const deployment = one('Deployment');
+  const pod = deployment.spec?.template.spec;
+  const container = pod.containers[0];
+  const config = one('ConfigMap').data as Record<string, string>;
+  const secret = one('Secret').stringData as Record<string, string>;
+
+  it('list every file in the kustomization', () => {
+    const kustomization = parseAllDocuments(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8'))[0].toJS() as { resources: string[] };
+    const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secret.example.yaml'].includes(f));
+    expect([...kustomization.resources].sort()).toEqual(files.sort());
+  });
+
+  it('set only variables the service knows, and together make a valid production configuration', () => {
+    const known = new Set(Object.keys(new Environment()));
+    const env = { ...config, ...secret, ...Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value])) };
+    for (const name of Object.keys(env)) expect([name, known.has(name)]).toEqual([name, true]);
+    expect(() => parseEnvironment(env)).not.toThrow();
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.TEST_IDP_ENABLED).toBeUndefined();
+  });
+
+  it('probe the service health routes on its port', () => {
+    expect(container.ports).toEqual([{ name: 'http', containerPort: Number(config.PORT), protocol: 'TCP' }]);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+    expect(container.startupProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+  });
+
+  it('give in-flight requests their grace period on shutdown', () => {
+    const preStop = Number(container.lifecycle.preStop.exec.command[1]);
+    expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(Number(config.SHUTDOWN_GRACE_SECONDS) + preStop);
+  });
+
+  it('run two non-root replicas on a read-only root filesystem with resource bounds', () => {
+    expect(deployment.spec?.replicas).toBe(2);
+    expect(pod.securityContext.runAsNonRoot).toBe(true);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(container.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+    const mounted = container.volumeMounts.map((m: { mountPath: string }) => m.mountPath);
+    expect(mounted).toEqual(expect.arrayContaining(['/tmp', container.env.find((e: { name: string }) => e.name === 'DATA_DIR').value]));
+  });
+
+  it('select the pods from the Service and the PodDisruptionBudget', () => {
+    const labels = deployment.spec?.template.metadata.labels;
+    expect(deployment.spec?.selector.matchLabels).toEqual(labels);
+    const service = one('Service');
+    expect(service.spec?.selector).toEqual(labels);
+    expect(service.spec?.ports[0].targetPort).toBe('http');
+    const pdb = one('PodDisruptionBudget');
+    expect(pdb.spec?.selector.matchLabels).toEqual(labels);
+    expect(pdb.spec?.minAvailable).toBeLessThan(deployment.spec?.replicas as number);
+    expect(one('Deployment').spec?.template.spec.containers[0].envFrom).toEqual([
+      { configMapRef: { name: one('ConfigMap').metadata.name } },
+      { secretRef: { name: one('Secret').metadata.name } },
+    ]);
+  });
+});
