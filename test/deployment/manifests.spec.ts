@@ -6,7 +6,31 @@ import { parseAllDocuments } from 'yaml';
 import { Environment, parseEnvironment } from '../../src/config/environment';
 import { projectRoot } from '../../src/config/project-root';
 
-type Manifest = { kind: string; metadata: { name: string }; spec?: Record<string, any>; data?: Record<string, string>; stringData?: Record<string, string> };
+interface Container {
+  env: { name: string; value: string }[];
+  envFrom: unknown[];
+  ports: unknown[];
+  livenessProbe: { httpGet: unknown };
+  readinessProbe: { httpGet: unknown };
+  startupProbe: { httpGet: unknown };
+  lifecycle: { preStop: { exec: { command: string[] } } };
+  securityContext: unknown;
+  resources: { requests: unknown; limits: unknown };
+  volumeMounts: { mountPath: string }[];
+}
+interface PodSpec {
+  terminationGracePeriodSeconds: number;
+  securityContext: { runAsNonRoot: boolean };
+  containers: Container[];
+}
+interface Spec {
+  replicas?: number;
+  minAvailable?: number;
+  selector: Record<string, unknown> & { matchLabels?: Record<string, string> };
+  template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+  ports: { targetPort: string }[];
+}
+type Manifest = { kind: string; metadata: { name: string }; spec?: Spec; data?: Record<string, string>; stringData?: Record<string, string> };
 
 const DIR = join(projectRoot(), 'docker', 'k8s');
 const manifests: Manifest[] = readdirSync(DIR)
@@ -20,7 +44,7 @@ const one = (kind: string) => {
 
 describe('Kubernetes manifests', () => {
   const deployment = one('Deployment');
-  const pod = deployment.spec?.template.spec;
+  const pod = (deployment.spec as Spec).template.spec;
   const container = pod.containers[0];
   const config = one('ConfigMap').data as Record<string, string>;
   const secret = one('Secret').stringData as Record<string, string>;
@@ -33,7 +57,7 @@ describe('Kubernetes manifests', () => {
 
   it('set only variables the service knows, and together make a valid production configuration', () => {
     const known = new Set(Object.keys(new Environment()));
-    const env = { ...config, ...secret, ...Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value])) };
+    const env = { ...config, ...secret, ...Object.fromEntries(container.env.map((e) => [e.name, e.value])) };
     for (const name of Object.keys(env)) expect([name, known.has(name)]).toEqual([name, true]);
     expect(() => parseEnvironment(env)).not.toThrow();
     expect(env.NODE_ENV).toBe('production');
@@ -58,8 +82,8 @@ describe('Kubernetes manifests', () => {
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
     expect(container.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
-    const mounted = container.volumeMounts.map((m: { mountPath: string }) => m.mountPath);
-    expect(mounted).toEqual(expect.arrayContaining(['/tmp', container.env.find((e: { name: string }) => e.name === 'DATA_DIR').value]));
+    const mounted = container.volumeMounts.map((m) => m.mountPath);
+    expect(mounted).toEqual(expect.arrayContaining(['/tmp', container.env.find((e) => e.name === 'DATA_DIR')?.value]));
   });
 
   it('select the pods from the Service and the PodDisruptionBudget', () => {
@@ -71,7 +95,7 @@ describe('Kubernetes manifests', () => {
     const pdb = one('PodDisruptionBudget');
     expect(pdb.spec?.selector.matchLabels).toEqual(labels);
     expect(pdb.spec?.minAvailable).toBeLessThan(deployment.spec?.replicas as number);
-    expect(one('Deployment').spec?.template.spec.containers[0].envFrom).toEqual([
+    expect(container.envFrom).toEqual([
       { configMapRef: { name: one('ConfigMap').metadata.name } },
       { secretRef: { name: one('Secret').metadata.name } },
     ]);
