@@ -4,7 +4,9 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ConfigType } from '@nestjs/config';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { BEARER_SCHEME } from './common/openapi';
 import { Logger } from 'nestjs-pino';
 import { httpConfig } from './config';
 import { requestId } from './common/logging.module';
@@ -37,6 +39,17 @@ function answerClientErrors(server: Server): void {
   });
 }
 
+/** The OpenAPI document at /docs-json and its UI at /docs, from the package's own assets (no CDN). */
+function serveOpenApi(app: NestExpressApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Authentication')
+    .setDescription('Exchanges Maskinporten and ID-porten access tokens for the platform’s own RS256 tokens, and publishes the keys to verify them.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json', raw: ['json'], customSiteTitle: 'Authentication API' });
+}
+
 /** Everything main.ts does to the app besides listening, shared with the end-to-end tests. */
 export function configureApp(app: NestExpressApplication): void {
   const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
@@ -58,6 +71,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.useGlobalFilters(new ProblemDetailsFilter());
+  if (http.openApiEnabled) serveOpenApi(app);
   app.useGlobalPipes(createValidationPipe());
   answerClientErrors(app.getHttpServer());
 }

@@ -261,6 +261,11 @@ export class Environment {
   @MinLength(16, { message: 'must be at least 16 characters' })
   METRICS_TOKEN?: string = undefined;
 
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  OPENAPI_ENABLED?: boolean = undefined;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -11,5 +11,7 @@ export const httpConfig = registerAs('http', () => {
     trustProxy: trustProxy === undefined || trustProxy === 'false' ? false : trustProxy === 'true' ? true : /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy,
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((o) => o.trim()) : [],
     metricsToken: env.METRICS_TOKEN,
+    /** The OpenAPI document and UI: on outside production, off in it unless asked for. */
+    openApiEnabled: env.OPENAPI_ENABLED ?? env.NODE_ENV !== 'production',
   };
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { tokenConfig } from '../config';
 import { KeyRing } from '../keys/key-ring';
@@ -22,6 +23,7 @@ function matches(request: Request, etag: string): boolean {
 }
 
 /** OpenID Connect discovery: how every platform API finds and follows our signing keys. */
+@ApiTags('discovery')
 @Controller(`${OPENID_PATH}/.well-known/openid-configuration`)
 export class DiscoveryController {
   private readonly configuration: CachedDocument;
@@ -35,11 +37,19 @@ export class DiscoveryController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'OpenID Connect discovery document' })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiResponse({ status: 200, description: 'issuer, jwks_uri, endpoints and what we support; Cache-Control and ETag' })
+  @ApiResponse({ status: 304, description: 'Unchanged since the ETag given' })
   configurationDocument(@Req() request: Request, @Res() response: Response): void {
     this.send(request, response, this.configuration);
   }
 
   @Get('jwks')
+  @ApiOperation({ summary: 'Our published signing keys (RSA, RS256, kid = RFC 7638 thumbprint, x5c certificate)' })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiResponse({ status: 200, description: '{"keys": [{"kty","use","alg","kid","n","e","x5c","x5t#S256"}]}' })
+  @ApiResponse({ status: 304, description: 'Unchanged since the ETag given' })
   jwks(@Req() request: Request, @Res() response: Response): void {
     this.send(request, response, this.keys.jwks());
   }

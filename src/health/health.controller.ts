@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessRegistry } from '../common/readiness';
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -12,6 +14,7 @@ export class HealthController {
 
   /** The process is up and its event loop turns; never touches a dependency. */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process is up; never touches a dependency' })
   @HealthCheck()
   live() {
     return this.health.check([() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
@@ -19,6 +22,7 @@ export class HealthController {
 
   /** Every dependency a request needs is there: database, signing key, each upstream issuer's keys. */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: database, signing key, every upstream issuer; 503 names what is down' })
   @HealthCheck()
   ready() {
     const checks = this.readiness.entries().map(([name, check]) => async () => {

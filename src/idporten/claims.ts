@@ -106,3 +106,23 @@ export function platformClaims(input: IdportenClaims, profile: Profile): Record<
   if (input.authTime !== undefined) claims[Claim.authTime] = input.authTime;
   return claims;
 }
+
+/** The seed's output example, for the API documentation. */
+export const SEED_OUTPUT_EXAMPLE = {
+  nameid: '20000011',
+  'urn:altinn:userid': '20000011',
+  'urn:altinn:username': '',
+  'urn:altinn:partyid': 50002119,
+  'urn:altinn:authenticatemethod': 'Minid-PIN',
+  'urn:altinn:authlevel': 3,
+  amr: 'Minid-PIN',
+  pid: '191080XXXXX',
+  locale: 'nb',
+  nonce: '1585045781364132',
+  sid: 'BYSqEpVGRrh6rElmnzzTjcU0roC95rxNCC2kAsB2hmY',
+  acr: 'Level3',
+  auth_time: 1585045793,
+  exp: 1585047785,
+  iat: 1585045985,
+  nbf: 1585045985,
+};

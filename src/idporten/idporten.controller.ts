@@ -1,17 +1,24 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, ApiTokenResponses } from '../common/openapi';
 import { EXCHANGE_PATH } from '../discovery/discovery-document';
 import { sendToken } from '../exchange/token-response';
 import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
+import { SEED_OUTPUT_EXAMPLE } from './claims';
 import { IdportenExchange } from './idporten-exchange';
 
+@ApiTags('exchange')
 @Controller(EXCHANGE_PATH)
 export class IdportenController {
   constructor(private readonly exchange: IdportenExchange) {}
 
   /** An ID-porten access token in, our token with the person's user and party out. */
   @Get('id-porten')
+  @ApiOperation({ summary: 'Exchange an ID-porten access token for a platform token with the person’s user and party' })
+  @ApiTokenResponses('The platform token.', SEED_OUTPUT_EXAMPLE)
+  @ApiProblems(403)
   @AcceptTokensFrom('idporten')
   @UseGuards(ThrottlerGuard, BearerTokenGuard)
   async exchangeToken(@Req() request: VerifiedRequest, @Res() response: Response): Promise<void> {

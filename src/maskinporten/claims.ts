@@ -90,3 +90,21 @@ export function platformClaims(input: MaskinportenClaims, orgCode: string | unde
   claims[Claim.urnAuthLevel] = AUTHENTICATION_LEVEL;
   return claims;
 }
+
+/** The seed's output example, for the API documentation. */
+export const SEED_OUTPUT_EXAMPLE = {
+  scope: 'altinn:instances.read altinn:instances.write',
+  token_type: 'Bearer',
+  exp: 1571996946,
+  iat: 1571995146,
+  client_id: '0de19f7a-f5fa-45d1-874c-3d2e88ce97d9',
+  client_orgno: '974760673',
+  jti: 'BcNIAuZKXdjpECmmwalAm-pcBp0iNc56T6eXhlxNBZE',
+  consumer: { authority: 'iso6523-actorid-upis', ID: '0192:974760673' },
+  org: 'brg',
+  orgNumber: 974760673,
+  iss: 'https://platform.altinn.cloud/',
+  AuthenticateMethod: 'maskinporten',
+  AuthenticationLevel: 3,
+  nbf: 1571995146,
+};

@@ -1,17 +1,25 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, ApiTokenResponses } from '../common/openapi';
 import { EXCHANGE_PATH } from '../discovery/discovery-document';
 import { sendToken } from '../exchange/token-response';
 import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
+import { SEED_OUTPUT_EXAMPLE } from './claims';
 import { MaskinportenExchange } from './maskinporten-exchange';
 
+@ApiTags('exchange')
 @Controller(EXCHANGE_PATH)
 export class MaskinportenController {
   constructor(private readonly exchange: MaskinportenExchange) {}
 
   /** A Maskinporten access token in, our token out (text/plain, or JSON on Accept). */
   @Get('maskinporten')
+  @ApiOperation({ summary: 'Exchange a Maskinporten access token for a platform token' })
+  @ApiQuery({ name: 'test', required: false, enum: ['true', 'false'], description: 'true maps the organisation digdir to ttd (not in production unless allowed)' })
+  @ApiTokenResponses('The platform token.', SEED_OUTPUT_EXAMPLE)
+  @ApiProblems(400)
   @AcceptTokensFrom('maskinporten')
   @UseGuards(ThrottlerGuard, BearerTokenGuard)
   async exchangeToken(@Req() request: VerifiedRequest, @Res() response: Response, @Query('test') test?: unknown): Promise<void> {

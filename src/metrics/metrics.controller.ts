@@ -1,13 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
 import { InvalidTokenError } from '../common/errors';
 import { httpConfig } from '../config';
 import { bearerToken } from '../trusted-issuers/bearer-token';
 import { Metrics } from './metrics';
 
 /** Prometheus scrape endpoint; needs `Bearer METRICS_TOKEN` when one is set. */
+@ApiTags('metrics')
 @Controller('metrics')
 export class MetricsController {
   private readonly token?: Buffer;
@@ -20,6 +23,11 @@ export class MetricsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Prometheus metrics (Bearer METRICS_TOKEN when set)' })
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'Prometheus text format' })
+  @ApiProblems(401)
   async scrape(@Req() request: Request, @Res() response: Response): Promise<void> {
     if (this.token) {
       const given = Buffer.from(bearerToken(request.headers.authorization));

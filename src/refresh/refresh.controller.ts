@@ -1,12 +1,15 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '../audit/audit-log';
+import { ApiTokenResponses } from '../common/openapi';
 import { API_PREFIX } from '../discovery/discovery-document';
 import { sendToken } from '../exchange/token-response';
 import { bearerToken } from '../trusted-issuers/bearer-token';
 import { TokenRefresh } from './token-refresh';
 
+@ApiTags('exchange')
 @Controller(API_PREFIX)
 export class RefreshController {
   constructor(
@@ -16,6 +19,8 @@ export class RefreshController {
 
   /** One of our own tokens in, a fresh one out (text/plain, or JSON on Accept). */
   @Get('refresh')
+  @ApiOperation({ summary: 'Refresh one of our own tokens: same claims, new jti/iat/nbf/exp, within REFRESH_MAX_AGE_SECONDS of the first exchange' })
+  @ApiTokenResponses('The refreshed token; it carries urn:altinn:exchanged_at, the time of the first exchange.', { 'urn:altinn:exchanged_at': 1571995146 })
   @UseGuards(ThrottlerGuard)
   async refresh(@Req() request: Request, @Res() response: Response): Promise<void> {
     let token: string;

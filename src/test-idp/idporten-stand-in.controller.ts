@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Header, Post, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
+import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
 import { EXCHANGE_PATH } from '../discovery/discovery-document';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IdportenLogin } from './idporten-login';
@@ -11,6 +13,9 @@ import { IdportenTokenDto } from './provisioning.dto';
 const LOGIN_FORM_PID = /^\d{11}$/;
 
 /** The local ID-porten: metadata, JWKS, a token endpoint for scripts, and a login page for people. */
+@ApiTags('test-idp')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiProblems(400, 401, 429)
 @UseGuards(ThrottlerGuard)
 @Controller('test-idp/idporten')
 export class IdportenStandInController {
@@ -40,6 +45,7 @@ export class IdportenStandInController {
   }
 
   @Post('token')
+  @ApiOperation({ summary: 'An ID-porten-shaped access token for a person, for scripts and tests' })
   @UseGuards(TestIdpAdminGuard)
   @Header('Cache-Control', 'no-store')
   token(@Body() dto: IdportenTokenDto) {
@@ -47,6 +53,8 @@ export class IdportenStandInController {
   }
 
   @Get('login')
+  @ApiOperation({ summary: 'Login page for a person at a browser' })
+  @ApiProduces('text/html')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   form(): string {
@@ -62,6 +70,9 @@ export class IdportenStandInController {
 
   /** The form post: a browser sends urlencoded fields; the page shows the token and can exchange it. */
   @Post('login')
+  @ApiOperation({ summary: 'The login form post: shows the token and exchanges it on a click' })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiProduces('text/html')
   @UseGuards(TestIdpAdminGuard)
   async submit(@Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     response.setHeader('Cache-Control', 'no-store');

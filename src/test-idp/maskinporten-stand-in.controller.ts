@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IssuerKeyStore } from './issuer-key-store';
 import { JWT_BEARER, MaskinportenGrant } from './maskinporten-grant';
@@ -9,6 +11,9 @@ import { CreateClientDto, CreateScopeDto, RegisterClientKeysDto } from './provis
 import { ClientView, clientView, ProvisioningService, ScopeView } from './provisioning.service';
 
 /** The local Maskinporten: metadata, JWKS, the JWT-bearer token endpoint and the provisioning API. */
+@ApiTags('test-idp')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiProblems(400, 401, 404, 409, 429)
 @UseGuards(ThrottlerGuard)
 @Controller('test-idp/maskinporten')
 export class MaskinportenStandInController {
@@ -38,6 +43,11 @@ export class MaskinportenStandInController {
   }
 
   @Post('token')
+  @ApiOperation({ summary: 'RFC 7523 JWT-bearer grant: a Maskinporten-shaped access token' })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ schema: { type: 'object', required: ['grant_type', 'assertion'], properties: { grant_type: { type: 'string', example: JWT_BEARER }, assertion: { type: 'string' } } } })
+  @ApiResponse({ status: 200, description: '{access_token, token_type, expires_in, scope}' })
+  @ApiResponse({ status: 400, description: 'RFC 6749 error: {error, error_description}', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'invalid_scope', 'unsupported_grant_type'] }, error_description: { type: 'string' } } } } } })
   @UseFilters(OAuthErrorFilter)
   async token(@Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const issued = await this.grant.grant(body ?? {});
