@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { BEARER_SCHEME } from './common/openapi';
 import { Logger } from 'nestjs-pino';
 import { httpConfig } from './config';
+import { ConnectionDrain } from './common/connection-drain';
 import { requestId } from './common/logging.module';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
@@ -51,7 +52,7 @@ function serveOpenApi(app: NestExpressApplication): void {
 }
 
 /** Everything main.ts does to the app besides listening, shared with the end-to-end tests. */
-export function configureApp(app: NestExpressApplication): void {
+export function configureApp(app: NestExpressApplication): ConnectionDrain {
   const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
@@ -73,30 +74,40 @@ export function configureApp(app: NestExpressApplication): void {
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (http.openApiEnabled) serveOpenApi(app);
   app.useGlobalPipes(createValidationPipe());
-  answerClientErrors(app.getHttpServer());
+  const server = app.getHttpServer() as Server;
+  answerClientErrors(server);
+  return new ConnectionDrain(server);
 }
 
-export async function createApp(module: unknown): Promise<NestExpressApplication> {
+export async function createApp(module: unknown): Promise<{ app: NestExpressApplication; drain: ConnectionDrain }> {
   const app = await NestFactory.create<NestExpressApplication>(module as never, {
     bufferLogs: true,
     bodyParser: false,
     abortOnError: false,
   });
-  configureApp(app);
-  return app;
+  return { app, drain: configureApp(app) };
 }
 
 /**
- * SIGTERM: readiness turns 503, the server stops accepting and lets in-flight requests finish,
- * timers and the database close; exit 0, or 1 when the grace period ran out.
+ * SIGTERM: readiness turns 503 at once; after `drainMs` (time for load balancers to notice) the
+ * listener closes and in-flight requests finish; then timers stop and the database closes. Exit 0,
+ * or 1 when the grace period ran out.
  */
-export async function shutDown(app: INestApplication, graceMs: number, onDraining: () => void): Promise<number> {
+export async function shutDown(
+  app: INestApplication,
+  drain: ConnectionDrain,
+  timing: { graceMs: number; drainMs: number },
+  onDraining: () => void,
+): Promise<number> {
   onDraining();
+  const deadline = Date.now() + timing.drainMs + timing.graceMs;
+  await new Promise((resolve) => setTimeout(resolve, timing.drainMs));
+  const drained = await drain.drain(deadline);
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<'expired'>((resolve) => {
-    timer = setTimeout(() => resolve('expired'), graceMs);
+    timer = setTimeout(() => resolve('expired'), Math.max(deadline - Date.now(), 1000));
   });
   const outcome = await Promise.race([app.close().then(() => 'closed' as const), expired]);
   clearTimeout(timer);
-  return outcome === 'closed' ? 0 : 1;
+  return drained && outcome === 'closed' ? 0 : 1;
 }

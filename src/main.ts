@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   // Validated before any module initialises, so a bad value is one line, not a stack trace.
   const env = readEnvironment();
-  const app = await createApp(AppModule.register());
+  const { app, drain } = await createApp(AppModule.register());
   await app.listen(env.PORT, env.HOST);
 
   let stopping = false;
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     const readiness = app.get(ReadinessRegistry);
-    void shutDown(app, env.SHUTDOWN_GRACE_SECONDS * 1000, () => readiness.startDraining()).then((code: number) => {
+    const timing = { graceMs: env.SHUTDOWN_GRACE_SECONDS * 1000, drainMs: env.SHUTDOWN_DRAIN_SECONDS * 1000 };
+    void shutDown(app, drain, timing, () => readiness.startDraining()).then((code: number) => {
       process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: `stopped after ${signal}`, exitCode: code })}\n`);
       process.exit(code);
     });

@@ -75,6 +75,12 @@ export class Environment {
   @Max(300, { message: 'must be an integer between 0 and 300' })
   SHUTDOWN_GRACE_SECONDS = 10;
 
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer between 0 and 120' })
+  @Min(0, { message: 'must be an integer between 0 and 120' })
+  @Max(120, { message: 'must be an integer between 0 and 120' })
+  SHUTDOWN_DRAIN_SECONDS = 0;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?\/$/, {

@@ -85,6 +85,16 @@ describe('an issuer whose keys were never fetched', () => {
     await maskinporten.close();
   });
 
+  it('stays unready while discovery answers 500 or garbage', async () => {
+    for (const mode of ['error', 'garbage'] as const) {
+      maskinporten.mode = mode;
+      running.clock.advance(2000);
+      await expectProblem(await exchange(running, 'maskinporten', await maskinporten.maskinportenToken()), 503);
+      expect((await fetch(`${running.url}/health/ready`)).status).toBe(503);
+    }
+    maskinporten.mode = 'down';
+  });
+
   it('answers 503 with Retry-After and readiness names the issuer, then recovers by itself', async () => {
     const token = await maskinporten.maskinportenToken();
     running.clock.advance(2000);

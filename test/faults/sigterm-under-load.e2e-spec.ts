@@ -1,0 +1,74 @@
+import { mkdtempSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { freePort } from '../helpers/app';
+import { FakeIssuer } from '../helpers/fake-issuer';
+import { spawnService, waitFor } from '../helpers/spawn';
+
+type Outcome = { status: number } | { error: string };
+
+/** One exchange over a fresh connection: a refused connection was never in flight; a reset one was lost. */
+function exchangeOnce(port: number, token: string, agent: Agent): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/authentication/api/v1/exchange/maskinporten', headers: { authorization: `Bearer ${token}` }, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+    req.end();
+  });
+}
+
+describe('SIGTERM during load', () => {
+  let maskinporten: FakeIssuer;
+  before(async () => {
+    maskinporten = await FakeIssuer.start('maskinporten');
+  });
+  after(() => maskinporten.close());
+
+  it('answers every request sent before readiness turned 503, then exits 0', async () => {
+    const port = await freePort();
+    const { child, exited } = spawnService({
+      PORT: String(port),
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-sigterm-')),
+      LOG_LEVEL: 'silent',
+      TEST_IDP_ENABLED: 'false',
+      RATE_LIMIT_PER_MINUTE: '0',
+      MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+      SHUTDOWN_DRAIN_SECONDS: '1',
+    });
+    await waitFor(`http://127.0.0.1:${port}/health/ready`);
+    const token = await maskinporten.maskinportenToken({ exp: maskinporten.now() + 600 });
+    const agent = new Agent({ keepAlive: false, maxSockets: 32 });
+    const outcomes: Outcome[] = [];
+    let stop = false;
+    const workers = Array.from({ length: 32 }, async () => {
+      while (!stop) outcomes.push(await exchangeOnce(port, token, agent));
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill('SIGTERM');
+    // Like a load balancer: stop sending new requests once readiness says so.
+    while (!stop) {
+      const ready = await new Promise<number>((resolve) => {
+        request({ host: '127.0.0.1', port, path: '/health/ready', agent }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', () => resolve(0)).end();
+      });
+      if (ready !== 200) stop = true;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    await Promise.all(workers);
+    const { code } = await exited;
+    const answered = outcomes.filter((o): o is { status: number } => 'status' in o);
+    const lost = outcomes.filter((o) => 'error' in o);
+    expect(answered.length).toBeGreaterThan(100);
+    expect(new Set(answered.map((o) => o.status))).toEqual(new Set([200]));
+    expect(lost).toEqual([]);
+    expect(code).toBe(0);
+  });
+});
