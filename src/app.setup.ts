@@ -74,7 +74,7 @@ export function configureApp(app: NestExpressApplication): ConnectionDrain {
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (http.openApiEnabled) serveOpenApi(app);
   app.useGlobalPipes(createValidationPipe());
-  const server = app.getHttpServer() as Server;
+  const server = app.getHttpServer();
   answerClientErrors(server);
   return new ConnectionDrain(server);
 }
