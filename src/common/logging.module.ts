@@ -54,7 +54,10 @@ function routeOf(req: IncomingMessage): string | undefined {
             }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
-          customProps: (req: IncomingMessage) => ({ route: routeOf(req) }),
+          // At the end of the request, when Express knows the matched route (not the middleware's wildcard).
+          customSuccessObject: (req: IncomingMessage, _res: ServerResponse, line: Record<string, unknown>) => ({ ...line, route: routeOf(req) }),
+          // pino-http invents an Error with a stack for every 5xx; the filter logs real ones with their correlation id.
+          customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, line: Record<string, unknown>) => ({ ...line, err: undefined, route: routeOf(req) }),
           customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
             err || res.statusCode >= 500 ? 'error' : 'info',
           quietReqLogger: true,
