@@ -248,10 +248,10 @@ async function main(): Promise<void> {
       return;
     }
 
+    const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
     const results: CaseResult[] = [];
     for (const connections of profile.connections) {
       let ceilingRps = 0;
-      const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
       for (const endpoint of (Object.keys(ENDPOINTS) as Endpoint[]).filter((e) => !only || only.includes(e))) {
         const target = endpoint === 'ceiling' ? ceilingInfo.url : `${base}${ENDPOINTS[endpoint]}`;
         const pid = endpoint === 'ceiling' ? (ceiling.pid as number) : (service.pid as number);
@@ -285,7 +285,8 @@ async function main(): Promise<void> {
     console.log(`\n${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.database}; service RSS after the run: ${finalRss} MB\n`);
     console.log(table);
     const failures = results.filter((r) => r.errors > 0 || r.non2xx > 0);
-    if (profile.name !== 'smoke') {
+    // Only complete, unprofiled runs are results; --only and --cpu-prof runs are for investigation.
+    if (profile.name !== 'smoke' && !only && !profileDir) {
       const file = join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-${sha}-${profile.name}-${url ? 'postgresql' : 'embedded'}.json`);
       mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
       writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), sha, profile, machine, finalRssMb: finalRss, results }, null, 2)}\n`);
