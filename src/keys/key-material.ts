@@ -35,6 +35,17 @@ export async function thumbprint(jwk: PublicRsaJwk): Promise<string> {
   return calculateJwkThumbprint({ kty: jwk.kty, n: jwk.n, e: jwk.e }, 'sha256');
 }
 
+const CERTIFICATE_SUBJECT = 'authentication token signing';
+const YEAR_MS = 365 * 86_400_000;
+
+/**
+ * A new signing key whose certificate covers its whole life: from now until two rotations after
+ * it activates, plus a year of margin for consumers that check certificate dates.
+ */
+export function generateSigningKey(now: number, activatesAt: Date, rotationMs: number): Promise<KeyMaterial> {
+  return generateKeyMaterial(CERTIFICATE_SUBJECT, new Date(now - 60_000), new Date(activatesAt.getTime() + 2 * rotationMs + YEAR_MS));
+}
+
 /** A fresh RSA key pair with a self-signed certificate, for consumers that read `x5c`. */
 export async function generateKeyMaterial(subject: string, notBefore: Date, notAfter: Date): Promise<KeyMaterial> {
   const keys = (await webcrypto.subtle.generateKey(

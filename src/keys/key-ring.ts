@@ -5,8 +5,8 @@ import { type CryptoKey, importPKCS8 } from 'jose';
 import { Clock } from '../common/clock';
 import { ReadinessRegistry } from '../common/readiness';
 import { keysConfig, tokenConfig } from '../config';
-import { generateKeyMaterial, SIGNING_ALGORITHM } from './key-material';
-import { activeKeyAt, classify, KeyTimings, planMaintenance } from './key-schedule';
+import { generateSigningKey, SIGNING_ALGORITHM } from './key-material';
+import { activeKeyAt, classify, keyTimings, KeyTimings, planMaintenance } from './key-schedule';
 import { KeyStore } from './key-store';
 import type { PublicRsaJwk, SigningKey } from './signing-key.entity';
 
@@ -52,13 +52,9 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
     private readonly clock: Clock,
     private readonly readiness: ReadinessRegistry,
     @Inject(keysConfig.KEY) private readonly config: ConfigType<typeof keysConfig>,
-    @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
+    @Inject(tokenConfig.KEY) token: ConfigType<typeof tokenConfig>,
   ) {
-    this.timings = {
-      rotationMs: config.rotationMs,
-      publishAheadMs: config.publishAheadMs,
-      tokenValidityMs: (token.lifetimeSeconds + token.clockSkewSeconds) * 1000,
-    };
+    this.timings = keyTimings(config, token);
   }
 
   async onModuleInit(): Promise<void> {
@@ -111,8 +107,7 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
       const now = this.clock.now();
       const plan = planMaintenance(keys, now, this.timings);
       if (plan.createActivatingAt) {
-        const notAfter = new Date(plan.createActivatingAt.getTime() + 2 * this.timings.rotationMs + 365 * 86_400_000);
-        const material = await generateKeyMaterial('authentication token signing', new Date(now - 60_000), notAfter);
+        const material = await generateSigningKey(now, plan.createActivatingAt, this.timings.rotationMs);
         await this.store.insert(manager, material, plan.createActivatingAt, 'generated', new Date(now));
         this.logger.log({ kid: material.kid, activatesAt: plan.createActivatingAt.toISOString() }, 'signing key created');
       }

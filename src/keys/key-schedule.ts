@@ -12,6 +12,11 @@ export interface KeyTimings {
   tokenValidityMs: number;
 }
 
+/** The schedule's timings from the keys and token settings: how long a retired key must stay published. */
+export function keyTimings(keys: { rotationMs: number; publishAheadMs: number }, token: { lifetimeSeconds: number; clockSkewSeconds: number }): KeyTimings {
+  return { rotationMs: keys.rotationMs, publishAheadMs: keys.publishAheadMs, tokenValidityMs: (token.lifetimeSeconds + token.clockSkewSeconds) * 1000 };
+}
+
 export interface KeyStatus {
   state: KeyState | 'expired';
   retiredAt: Date | null;

@@ -4,8 +4,8 @@ import { CommandError, runCli, UsageError } from '../common/cli';
 import { databaseConfig, keysConfig, readEnvironment, tokenConfig } from '../config';
 import { openDataSource } from '../database/open-data-source';
 import { KeyEncryption, resolveEncryptionSecret } from './key-encryption';
-import { generateKeyMaterial, importKeyMaterial, KeyMaterial, KeyMaterialError } from './key-material';
-import { activeKeyAt, classify } from './key-schedule';
+import { generateSigningKey, importKeyMaterial, KeyMaterial, KeyMaterialError } from './key-material';
+import { activeKeyAt, classify, keyTimings } from './key-schedule';
 import { KeyStore } from './key-store';
 import { SigningKey } from './signing-key.entity';
 
@@ -39,7 +39,7 @@ async function main(args: string[]): Promise<void> {
   readEnvironment();
   const keys = keysConfig();
   const token = tokenConfig();
-  const validityMs = (token.lifetimeSeconds + token.clockSkewSeconds) * 1000;
+  const validityMs = keyTimings(keys, token).tokenValidityMs;
   const now = Date.now();
 
   let material: KeyMaterial | undefined;
@@ -77,7 +77,7 @@ async function main(args: string[]): Promise<void> {
       if (pending && !immediately) {
         throw new CommandError(`key ${pending.kid} is already published and starts signing at ${pending.activatesAt.toISOString()}; use --now to replace the active key at once`);
       }
-      const key = material ?? (await generateKeyMaterial('authentication token signing', new Date(now - 60_000), new Date(now + 2 * keys.rotationMs + 365 * 86_400_000)));
+      const key = material ?? (await generateSigningKey(now, activatesAt, keys.rotationMs));
       if (rows.some((r) => r.kid === key.kid)) throw new CommandError(`key ${key.kid} is already stored`);
       const previous = activeKeyAt(rows, now);
       await store.insert(manager, key, activatesAt, material ? 'imported' : 'generated', new Date(now));

@@ -1,25 +1,23 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
-import { InvalidTokenError } from '../common/errors';
 import { httpConfig } from '../config';
-import { bearerToken } from '../trusted-issuers/bearer-token';
+import { SecretBearer } from '../common/bearer-token';
 import { Metrics } from './metrics';
 
 /** Prometheus scrape endpoint; needs `Bearer METRICS_TOKEN` when one is set. */
 @ApiTags('metrics')
 @Controller('metrics')
 export class MetricsController {
-  private readonly token?: Buffer;
+  private readonly token: SecretBearer;
 
   constructor(
     private readonly metrics: Metrics,
     @Inject(httpConfig.KEY) config: ConfigType<typeof httpConfig>,
   ) {
-    this.token = config.metricsToken ? Buffer.from(config.metricsToken) : undefined;
+    this.token = new SecretBearer(config.metricsToken);
   }
 
   @Get()
@@ -29,10 +27,7 @@ export class MetricsController {
   @ApiResponse({ status: 200, description: 'Prometheus text format' })
   @ApiProblems(401)
   async scrape(@Req() request: Request, @Res() response: Response): Promise<void> {
-    if (this.token) {
-      const given = Buffer.from(bearerToken(request.headers.authorization));
-      if (given.length !== this.token.length || !timingSafeEqual(given, this.token)) throw new InvalidTokenError('the metrics token is wrong', 'wrong_metrics_token');
-    }
+    this.token.check(request.headers.authorization, 'metrics token', 'wrong_metrics_token');
     const body = await this.metrics.registry.metrics();
     response.status(200).setHeader('Content-Type', this.metrics.registry.contentType);
     response.setHeader('Cache-Control', 'no-store');

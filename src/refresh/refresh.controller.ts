@@ -6,7 +6,7 @@ import { AuditLog } from '../audit/audit-log';
 import { ApiTokenResponses } from '../common/openapi';
 import { API_PREFIX } from '../discovery/discovery-document';
 import { sendToken } from '../exchange/token-response';
-import { bearerToken } from '../trusted-issuers/bearer-token';
+import { bearerToken } from '../common/bearer-token';
 import { TokenRefresh } from './token-refresh';
 
 @ApiTags('exchange')

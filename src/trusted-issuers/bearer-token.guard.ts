@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuditLog } from '../audit/audit-log';
-import { bearerToken } from './bearer-token';
+import { bearerToken } from '../common/bearer-token';
 import type { Provider } from './provider';
 import { TokenVerifier, VerifiedToken } from './token-verifier';
 

@@ -1,4 +1,5 @@
-import { InvalidRequestError } from '../common/errors';
+import { timingSafeEqual } from 'node:crypto';
+import { InvalidRequestError, InvalidTokenError } from './errors';
 
 export const MAX_TOKEN_BYTES = 8 * 1024;
 
@@ -17,4 +18,22 @@ export function bearerToken(header: string | string[] | undefined): string {
     throw new InvalidRequestError('the Authorization header must hold exactly one Bearer token', 'malformed_header');
   }
   return match[1];
+}
+
+/**
+ * An operator secret presented as a Bearer token (admin, metrics): compared in constant time.
+ * Without a configured secret every request passes, as on a laptop.
+ */
+export class SecretBearer {
+  private readonly expected?: Buffer;
+
+  constructor(secret: string | undefined) {
+    this.expected = secret ? Buffer.from(secret) : undefined;
+  }
+
+  check(header: string | string[] | undefined, what: string, reason: string): void {
+    if (!this.expected) return;
+    const given = Buffer.from(bearerToken(header));
+    if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) throw new InvalidTokenError(`the ${what} is wrong`, reason);
+  }
 }
