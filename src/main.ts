@@ -1,12 +1,11 @@
+import './process-environment';
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { AppModule } from './app.module';
 import { createApp, shutDown } from './app.setup';
 import { ReadinessRegistry } from './common/readiness';
 import { ConfigurationError, readEnvironment } from './config';
 
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
   // Validated before any module initialises, so a bad value is one line, not a stack trace.
   const env = readEnvironment();
   const { app, drain } = await createApp(AppModule.register());

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkerQuery, WorkerResult } from './pglite-worker';
@@ -22,6 +22,28 @@ class EmbeddedDatabaseError extends Error {
   }
 }
 
+const WORKER_SCRIPT = join(__dirname, 'pglite-worker.js');
+
+/**
+ * PostgreSQL's initdb grows PGlite's WebAssembly memory to about 700 MB, and WebAssembly memory never
+ * shrinks. So a new data directory is initialised by a thread of its own, whose memory goes back to
+ * the system when it ends; the serving thread then opens the directory at about a fifth of that.
+ */
+async function initialiseIfNew(dataDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir, initialiseOnly: true } });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', (message: WorkerResult) => (message.error ? reject(new EmbeddedDatabaseError(message.error)) : resolve()));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new EmbeddedDatabaseError({ message: `PGlite initialisation ended with exit code ${code}` })));
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
 /** The PGlite thread: sends statements, matches answers by id. */
 class EmbeddedDatabase {
   private readonly worker: Worker;
@@ -30,9 +52,21 @@ class EmbeddedDatabase {
   readonly ready: Promise<void>;
   private closed = false;
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.worker = new Worker(join(__dirname, 'pglite-worker.js'), { workerData: { dataDir } });
+  static async open(dataDir: string): Promise<EmbeddedDatabase> {
+    try {
+      await initialiseIfNew(dataDir);
+      const database = new EmbeddedDatabase(dataDir);
+      await database.ready;
+      return database;
+    } catch (error) {
+      throw new EmbeddedDatabaseError({
+        message: `the embedded database in ${dataDir} cannot be opened: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+
+  private constructor(dataDir: string) {
+    this.worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir } });
     this.ready = new Promise((resolve, reject) => {
       this.pending.set(0, { resolve: () => resolve(), reject });
     });
@@ -93,12 +127,8 @@ class PGliteClient extends EventEmitter {
  * statements, exactly as with a real pool of size one.
  */
 export function pgliteDriver(dataDir: string) {
-  let database: EmbeddedDatabase | undefined;
-  const acquire = async () => {
-    database ??= new EmbeddedDatabase(dataDir);
-    await database.ready;
-    return database;
-  };
+  let database: Promise<EmbeddedDatabase> | undefined;
+  const acquire = () => (database ??= EmbeddedDatabase.open(dataDir));
 
   class PGlitePool extends EventEmitter {
     private busy = false;
@@ -125,9 +155,10 @@ export function pgliteDriver(dataDir: string) {
 
     end(callback?: (err?: unknown) => void): Promise<void> | void {
       const closing = (async () => {
-        const db = database;
+        const opening = database;
         database = undefined;
-        await db?.close();
+        const opened = await opening?.catch(() => undefined);
+        await opened?.close();
       })();
       if (!callback) return closing;
       closing.then(() => callback(), callback);

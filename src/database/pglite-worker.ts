@@ -26,7 +26,13 @@ function plainResult(result: Results<unknown> | undefined): WorkerResult['result
 
 /** What crosses the thread boundary of an error: its message and PostgreSQL fields (code, detail...). */
 function plainError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
+  if (!(error instanceof Error)) {
+    // Emscripten's file-system errors are plain objects: { name: 'ErrnoError', errno }.
+    const { name, errno, message } = (error ?? {}) as { name?: unknown; errno?: unknown; message?: unknown };
+    if (typeof message === 'string') return { message };
+    if (typeof errno === 'number') return { message: `${typeof name === 'string' ? name : 'file system error'} (errno ${errno})` };
+    return { message: String(error) };
+  }
   const fields: Record<string, unknown> = { name: error.name, message: error.message };
   for (const [key, value] of Object.entries(error)) if (['string', 'number'].includes(typeof value)) fields[key] = value;
   return fields;
@@ -35,12 +41,17 @@ function plainError(error: unknown): Record<string, unknown> {
 async function serve(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('pglite-worker must run in a worker thread');
-  const { dataDir } = workerData as { dataDir: string };
+  const { dataDir, initialiseOnly } = workerData as { dataDir: string; initialiseOnly?: boolean };
   let db: PGlite;
   try {
     db = await PGlite.create(dataDir, { postgresqlconf: CONFIGURATION });
+    if (initialiseOnly) await db.close();
   } catch (error) {
     port.postMessage({ id: 0, error: plainError(error) } satisfies WorkerResult);
+    return;
+  }
+  if (initialiseOnly) {
+    port.postMessage({ id: 0, result: { rows: [] } } satisfies WorkerResult);
     return;
   }
   port.on('message', (message: WorkerQuery) => {
