@@ -5,7 +5,7 @@ export const ISSUED_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 
 /** True when the client prefers JSON: an Accept header naming application/json before text/plain. */
 function wantsJson(request: Request): boolean {
-  return request.accepts(['text/plain', 'application/json']) === 'application/json' && !!request.headers.accept?.includes('json');
+  return !!request.headers.accept?.includes('json') && request.accepts(['text/plain', 'application/json']) === 'application/json';
 }
 
 /**

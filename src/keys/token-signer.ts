@@ -22,9 +22,24 @@ export interface SignOptions {
   jti?: string;
 }
 
-/** A fresh token id: 256 random bits, base64url. */
+const TOKEN_ID_BYTES = 32;
+const IDS_PER_DRAW = 128;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
+
+/**
+ * A fresh token id: 256 random bits, base64url. The bits are drawn from the system's CSPRNG for 128
+ * ids at a time (as crypto.randomUUID does), since one draw per token showed in the hot-path profile;
+ * every id still gets its own bytes.
+ */
 export function newTokenId(): string {
-  return randomBytes(32).toString('base64url');
+  if (randomOffset === randomPool.length) {
+    randomPool = randomBytes(TOKEN_ID_BYTES * IDS_PER_DRAW);
+    randomOffset = 0;
+  }
+  const id = randomPool.toString('base64url', randomOffset, randomOffset + TOKEN_ID_BYTES);
+  randomOffset += TOKEN_ID_BYTES;
+  return id;
 }
 
 /** Signs our tokens with the active key: adds iss, iat, nbf = iat, exp and jti. */
