@@ -3,10 +3,10 @@ import { expect } from 'expect';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/app';
 import { spawnService, waitFor } from '../helpers/spawn';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'auth-embedded-'));
-const freePort = () => String(3600 + Math.floor(Math.random() * 200));
 
 function residentMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
@@ -17,7 +17,7 @@ describe('the embedded database', () => {
   // initdb grows PGlite's WebAssembly memory to about 700 MB for good when it runs in the serving thread.
   it('initialises a new data directory without keeping initdb’s memory', { skip: !existsSync('/proc/self/status') }, async () => {
     const dir = dataDir();
-    const port = freePort();
+    const port = String(await freePort());
     const { child, exited } = spawnService({ DATA_DIR: dir, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
     try {
       await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000);
@@ -33,7 +33,7 @@ describe('the embedded database', () => {
     const dir = dataDir();
     mkdirSync(join(dir, 'pgdata'));
     writeFileSync(join(dir, 'pgdata', 'global'), 'not a directory');
-    const { exited } = spawnService({ DATA_DIR: dir, PORT: freePort(), LOG_LEVEL: 'silent' });
+    const { exited } = spawnService({ DATA_DIR: dir, PORT: String(await freePort()), LOG_LEVEL: 'silent' });
     const { code, stderr } = await exited;
     expect(code).toBe(1);
     expect(stderr.trim().split('\n').at(-1)).toBe(

@@ -3,9 +3,8 @@ import { expect } from 'expect';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/app';
 import { spawnService, waitFor } from '../helpers/spawn';
-
-const freePort = () => String(3800 + Math.floor(Math.random() * 200));
 
 /** Starts the service, waits until it is ready (signing keys made, so the thread pool runs) and counts its threads. */
 async function threadsOf(env: Record<string, string>, port: string, cwd?: string): Promise<number> {
@@ -21,11 +20,11 @@ async function threadsOf(env: Record<string, string>, port: string, cwd?: string
 
 describe('the process environment', () => {
   it('sizes the thread pool one below the cores, unless UV_THREADPOOL_SIZE is set, and reads .env', { skip: !existsSync('/proc/self/task') }, async () => {
-    const port = freePort();
+    const port = String(await freePort());
     const byDefault = await threadsOf({ DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-env-')), PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, port);
 
     const cwd = mkdtempSync(join(tmpdir(), 'auth-env-'));
-    const envPort = freePort();
+    const envPort = String(await freePort());
     writeFileSync(join(cwd, '.env'), `UV_THREADPOOL_SIZE=4\nPORT=${envPort}\nHOST=127.0.0.1\nDATA_DIR=${join(cwd, 'data')}\nLOG_LEVEL=silent\n`);
     const fromEnvFile = await threadsOf({}, envPort, cwd);
 
