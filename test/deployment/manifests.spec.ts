@@ -56,12 +56,12 @@ describe('Kubernetes manifests', () => {
   });
 
   it('set only variables the service knows, and together make a valid production configuration', () => {
-    // UV_THREADPOOL_SIZE is read by Node's libuv: sized one below the CPU limit, as the service would on its own.
+    // UV_THREADPOOL_SIZE is read by Node's libuv: sized from the CPU limit as the service would from its cores.
     const known = new Set([...Object.keys(new Environment()), 'UV_THREADPOOL_SIZE']);
     const env = { ...config, ...secret, ...Object.fromEntries(container.env.map((e) => [e.name, e.value])) };
     for (const name of Object.keys(env)) expect([name, known.has(name)]).toEqual([name, true]);
     expect(() => parseEnvironment(env)).not.toThrow();
-    expect(Number(env.UV_THREADPOOL_SIZE)).toBe(Math.max(1, Number((container.resources.limits as { cpu: string }).cpu) - 1));
+    expect(Number(env.UV_THREADPOOL_SIZE)).toBe(Math.max(2, Number((container.resources.limits as { cpu: string }).cpu) - 1));
     expect(env.NODE_ENV).toBe('production');
     expect(env.TEST_IDP_ENABLED).toBeUndefined();
   });
