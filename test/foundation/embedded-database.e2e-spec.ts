@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../helpers/app';
-import { spawnService, waitFor } from '../helpers/spawn';
+import { spawnService, whileReady } from '../helpers/spawn';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'auth-embedded-'));
 
@@ -18,15 +18,10 @@ describe('the embedded database', () => {
   it('initialises a new data directory without keeping initdb’s memory', { skip: !existsSync('/proc/self/status') }, async () => {
     const dir = dataDir();
     const port = String(await freePort());
-    const { child, exited } = spawnService({ DATA_DIR: dir, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'silent' });
-    try {
-      await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000);
+    await whileReady({ DATA_DIR: dir, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, port, (pid) => {
       expect(existsSync(join(dir, 'pgdata', 'PG_VERSION'))).toBe(true);
-      expect(residentMb(child.pid as number)).toBeLessThan(600);
-    } finally {
-      child.kill('SIGTERM');
-      await exited;
-    }
+      expect(residentMb(pid)).toBeLessThan(600);
+    });
   });
 
   it('refuses to start, in one line naming the directory, when the data directory cannot be initialised', async () => {

@@ -4,19 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../helpers/app';
-import { spawnService, waitFor } from '../helpers/spawn';
+import { whileReady } from '../helpers/spawn';
 
-/** Starts the service, waits until it is ready (signing keys made, so the thread pool runs) and counts its threads. */
-async function threadsOf(env: Record<string, string>, port: string, cwd?: string): Promise<number> {
-  const { child, exited } = spawnService(env, cwd);
-  try {
-    await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000);
-    return readdirSync(`/proc/${child.pid}/task`).length;
-  } finally {
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
+/** The service's threads once it is ready (signing keys made, so the thread pool runs). */
+const threadsOf = (env: Record<string, string>, port: string, cwd?: string) =>
+  whileReady(env, port, (pid) => readdirSync(`/proc/${pid}/task`).length, cwd);
 
 describe('the process environment', () => {
   it('sizes the thread pool one below the cores but at least two, unless UV_THREADPOOL_SIZE is set, and reads .env', { skip: !existsSync('/proc/self/task') }, async () => {

@@ -39,3 +39,15 @@ export async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
 }
+
+/** Starts the service on `port`, waits until it is ready, runs `inspect` with its pid, then stops it. */
+export async function whileReady<T>(env: Record<string, string>, port: string, inspect: (pid: number) => T, cwd?: string): Promise<T> {
+  const { child, exited } = spawnService(env, cwd);
+  try {
+    await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000);
+    return inspect(child.pid as number);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
