@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { databaseConfig } from './src/config';
+import { deriveSettings, readEnvironment } from './src/config';
 import { dataSourceOptions } from './src/database/data-source-options';
 
 // The TypeORM CLI's data source: the same options as the app (embedded PGlite unless DATABASE_URL).
 if (existsSync('.env')) process.loadEnvFile('.env');
 
-export default new DataSource({ ...dataSourceOptions(databaseConfig()), migrationsRun: false });
+export default new DataSource({ ...dataSourceOptions(deriveSettings(readEnvironment()).database), migrationsRun: false });

@@ -4,8 +4,7 @@ import { ClockModule } from './common/clock';
 import { ExchangeEventsModule } from './common/exchange-events';
 import { LoggingModule } from './common/logging.module';
 import { ReadinessModule } from './common/readiness';
-import { AppConfigModule } from './config/config.module';
-import { testIdpEnabled } from './config/test-idp.config';
+import { Settings, SettingsModule } from './config';
 import { DatabaseModule } from './database/database.module';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { ExchangeModule } from './exchange/exchange.module';
@@ -18,12 +17,12 @@ import { TestIdpModule } from './test-idp/test-idp.module';
 
 @Module({})
 export class AppModule {
-  /** The application as the environment describes it now; the test IdP only when enabled. */
-  static register(): DynamicModule {
+  /** The application the settings describe; the test IdP only when enabled. */
+  static register(settings: Settings): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule,
+        SettingsModule.forRoot(settings),
         LoggingModule,
         ClockModule,
         ReadinessModule,
@@ -37,7 +36,7 @@ export class AppModule {
         ExchangeModule,
         RefreshModule,
         MetricsModule,
-        ...(testIdpEnabled() ? [TestIdpModule] : []),
+        ...(settings.testIdp.enabled ? [TestIdpModule] : []),
       ],
     };
   }

@@ -1,7 +1,8 @@
+import '../process-environment';
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { CommandError, runCli, UsageError } from '../common/cli';
-import { databaseConfig, keysConfig, readEnvironment, tokenConfig } from '../config';
+import { deriveSettings, readEnvironment } from '../config';
 import { openDataSource } from '../database/open-data-source';
 import { KeyEncryption, resolveEncryptionSecret } from './key-encryption';
 import { generateSigningKey, importKeyMaterial, KeyMaterial, KeyMaterialError } from './key-material';
@@ -36,9 +37,8 @@ function readInput(path: string, what: string): string {
 async function main(args: string[]): Promise<void> {
   const [command, ...rest] = args;
   if (!command || !['list', 'rotate', 'import'].includes(command)) throw new UsageError(command ? `unknown command "${command}"` : 'no command');
-  readEnvironment();
-  const keys = keysConfig();
-  const token = tokenConfig();
+  const settings = deriveSettings(readEnvironment());
+  const { keys, token } = settings;
   const validityMs = keyTimings(keys, token).tokenValidityMs;
   const now = Date.now();
 
@@ -55,7 +55,7 @@ async function main(args: string[]): Promise<void> {
     }
   }
 
-  const dataSource = await openDataSource(databaseConfig());
+  const dataSource = await openDataSource(settings.database);
   try {
     const store = new KeyStore(dataSource, new KeyEncryption(resolveEncryptionSecret(keys, (path) => console.warn(`generated ${path}`))));
     if (command === 'list') {

@@ -1,7 +1,8 @@
+import '../process-environment';
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
 import { CommandError, runCli, UsageError } from '../common/cli';
-import { databaseConfig, readEnvironment } from '../config';
+import { deriveSettings, readEnvironment } from '../config';
 import { openDataSource } from '../database/open-data-source';
 import { maskSsn } from './profile';
 import { importProfiles, ProfileImportError, validateImport } from './profile-import';
@@ -33,10 +34,10 @@ function validated(document: unknown) {
 async function main([command, argument]: string[]): Promise<void> {
   if (command !== 'import' && command !== 'show') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
   if (!argument) throw new UsageError(`${command} needs an argument`);
-  readEnvironment();
+  const settings = deriveSettings(readEnvironment());
   if (command === 'show' && !/^\d{11}$/.test(argument)) throw new CommandError('an ssn is 11 digits');
   const file = command === 'import' ? validated(readDocument(argument)) : undefined;
-  const dataSource = await openDataSource(databaseConfig());
+  const dataSource = await openDataSource(settings.database);
   try {
     if (file) {
       const { parties, users } = await importProfiles(dataSource, file).catch((error: unknown) => {

@@ -1,7 +1,8 @@
+import '../process-environment';
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { CommandError, runCli } from '../common/cli';
-import { readEnvironment } from '../config';
+import { deriveSettings, readEnvironment } from '../config';
 
 const USAGE = `usage: npm run demo -- [base URL]   (default http://127.0.0.1:$PORT)
 Runs the seed's flow against a running service with the test IdP on: register a scope, grant it to
@@ -28,9 +29,9 @@ function step(title: string, detail?: unknown): void {
 }
 
 async function main([base]: string[]): Promise<void> {
-  const env = readEnvironment();
-  const root = (base ?? `http://127.0.0.1:${env.PORT}`).replace(/\/$/, '');
-  const admin: Record<string, string> = env.TEST_IDP_ADMIN_TOKEN ? { authorization: `Bearer ${env.TEST_IDP_ADMIN_TOKEN}` } : {};
+  const { server, testIdp } = deriveSettings(readEnvironment());
+  const root = (base ?? `http://127.0.0.1:${server.port}`).replace(/\/$/, '');
+  const admin: Record<string, string> = testIdp.adminToken ? { authorization: `Bearer ${testIdp.adminToken}` } : {};
   const mp = `${root}/test-idp/maskinporten`;
 
   step('1. Register the scope', await call('POST', `${mp}/scopes`, { prefix: 'altinn', subscope: 'instances/metadata.read', description: 'Clients can access metadata for all instances for all apps of the organisation' }, admin));

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
+import { deriveSettings, parseEnvironment, Settings } from '../../src/config';
 import { createTestDatabase, TestDatabase } from './database';
 import { TestClock } from './test-clock';
 
@@ -16,6 +17,7 @@ export interface RunningApp {
 }
 
 export interface StartOptions {
+  /** Variables on top of the base ones (undefined removes one), validated as main.ts validates the real environment. */
   env?: Record<string, string | undefined>;
   /** Reuse a database (two replicas on one database); otherwise a fresh one is made and dropped. */
   database?: TestDatabase;
@@ -43,48 +45,39 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The settings a test app runs with: the base variables, then `env`; process.env plays no part. */
+export function testSettings(env: Record<string, string | undefined> = {}): Settings {
+  return deriveSettings(parseEnvironment({ ...BASE_ENV, ...env }));
+}
+
 /**
  * Starts the real application (same modules, same HTTP setup as main.ts) on a loopback port with a
- * fresh database. The environment is applied before the modules read it and restored on close.
+ * fresh database, built from settings derived from the base variables and `options.env`.
  */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const database = options.database ?? (await createTestDatabase());
   const port = await freePort();
-  const env = { ...BASE_ENV, PORT: String(port), ...database.env, ...options.env };
-  const saved: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(env)) {
-    saved[name] = process.env[name];
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
   const clock = options.clock ?? new TestClock();
-  const restore = () => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.register()] })
+    const settings = testSettings({ PORT: String(port), ...database.env, ...options.env });
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(settings)] })
       .overrideProvider(Clock)
       .useValue(clock)
       .compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
     configureApp(app);
-    await app.listen(Number(env.PORT), '127.0.0.1');
+    await app.listen(settings.server.port, '127.0.0.1');
     return {
       app,
-      url: `http://127.0.0.1:${env.PORT}`,
+      url: `http://127.0.0.1:${settings.server.port}`,
       clock,
       database,
       close: async () => {
         await app.close();
-        restore();
         if (!options.database) await database.drop();
       },
     };
   } catch (error) {
-    restore();
     if (!options.database) await database.drop();
     throw error;
   }

@@ -1,0 +1,132 @@
+import { join, resolve } from 'node:path';
+import type { Environment } from './environment';
+import { projectRoot } from './project-root';
+
+/** The organisation list shipped for development: brg, digdir, ttd and a few more. */
+export const SAMPLE_ORGANISATIONS_FILE = join(projectRoot(), 'src', 'organisations', 'sample-orgs.json');
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+/** Express `trust proxy`: false, true, a hop count, or addresses/subnets. */
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * Every setting of the service, derived from the validated environment: the one place that holds
+ * the defaults, including every default that differs between production and a laptop. Each
+ * top-level key is the slice one capability receives (see index.ts).
+ */
+export function deriveSettings(env: Environment) {
+  const production = env.NODE_ENV === 'production';
+  // Development conveniences: each is on outside production and off in it (settings.spec.ts).
+  const testIdpEnabled = env.TEST_IDP_ENABLED ?? !production;
+  const dataDir = resolve(env.DATA_DIR);
+  const testIdpBaseUrl = `http://127.0.0.1:${env.PORT}/test-idp`;
+  const organisationsSource = env.ORGANISATIONS_SOURCE ?? (production ? undefined : SAMPLE_ORGANISATIONS_FILE);
+  return {
+    /** How main.ts listens and stops. */
+    server: {
+      port: env.PORT,
+      host: env.HOST,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
+      shutdownDrainMs: env.SHUTDOWN_DRAIN_SECONDS * 1000,
+    },
+    app: {
+      isProduction: production,
+      logLevel: env.LOG_LEVEL,
+    },
+    database: {
+      /** A PostgreSQL server; when absent the embedded PGlite database under `embeddedDir` is used. */
+      url: env.DATABASE_URL,
+      embeddedDir: join(dataDir, 'pgdata'),
+      migrateOnStart: env.DB_MIGRATE_ON_START,
+    },
+    /** How the service faces clients: rate limits, proxies, browsers, scrapers. */
+    http: {
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      trustProxy: trustProxy(env.TRUST_PROXY),
+      corsOrigins: list(env.CORS_ORIGINS),
+      metricsToken: env.METRICS_TOKEN,
+      /** The OpenAPI document and UI: on outside production, off in it unless asked for. */
+      openApiEnabled: env.OPENAPI_ENABLED ?? !production,
+    },
+    /** What our own tokens look like: issuer, lifetime, and how much clock skew we forgive. */
+    token: {
+      issuer: env.ISSUER_URL ?? `http://localhost:${env.PORT}/authentication/api/v1/openid/`,
+      lifetimeSeconds: env.TOKEN_LIFETIME_SECONDS,
+      /** `upstream`: an ID-porten exchange's token expires with the ID-porten token (never later than fixed). */
+      idportenLifetime: env.IDPORTEN_TOKEN_LIFETIME,
+      refreshMaxAgeSeconds: env.REFRESH_MAX_AGE_SECONDS,
+      clockSkewSeconds: env.CLOCK_SKEW_SECONDS,
+      discoveryMaxAgeSeconds: env.DISCOVERY_MAX_AGE_SECONDS,
+    },
+    keys: {
+      /** Secret the private keys are encrypted with; generated into dataDir outside production. */
+      encryptionKey: env.KEY_ENCRYPTION_KEY,
+      allowGeneratedEncryptionKey: !production,
+      dataDir,
+      rotationMs: env.KEY_ROTATION_DAYS * 86_400_000,
+      publishAheadMs: env.KEY_PUBLISH_AHEAD_HOURS * 3_600_000,
+      reloadMs: env.KEY_RELOAD_SECONDS * 1000,
+    },
+    /** The upstream identity providers we trust and how we talk to them; the local stand-ins when served. */
+    issuers: {
+      maskinporten: {
+        wellKnownUrls: env.MASKINPORTEN_WELL_KNOWN_URLS
+          ? list(env.MASKINPORTEN_WELL_KNOWN_URLS)
+          : testIdpEnabled
+            ? [`${testIdpBaseUrl}/maskinporten/.well-known/oauth-authorization-server`]
+            : [],
+        audience: env.MASKINPORTEN_AUDIENCE,
+      },
+      idporten: {
+        wellKnownUrls: env.IDPORTEN_WELL_KNOWN_URLS
+          ? list(env.IDPORTEN_WELL_KNOWN_URLS)
+          : testIdpEnabled
+            ? [`${testIdpBaseUrl}/idporten/.well-known/openid-configuration`]
+            : [],
+        audience: env.IDPORTEN_AUDIENCE,
+        requiredScope: env.IDPORTEN_REQUIRED_SCOPE,
+      },
+      algorithms: list(env.TRUSTED_ALGORITHMS),
+      clockSkewSeconds: env.CLOCK_SKEW_SECONDS,
+      jwksCooldownMs: env.JWKS_COOLDOWN_SECONDS * 1000,
+      jwksRefreshMs: env.JWKS_REFRESH_SECONDS * 1000,
+      upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    },
+    maskinporten: {
+      orgClaimScope: env.MASKINPORTEN_ORG_CLAIM_SCOPE,
+      /** `?test=true` maps digdir to ttd: outside production, or in it when explicitly allowed. */
+      allowTestOrgMapping: !production || env.ALLOW_TEST_ORG_MAPPING,
+    },
+    organisations: {
+      source: organisationsSource && !/^https?:\/\//.test(organisationsSource) ? resolve(organisationsSource) : organisationsSource,
+      refreshMs: env.ORGANISATIONS_REFRESH_MINUTES * 60_000,
+      timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    },
+    profiles: {
+      cacheTtlMs: env.PROFILE_CACHE_SECONDS * 1000,
+      cacheSize: env.PROFILE_CACHE_SIZE,
+      autoProvision: env.PROFILES_AUTO_PROVISION ?? !production,
+      seedDevelopmentProfile: !production,
+    },
+    audit: { bufferSize: env.AUDIT_BUFFER_SIZE, flushMs: env.AUDIT_FLUSH_MS, batchSize: 500 },
+    /** The local Maskinporten/ID-porten stand-ins: on by default outside production, never in it. */
+    testIdp: {
+      enabled: testIdpEnabled,
+      adminToken: env.TEST_IDP_ADMIN_TOKEN,
+      /** Where this process serves the stand-in issuers; used as their `iss`. */
+      baseUrl: testIdpBaseUrl,
+    },
+  };
+}
+
+/** Every setting of the service; each top-level key is one capability's slice. */
+export type Settings = ReturnType<typeof deriveSettings>;
