@@ -7,6 +7,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { BEARER_SCHEME } from './common/openapi';
+import { ROUTES } from './common/routes';
 import { Logger } from 'nestjs-pino';
 import { httpConfig } from './config';
 import { ConnectionDrain } from './common/connection-drain';
@@ -48,7 +49,7 @@ function serveOpenApi(app: NestExpressApplication): void {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json', raw: ['json'], customSiteTitle: 'Authentication API' });
+  SwaggerModule.setup(ROUTES.docs, app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: ROUTES.docsJson, raw: ['json'], customSiteTitle: 'Authentication API' });
 }
 
 /** Everything main.ts does to the app besides listening, shared with the end-to-end tests. */

@@ -1,7 +1,4 @@
-/** Paths of the service relative to its base URL; the single place they are spelled. */
-export const API_PREFIX = 'authentication/api/v1';
-export const OPENID_PATH = `${API_PREFIX}/openid`;
-export const EXCHANGE_PATH = `${API_PREFIX}/exchange`;
+import { EXCHANGE_PROVIDERS, OPENID_PATH, ROUTES } from '../common/routes';
 
 /** Claims our tokens may carry, for `claims_supported`. */
 export const ISSUED_CLAIMS = [
@@ -22,12 +19,14 @@ export function serviceBaseUrl(issuer: string): string {
 
 export function buildDiscoveryDocument(issuer: string): Record<string, unknown> {
   const base = serviceBaseUrl(issuer);
-  const exchange = (provider: string) => `${base}${EXCHANGE_PATH}/${provider}`;
   return {
     issuer,
     jwks_uri: `${issuer}.well-known/openid-configuration/jwks`,
-    token_endpoint: exchange('maskinporten'),
-    exchange_endpoints: { maskinporten: exchange('maskinporten'), 'id-porten': exchange('id-porten') },
+    token_endpoint: `${base}${ROUTES.maskinportenExchange}`,
+    exchange_endpoints: {
+      [EXCHANGE_PROVIDERS.maskinporten]: `${base}${ROUTES.maskinportenExchange}`,
+      [EXCHANGE_PROVIDERS.idporten]: `${base}${ROUTES.idportenExchange}`,
+    },
     response_types_supported: ['token'],
     subject_types_supported: ['pairwise'],
     id_token_signing_alg_values_supported: ['RS256'],

@@ -5,7 +5,8 @@ import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { tokenConfig } from '../config';
 import { KeyRing } from '../keys/key-ring';
-import { buildDiscoveryDocument, OPENID_PATH } from './discovery-document';
+import { ROUTES } from '../common/routes';
+import { buildDiscoveryDocument } from './discovery-document';
 
 interface CachedDocument {
   body: string;
@@ -24,7 +25,7 @@ function matches(request: Request, etag: string): boolean {
 
 /** OpenID Connect discovery: how every platform API finds and follows our signing keys. */
 @ApiTags('discovery')
-@Controller(`${OPENID_PATH}/.well-known/openid-configuration`)
+@Controller(ROUTES.discovery)
 export class DiscoveryController {
   private readonly configuration: CachedDocument;
 

@@ -2,8 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { UnknownProviderError } from '../common/errors';
 import { ApiProblems } from '../common/openapi';
-import { EXCHANGE_PATH } from '../discovery/discovery-document';
-import { PROVIDER_PATHS } from '../trusted-issuers/provider';
+import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../common/routes';
 
 /** `/exchange/<anything else>`: a clear 400 naming the providers we do exchange. */
 @ApiTags('exchange')
@@ -14,6 +13,6 @@ export class UnknownProviderController {
   @ApiParam({ name: 'provider', type: String })
   @ApiProblems(400)
   unknown(): never {
-    throw new UnknownProviderError(Object.values(PROVIDER_PATHS));
+    throw new UnknownProviderError(Object.values(EXCHANGE_PROVIDERS));
   }
 }

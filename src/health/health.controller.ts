@@ -2,9 +2,10 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessRegistry } from '../common/readiness';
+import { ROUTES } from '../common/routes';
 
 @ApiTags('health')
-@Controller('health')
+@Controller(ROUTES.health)
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -3,7 +3,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, ApiTokenResponses } from '../common/openapi';
-import { EXCHANGE_PATH } from '../discovery/discovery-document';
+import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../common/routes';
 import { sendToken } from '../exchange/token-response';
 import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
 import { SEED_OUTPUT_EXAMPLE } from './claims';
@@ -15,7 +15,7 @@ export class IdportenController {
   constructor(private readonly exchange: IdportenExchange) {}
 
   /** An ID-porten access token in, our token with the person's user and party out. */
-  @Get('id-porten')
+  @Get(EXCHANGE_PROVIDERS.idporten)
   @ApiOperation({ summary: 'Exchange an ID-porten access token for a platform token with the person’s user and party' })
   @ApiTokenResponses('The platform token.', SEED_OUTPUT_EXAMPLE)
   @ApiProblems(403)

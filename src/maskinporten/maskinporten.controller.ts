@@ -3,7 +3,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, ApiTokenResponses } from '../common/openapi';
-import { EXCHANGE_PATH } from '../discovery/discovery-document';
+import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../common/routes';
 import { sendToken } from '../exchange/token-response';
 import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
 import { SEED_OUTPUT_EXAMPLE } from './claims';
@@ -15,7 +15,7 @@ export class MaskinportenController {
   constructor(private readonly exchange: MaskinportenExchange) {}
 
   /** A Maskinporten access token in, our token out (text/plain, or JSON on Accept). */
-  @Get('maskinporten')
+  @Get(EXCHANGE_PROVIDERS.maskinporten)
   @ApiOperation({ summary: 'Exchange a Maskinporten access token for a platform token' })
   @ApiQuery({ name: 'test', required: false, enum: ['true', 'false'], description: 'true maps the organisation digdir to ttd (not in production unless allowed)' })
   @ApiTokenResponses('The platform token.', SEED_OUTPUT_EXAMPLE)

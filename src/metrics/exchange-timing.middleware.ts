@@ -1,8 +1,10 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { EXCHANGE_PROVIDERS } from '../common/routes';
 import { Metrics } from './metrics';
 
-const PROVIDER_OF_PATH: Record<string, string> = { maskinporten: 'maskinporten', 'id-porten': 'idporten' };
+/** The provider label of each exchange URL's last segment (`id-porten` → `idporten`). */
+const PROVIDER_OF_PATH: Record<string, string> = Object.fromEntries(Object.entries(EXCHANGE_PROVIDERS).map(([provider, segment]) => [segment, provider]));
 
 /** Times every exchange, whatever its outcome, from the first middleware to the last byte. */
 @Injectable()

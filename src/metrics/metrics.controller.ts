@@ -3,13 +3,14 @@ import type { ConfigType } from '@nestjs/config';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
+import { ROUTES } from '../common/routes';
 import { httpConfig } from '../config';
 import { SecretBearer } from '../common/bearer-token';
 import { Metrics } from './metrics';
 
 /** Prometheus scrape endpoint; needs `Bearer METRICS_TOKEN` when one is set. */
 @ApiTags('metrics')
-@Controller('metrics')
+@Controller(ROUTES.metrics)
 export class MetricsController {
   private readonly token: SecretBearer;
 

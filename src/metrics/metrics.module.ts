@@ -1,6 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
-import { EXCHANGE_PATH } from '../discovery/discovery-document';
+import { ROUTES } from '../common/routes';
 import { KeysModule } from '../keys/keys.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { TrustedIssuersModule } from '../trusted-issuers/trusted-issuers.module';
@@ -15,6 +15,6 @@ import { MetricsController } from './metrics.controller';
 })
 export class MetricsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ExchangeTimingMiddleware).forRoutes({ path: `${EXCHANGE_PATH}/*path`, method: RequestMethod.GET });
+    consumer.apply(ExchangeTimingMiddleware).forRoutes({ path: `${ROUTES.exchange}/*path`, method: RequestMethod.GET });
   }
 }

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditLog } from '../audit/audit-log';
 import { ApiTokenResponses } from '../common/openapi';
-import { API_PREFIX } from '../discovery/discovery-document';
+import { API_PREFIX } from '../common/routes';
 import { sendToken } from '../exchange/token-response';
 import { bearerToken } from '../common/bearer-token';
 import { TokenRefresh } from './token-refresh';

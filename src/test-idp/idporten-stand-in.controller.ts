@@ -3,7 +3,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
-import { EXCHANGE_PATH } from '../discovery/discovery-document';
+import { ROUTES } from '../common/routes';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
@@ -17,7 +17,7 @@ const LOGIN_FORM_PID = /^\d{11}$/;
 @ApiBearerAuth(BEARER_SCHEME)
 @ApiProblems(400, 401, 429)
 @UseGuards(ThrottlerGuard)
-@Controller('test-idp/idporten')
+@Controller(ROUTES.testIdpIdporten)
 export class IdportenStandInController {
   constructor(
     private readonly login: IdportenLogin,
@@ -86,6 +86,6 @@ export class IdportenStandInController {
     const amr = typeof body.amr === 'string' ? [body.amr] : undefined;
     const dto = Object.assign(new IdportenTokenDto(), { pid, acr, amr });
     const { access_token: token } = await this.login.token(dto);
-    response.status(200).send(loginResult(token, `/${EXCHANGE_PATH}/id-porten`));
+    response.status(200).send(loginResult(token, `/${ROUTES.idportenExchange}`));
   }
 }

@@ -3,6 +3,7 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
+import { ROUTES } from '../common/routes';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IssuerKeyStore } from './issuer-key-store';
 import { JWT_BEARER, MaskinportenGrant } from './maskinporten-grant';
@@ -15,7 +16,7 @@ import { ClientView, clientView, ProvisioningService, ScopeView } from './provis
 @ApiBearerAuth(BEARER_SCHEME)
 @ApiProblems(400, 401, 404, 409, 429)
 @UseGuards(ThrottlerGuard)
-@Controller('test-idp/maskinporten')
+@Controller(ROUTES.testIdpMaskinporten)
 export class MaskinportenStandInController {
   constructor(
     private readonly grant: MaskinportenGrant,

@@ -1,0 +1,26 @@
+/**
+ * Every path the service serves, relative to its base URL: the one place they are spelled.
+ * Controllers mount at these; discovery, metrics and the OpenAPI set-up read them.
+ */
+export const API_PREFIX = 'authentication/api/v1';
+export const OPENID_PATH = `${API_PREFIX}/openid`;
+export const EXCHANGE_PATH = `${API_PREFIX}/exchange`;
+
+/** How each upstream provider is named in its exchange URL: `${EXCHANGE_PATH}/id-porten`. */
+export const EXCHANGE_PROVIDERS = { maskinporten: 'maskinporten', idporten: 'id-porten' } as const;
+
+export const ROUTES = {
+  /** OpenID Connect discovery; its JWKS sits below it at `/jwks`. */
+  discovery: `${OPENID_PATH}/.well-known/openid-configuration`,
+  exchange: EXCHANGE_PATH,
+  maskinportenExchange: `${EXCHANGE_PATH}/${EXCHANGE_PROVIDERS.maskinporten}`,
+  idportenExchange: `${EXCHANGE_PATH}/${EXCHANGE_PROVIDERS.idporten}`,
+  refresh: `${API_PREFIX}/refresh`,
+  health: 'health',
+  metrics: 'metrics',
+  /** The OpenAPI UI and its JSON document (outside production, or when OPENAPI_ENABLED). */
+  docs: 'docs',
+  docsJson: 'docs-json',
+  testIdpMaskinporten: 'test-idp/maskinporten',
+  testIdpIdporten: 'test-idp/idporten',
+} as const;
