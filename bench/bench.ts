@@ -9,6 +9,7 @@ import { importJWK, SignJWT, type JWK } from 'jose';
 import { Client } from 'pg';
 import { projectRoot } from '../src/config/project-root';
 import { openDataSource } from '../src/database/open-data-source';
+import { ENTITIES } from '../src/entities';
 import type { LoadRequest, LoadResult } from './load';
 
 interface Profile {
@@ -100,7 +101,7 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
 }
 
 async function seedDatabase(settings: { url?: string; embeddedDir: string }, people: number): Promise<void> {
-  const dataSource = await openDataSource({ ...settings, migrateOnStart: true });
+  const dataSource = await openDataSource({ ...settings, migrateOnStart: true }, ENTITIES);
   try {
     for (let from = 1; from <= people; from += 100_000) {
       const to = Math.min(from + 99_999, people);

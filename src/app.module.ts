@@ -6,6 +6,7 @@ import { LoggingModule } from './common/logging.module';
 import { ReadinessModule } from './common/readiness';
 import { Settings, SettingsModule } from './config';
 import { DatabaseModule } from './database/database.module';
+import { ENTITIES } from './entities';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
@@ -27,7 +28,7 @@ export class AppModule {
         ClockModule,
         ReadinessModule,
         ExchangeEventsModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         AuditModule,
         HealthModule,
         DiscoveryModule,

@@ -1,7 +1,9 @@
 import type { DataSourceOptions } from 'typeorm';
-import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { pgliteDriver } from './pglite-pool';
+
+/** The entity classes a data source maps; the composition root lists them (src/entities.ts). */
+export type Entities = NonNullable<DataSourceOptions['entities']>;
 
 export interface DatabaseSettings {
   url?: string;
@@ -13,10 +15,10 @@ export interface DatabaseSettings {
  * One description of the database for the app, ormconfig.ts and the CLIs: a PostgreSQL server
  * when a URL is given, else PGlite on disk. Same entities, same migrations; never synchronize.
  */
-export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+export function dataSourceOptions(settings: DatabaseSettings, entities: Entities): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     // Migrations run through migrate(), under a lock; TypeORM's own start-up run would race.
     migrationsRun: false,

@@ -1,10 +1,10 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { databaseConfig } from '../config';
 import { ReadinessRegistry } from '../common/readiness';
-import { dataSourceOptions } from './data-source-options';
+import { dataSourceOptions, Entities } from './data-source-options';
 import { migrate } from './open-data-source';
 
 const PING_TIMEOUT_MS = 1000;
@@ -18,27 +18,34 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [databaseConfig.KEY],
-      useFactory: (config: ConfigType<typeof databaseConfig>) => ({
-        ...dataSourceOptions(config),
-        // Start-up fails on the first error: retrying hides a misconfigured URL.
-        retryAttempts: 0,
-        toRetry: () => false,
-        migrateOnStart: config.migrateOnStart,
-      }),
-      dataSourceFactory: async (options) => {
-        const { migrateOnStart, ...rest } = options as DataSourceOptions & { migrateOnStart: boolean };
-        const dataSource = await new DataSource(rest).initialize();
-        if (migrateOnStart) await migrate(dataSource);
-        return dataSource;
-      },
-    }),
-  ],
-})
+/** The database connection (migrated on start when configured) and its readiness check. */
+@Module({})
 export class DatabaseModule implements OnModuleInit {
+  /** The entity list comes from the composition root (src/entities.ts): database/ knows no capability. */
+  static forRoot(entities: Entities): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [databaseConfig.KEY],
+          useFactory: (config: ConfigType<typeof databaseConfig>) => ({
+            ...dataSourceOptions(config, entities),
+            // Start-up fails on the first error: retrying hides a misconfigured URL.
+            retryAttempts: 0,
+            toRetry: () => false,
+            migrateOnStart: config.migrateOnStart,
+          }),
+          dataSourceFactory: async (options) => {
+            const { migrateOnStart, ...rest } = options as DataSourceOptions & { migrateOnStart: boolean };
+            const dataSource = await new DataSource(rest).initialize();
+            if (migrateOnStart) await migrate(dataSource);
+            return dataSource;
+          },
+        }),
+      ],
+    };
+  }
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly readiness: ReadinessRegistry,

@@ -1,5 +1,5 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
-import { dataSourceOptions, DatabaseSettings } from './data-source-options';
+import { dataSourceOptions, DatabaseSettings, Entities } from './data-source-options';
 
 /** Arbitrary constant naming the lock replicas take to migrate one at a time. */
 const MIGRATION_LOCK = 7_263_000;
@@ -26,8 +26,8 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
 }
 
 /** Connects (and migrates when configured): the one way the app and the CLIs open the database. */
-export async function openDataSource(settings: DatabaseSettings): Promise<DataSource> {
-  const dataSource = await new DataSource(dataSourceOptions(settings)).initialize();
+export async function openDataSource(settings: DatabaseSettings, entities: Entities): Promise<DataSource> {
+  const dataSource = await new DataSource(dataSourceOptions(settings, entities)).initialize();
   try {
     if (settings.migrateOnStart) await migrate(dataSource);
   } catch (error) {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CommandError, runCli, UsageError } from '../common/cli';
 import { deriveSettings, readEnvironment } from '../config';
 import { openDataSource } from '../database/open-data-source';
+import { ENTITIES } from '../entities';
 import { KeyEncryption, resolveEncryptionSecret } from './key-encryption';
 import { generateSigningKey, importKeyMaterial, KeyMaterial, KeyMaterialError } from './key-material';
 import { activeKeyAt, classify, keyTimings } from './key-schedule';
@@ -55,7 +56,7 @@ async function main(args: string[]): Promise<void> {
     }
   }
 
-  const dataSource = await openDataSource(settings.database);
+  const dataSource = await openDataSource(settings.database, ENTITIES);
   try {
     const store = new KeyStore(dataSource, new KeyEncryption(resolveEncryptionSecret(keys, (path) => console.warn(`generated ${path}`))));
     if (command === 'list') {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { CommandError, runCli, UsageError } from '../common/cli';
 import { deriveSettings, readEnvironment } from '../config';
 import { openDataSource } from '../database/open-data-source';
+import { ENTITIES } from '../entities';
 import { maskSsn } from './profile';
 import { importProfiles, ProfileImportError, validateImport } from './profile-import';
 
@@ -37,7 +38,7 @@ async function main([command, argument]: string[]): Promise<void> {
   const settings = deriveSettings(readEnvironment());
   if (command === 'show' && !/^\d{11}$/.test(argument)) throw new CommandError('an ssn is 11 digits');
   const file = command === 'import' ? validated(readDocument(argument)) : undefined;
-  const dataSource = await openDataSource(settings.database);
+  const dataSource = await openDataSource(settings.database, ENTITIES);
   try {
     if (file) {
       const { parties, users } = await importProfiles(dataSource, file).catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
+import { ENTITIES } from '../../src/entities';
 import { MIGRATIONS } from '../../src/database/migrations';
 import { migrate } from '../../src/database/open-data-source';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ describe('migrations', () => {
   before(async () => {
     database = await createTestDatabase();
     dataSource = new DataSource(
-      dataSourceOptions({ url: database.url, embeddedDir: join(database.dataDir, 'pgdata'), migrateOnStart: false }),
+      dataSourceOptions({ url: database.url, embeddedDir: join(database.dataDir, 'pgdata'), migrateOnStart: false }, ENTITIES),
     );
     await dataSource.initialize();
   });
