@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { RateLimitModule } from '../common/rate-limit.module';
 import { KeysModule } from '../keys/keys.module';
 import { ProfilesModule } from '../profiles/profiles.module';
@@ -7,7 +8,7 @@ import { IdportenController } from './idporten.controller';
 import { IdportenExchange } from './idporten-exchange';
 
 @Module({
-  imports: [RateLimitModule, TrustedIssuersModule, KeysModule, ProfilesModule],
+  imports: [RateLimitModule, AuditModule, TrustedIssuersModule, KeysModule, ProfilesModule],
   controllers: [IdportenController],
   providers: [IdportenExchange],
 })

@@ -6,6 +6,6 @@ import { TokenVerifier } from './token-verifier';
 @Module({
   imports: [AuditModule],
   providers: [TokenVerifier, BearerTokenGuard],
-  exports: [TokenVerifier, BearerTokenGuard, AuditModule],
+  exports: [TokenVerifier, BearerTokenGuard],
 })
 export class TrustedIssuersModule {}
