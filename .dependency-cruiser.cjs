@@ -1,0 +1,68 @@
+// @ts-check
+/**
+ * The layout rules `npm run lint` enforces on src/ (dependency-cruiser). One folder per capability;
+ * common/, config/ and database/ sit below every capability; src/*.ts (app.module.ts, entities.ts,
+ * main.ts) is the composition root above them all.
+ *
+ * Entry points that still live inside a capability folder (`*.cli.ts`) are composition roots of
+ * their own: they may import anything, and they are left out of the folder graph.
+ */
+const CAPABILITY = '^src/(?!common/|config/|database/)[^/]+/';
+/** Folders that only serve HTTP endpoints: nothing but the composition root imports them. */
+const ENDPOINTS = '^src/(discovery|health|metrics|refresh|maskinporten|idporten|test-idp)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-folder-cycle',
+      comment: 'Two folders import each other, directly or through others. Move the shared piece down (common/) or invert the dependency.',
+      severity: 'error',
+      scope: 'folder',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-file-cycle',
+      comment: 'Two files import each other, directly or through others.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'database-knows-no-capability',
+      comment: 'database/ is used by capabilities, never the other way round; entities are listed in src/entities.ts.',
+      severity: 'error',
+      from: { path: '^src/database/' },
+      to: { path: CAPABILITY },
+    },
+    {
+      name: 'common-and-config-know-no-capability',
+      comment: 'common/ and config/ hold cross-cutting pieces; they import no capability and not the composition root.',
+      severity: 'error',
+      from: { path: '^src/(common|config)/' },
+      to: { path: [CAPABILITY, '^src/database/', '^src/[^/]+\\.ts$'] },
+    },
+    {
+      name: 'no-reach-into-endpoints',
+      comment: 'Endpoint folders are leaves: what others need from them (routes, claims, response forms) belongs in common/ or in the capability that owns it.',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { path: ENDPOINTS, pathNot: '^src/$1/' },
+    },
+    {
+      name: 'no-reach-into-controllers',
+      comment: 'A controller is wired by its own module; nothing else imports it.',
+      severity: 'error',
+      from: { path: '^src/([^/]+)' },
+      to: { path: '\\.controller\\.ts$', pathNot: '^src/$1/' },
+    },
+  ],
+  options: {
+    includeOnly: '^src/',
+    exclude: { path: ['\\.spec\\.ts$', '\\.cli\\.ts$'] },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+  },
+};

@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { projectRoot } from '../../src/config/project-root';
+
+const CONFIG = join(projectRoot(), '.dependency-cruiser.cjs');
+const DEPCRUISE = join(projectRoot(), 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+const made: string[] = [];
+
+/** Runs the layout check of `npm run lint` on a made-up src/ tree: its exit code and the rules it names. */
+function check(files: Record<string, string>): { code: number | null; rules: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'auth-layout-'));
+  made.push(dir);
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', strict: true } }));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const result = spawnSync(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG], { cwd: dir, encoding: 'utf8' });
+  const rules = [...new Set([...result.stdout.matchAll(/error ([\w-]+):/g)].map((m) => m[1]))].sort();
+  return { code: result.status, rules };
+}
+
+/** A sound tree: a capability on top of common/ and database/, wired by the composition root. */
+const SOUND = {
+  'src/app.module.ts': "import { KeysModule } from './keys/keys.module';\nimport { ENTITIES } from './entities';\nexport const APP = [KeysModule, ENTITIES];\n",
+  'src/entities.ts': "import { SigningKey } from './keys/signing-key.entity';\nexport const ENTITIES = [SigningKey];\n",
+  'src/keys/keys.module.ts': "import { open } from '../database/open';\nimport { now } from '../common/clock';\nexport class KeysModule { run = [open, now]; }\n",
+  'src/keys/signing-key.entity.ts': 'export class SigningKey {}\n',
+  'src/database/open.ts': "import { now } from '../common/clock';\nexport const open = () => now();\n",
+  'src/common/clock.ts': 'export const now = () => 0;\n',
+};
+
+describe('the layout rules in npm run lint', () => {
+  after(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes a tree whose folders depend one way', () => {
+    expect(check(SOUND)).toEqual({ code: 0, rules: [] });
+  });
+
+  it('fails on two folders that import each other through a third', () => {
+    const result = check({
+      ...SOUND,
+      'src/organisations/registry.ts': "import { profileOf } from '../profiles/profile';\nexport const registry = () => profileOf();\n",
+      'src/profiles/profile.ts': "import { keyOf } from '../keys/key';\nexport const profileOf = () => keyOf();\n",
+      'src/keys/key.ts': "import { registry } from '../organisations/registry';\nexport const keyOf = (): unknown => registry;\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.rules).toContain('no-folder-cycle');
+  });
+
+  it('fails on database/ importing a capability, the way it once listed the entities', () => {
+    const result = check({ ...SOUND, 'src/database/entities.ts': "import { SigningKey } from '../keys/signing-key.entity';\nexport const ENTITIES = [SigningKey];\n" });
+    expect(result.code).not.toBe(0);
+    expect(result.rules).toEqual(['database-knows-no-capability', 'no-folder-cycle']);
+  });
+
+  it('fails on common/ importing a capability', () => {
+    const result = check({ ...SOUND, 'src/common/signer.ts': "import { KeysModule } from '../keys/keys.module';\nexport const signer = KeysModule;\n" });
+    expect(result.code).not.toBe(0);
+    expect(result.rules).toContain('common-and-config-know-no-capability');
+  });
+
+  it('fails on a capability reaching into an endpoint folder for a constant', () => {
+    const result = check({
+      ...SOUND,
+      'src/discovery/discovery-document.ts': "export const EXCHANGE_PATH = 'x';\n",
+      'src/refresh/refresh.controller.ts': "import { EXCHANGE_PATH } from '../discovery/discovery-document';\nexport const PATH = EXCHANGE_PATH;\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.rules).toEqual(['no-reach-into-endpoints']);
+  });
+
+  it('fails on a controller imported from outside its folder', () => {
+    const result = check({
+      ...SOUND,
+      'src/health/health.controller.ts': 'export class HealthController {}\n',
+      'src/keys/probe.ts': "import { HealthController } from '../health/health.controller';\nexport const probe = HealthController;\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.rules).toEqual(['no-reach-into-controllers', 'no-reach-into-endpoints']);
+  });
+});
