@@ -11,7 +11,7 @@ import { Logger } from 'nestjs-pino';
 import { httpConfig } from './config';
 import { ConnectionDrain } from './common/connection-drain';
 import { requestId } from './common/logging.module';
-import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem-details.filter';
+import { PROBLEM_CONTENT_TYPE } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 
 export const BODY_LIMIT = '16kb';
@@ -71,7 +71,6 @@ export function configureApp(app: NestExpressApplication): ConnectionDrain {
   });
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
-  app.useGlobalFilters(new ProblemDetailsFilter());
   if (http.openApiEnabled) serveOpenApi(app);
   app.useGlobalPipes(createValidationPipe());
   const server = app.getHttpServer();
