@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -16,7 +16,6 @@ import { plain, problemResponse } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 
 export const BODY_LIMIT = '16kb';
-export const MAX_HEADER_BYTES = 16 * 1024;
 
 const REQUEST_LINE = /^[A-Z]{1,16} (\/[^ ?#\r\n]{0,2048})/;
 
@@ -37,7 +36,7 @@ function answerClientErrors(server: Server): void {
       return;
     }
     const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-    const rendered = tooLarge ? plain(431, 'the request headers are larger than 16 KB') : plain(400, 'the request could not be parsed');
+    const rendered = tooLarge ? plain(431, `the request headers are larger than ${Math.round(maxHeaderSize / 1024)} KB`) : plain(400, 'the request could not be parsed');
     const correlationId = randomUUID();
     const problem = problemResponse(rendered, instanceOf(err), correlationId);
     const headers = { ...problem.headers, 'Content-Length': String(Buffer.byteLength(problem.body)), 'x-request-id': correlationId, Connection: 'close' };
