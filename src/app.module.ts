@@ -3,6 +3,7 @@ import { AuditModule } from './audit/audit.module';
 import { ClockModule } from './common/clock';
 import { ExchangeEventsModule } from './common/exchange-events';
 import { LoggingModule } from './common/logging.module';
+import { ProblemDetailsModule } from './common/problem-details.module';
 import { ReadinessModule } from './common/readiness';
 import { Settings, SettingsModule } from './config';
 import { DatabaseModule } from './database/database.module';
@@ -25,6 +26,7 @@ export class AppModule {
       imports: [
         SettingsModule.forRoot(settings),
         LoggingModule,
+        ProblemDetailsModule,
         ClockModule,
         ReadinessModule,
         ExchangeEventsModule,

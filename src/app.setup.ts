@@ -1,4 +1,5 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { maxHeaderSize, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -12,32 +13,36 @@ import { Logger } from 'nestjs-pino';
 import { httpConfig } from './config';
 import { ConnectionDrain } from './common/connection-drain';
 import { requestId } from './common/logging.module';
-import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem-details.filter';
+import { plain, problemResponse } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 
 export const BODY_LIMIT = '16kb';
-export const MAX_HEADER_BYTES = 16 * 1024;
 
-/** Node answers malformed requests itself; we answer them in the same problem+json shape. */
+const REQUEST_LINE = /^[A-Z]{1,16} (\/[^ ?#\r\n]{0,2048})/;
+
+/** The path of the request Node could not parse, from its first line; `/` when even that is unreadable. */
+function instanceOf(err: NodeJS.ErrnoException & { rawPacket?: Buffer }): string {
+  const head = err.rawPacket?.subarray(0, 2100).toString('latin1');
+  return (head && REQUEST_LINE.exec(head)?.[1]) || '/';
+}
+
+/**
+ * Node answers malformed requests itself, before Express; we answer them with the filter's renderer,
+ * in the same problem+json shape, with the request's path and a correlation id.
+ */
 function answerClientErrors(server: Server): void {
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
     if (!socket.writable) {
       socket.destroy();
       return;
     }
     const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? 431 : 400;
-    const title = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
-    const body = JSON.stringify({
-      type: 'about:blank',
-      title,
-      status,
-      detail: tooLarge ? 'the request headers are larger than 16 KB' : 'the request could not be parsed',
-      instance: '/',
-    });
-    socket.end(
-      `HTTP/1.1 ${status} ${title}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    const rendered = tooLarge ? plain(431, `the request headers are larger than ${Math.round(maxHeaderSize / 1024)} KB`) : plain(400, 'the request could not be parsed');
+    const correlationId = randomUUID();
+    const problem = problemResponse(rendered, instanceOf(err), correlationId);
+    const headers = { ...problem.headers, 'Content-Length': String(Buffer.byteLength(problem.body)), 'x-request-id': correlationId, Connection: 'close' };
+    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    socket.end(`HTTP/1.1 ${problem.status} ${rendered.problem.title}\r\n${head}\r\n${problem.body}`);
   });
 }
 
@@ -72,7 +77,6 @@ export function configureApp(app: NestExpressApplication): ConnectionDrain {
   });
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
-  app.useGlobalFilters(new ProblemDetailsFilter());
   if (http.openApiEnabled) serveOpenApi(app);
   app.useGlobalPipes(createValidationPipe());
   const server = app.getHttpServer();

@@ -3,7 +3,6 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShu
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/errors';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { auditConfig } from '../config';
 import { ExchangeEvent, ExchangeEvents } from '../common/exchange-events';
@@ -34,8 +33,8 @@ function columnsOf(batch: AuthenticationEvent[]): unknown[][] {
 const clip = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
 
 /**
- * The audit trail, written in batches off the request path. `record` never waits and never
- * throws: a full buffer drops the event and counts it.
+ * The audit trail: one row per announced exchange outcome, written in batches off the request
+ * path. Queuing never waits and never throws: a full buffer drops the event and counts it.
  */
 @Injectable()
 export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -61,6 +60,7 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   }
 
   onModuleInit(): void {
+    this.events.subscribe((event) => this.record(event));
     this.timer = setInterval(() => void this.flush(), this.config.flushMs);
     this.timer.unref();
   }
@@ -74,9 +74,8 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     clearInterval(this.timer);
   }
 
-  /** Announces the outcome (metrics listen) and queues its audit row. */
-  record(event: ExchangeEvent): void {
-    this.events.publish(event);
+  /** Queues the outcome's audit row. */
+  private record(event: ExchangeEvent): void {
     if (this.buffer.length >= this.config.bufferSize) {
       this.droppedCount += 1;
       return;
@@ -91,17 +90,6 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       orgNumber: clip(event.orgNumber, 9),
       userId: event.userId ?? null,
       issuedJti: clip(event.issuedJti, 64),
-    });
-  }
-
-  /** Records a refused (4xx) or failed (5xx) exchange with the error's reason. */
-  recordFailure(provider: string, error: unknown, details: Omit<ExchangeEvent, 'provider' | 'outcome' | 'reason'> = {}): void {
-    const domain = error instanceof DomainError ? (error as DomainError & { reason?: string }) : undefined;
-    this.record({
-      ...details,
-      provider,
-      outcome: domain && domain.status < 500 ? 'refused' : 'failed',
-      reason: domain ? (domain.reason ?? domain.kind) : 'internal_error',
     });
   }
 

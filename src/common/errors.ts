@@ -2,6 +2,13 @@
  * Named errors the problem-details filter turns into RFC 9457 responses.
  * `detail` is written for the client: it must never contain a token, a pid, SQL or a stack.
  */
+export interface DomainErrorOptions {
+  /** Machine-readable reason for audit, metrics and logs (`expired`, `database_unavailable`); the kind when absent. */
+  reason?: string;
+  /** The error this one stands for (a driver error, a failed fetch): logged with the correlation id, never shown. */
+  cause?: unknown;
+}
+
 export abstract class DomainError extends Error {
   abstract readonly status: number;
   /** Short slug, rendered as the problem `type` URN. */
@@ -9,10 +16,20 @@ export abstract class DomainError extends Error {
   abstract readonly title: string;
   readonly headers: Record<string, string> = {};
   readonly extensions: Record<string, unknown> = {};
+  private readonly givenReason?: string;
 
-  constructor(readonly detail: string) {
-    super(detail);
+  constructor(
+    readonly detail: string,
+    options: DomainErrorOptions = {},
+  ) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.givenReason = options.reason;
+  }
+
+  /** Why, in one machine-readable word: what the audit row, the refusal metric and the log say. */
+  get reason(): string {
+    return this.givenReason ?? this.kind;
   }
 }
 
@@ -21,11 +38,8 @@ export class InvalidRequestError extends DomainError {
   readonly status = 401;
   readonly kind = 'invalid-request';
   readonly title = 'Invalid request';
-  constructor(
-    detail: string,
-    readonly reason = 'invalid_request',
-  ) {
-    super(detail);
+  constructor(detail: string, reason = 'invalid_request') {
+    super(detail, { reason });
     this.headers['WWW-Authenticate'] = bearerChallenge('invalid_request', detail);
   }
 }
@@ -35,12 +49,9 @@ export class InvalidTokenError extends DomainError {
   readonly status = 401;
   readonly kind = 'invalid-token';
   readonly title = 'Invalid token';
-  constructor(
-    detail: string,
-    /** Machine-readable reason for audit and metrics, e.g. `expired`, `bad_signature`. */
-    readonly reason: string,
-  ) {
-    super(detail);
+  /** `reason` is machine-readable, for audit and metrics: `expired`, `bad_signature`. */
+  constructor(detail: string, reason: string, cause?: unknown) {
+    super(detail, { reason, cause });
     this.headers['WWW-Authenticate'] = bearerChallenge('invalid_token', detail);
   }
 }
@@ -50,9 +61,8 @@ export class InsufficientScopeError extends DomainError {
   readonly status = 403;
   readonly kind = 'insufficient-scope';
   readonly title = 'Insufficient scope';
-  readonly reason = 'insufficient_scope';
   constructor(readonly requiredScope: string) {
-    super(`the token's scope must include ${requiredScope}`);
+    super(`the token's scope must include ${requiredScope}`, { reason: 'insufficient_scope' });
     this.headers['WWW-Authenticate'] = `${bearerChallenge('insufficient_scope', this.detail)}, scope="${requiredScope}"`;
   }
 }
@@ -71,12 +81,8 @@ export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
   readonly kind = 'service-unavailable';
   readonly title = 'Service unavailable';
-  constructor(
-    detail: string,
-    readonly reason: string,
-    retryAfterSeconds = 5,
-  ) {
-    super(detail);
+  constructor(detail: string, reason: string, retryAfterSeconds = 5, cause?: unknown) {
+    super(detail, { reason, cause });
     this.headers['Retry-After'] = String(retryAfterSeconds);
   }
 }

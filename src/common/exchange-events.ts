@@ -1,23 +1,35 @@
 import { Global, Injectable, Module } from '@nestjs/common';
+import { DomainError } from './errors';
 
 export type ExchangeOutcome = 'issued' | 'refused' | 'failed';
 
-/** One exchange attempt, as the audit trail and the metrics see it. Never a token or a pid. */
-export interface ExchangeEvent {
-  provider: string;
-  outcome: ExchangeOutcome;
-  reason?: string;
+/** What the exchange knew about who asked and what it issued. Never a token or a pid. Add fields here. */
+export interface ExchangeSubject {
+  /** Maskinporten: the client's id, and the consumer organisation's number. */
   clientId?: string;
   orgNumber?: string;
+  /** ID-porten: the person's user id. */
   userId?: number;
+  /** The jti of the token we issued. */
   issuedJti?: string;
+}
+
+/** One exchange attempt (Maskinporten, ID-porten or a refresh), as audit, metrics and logs see it. */
+export interface ExchangeEvent extends ExchangeSubject {
+  provider: string;
+  outcome: ExchangeOutcome;
+  /** Machine-readable, for a refusal or failure: `expired`, `unknown_person`, `database_unavailable`. */
+  reason?: string;
+  /** The error behind a refusal or failure, for a subscriber that logs it (its `cause` included); never stored. */
+  error?: unknown;
 }
 
 type Listener = (event: ExchangeEvent) => void;
 
 /**
- * Where every exchange outcome is announced once; the audit log and the metrics listen. Keeps the
- * places that decide an outcome free of both.
+ * Where every exchange outcome is announced once, by the code that decided it (the bearer guard,
+ * the exchanges, the refresh); the audit log and the metrics subscribe, so the deciders know neither.
+ * Listeners run synchronously, inside the request's context, and must not throw or wait.
  */
 @Injectable()
 export class ExchangeEvents {
@@ -29,6 +41,23 @@ export class ExchangeEvents {
 
   publish(event: ExchangeEvent): void {
     for (const listener of this.listeners) listener(event);
+  }
+
+  /** A token was issued. */
+  issued(provider: string, subject: ExchangeSubject & { issuedJti: string }): void {
+    this.publish({ ...subject, provider, outcome: 'issued' });
+  }
+
+  /** The exchange ended with `error`: refused when it is the client's (4xx), failed otherwise. */
+  notIssued(provider: string, error: unknown, subject: ExchangeSubject = {}): void {
+    const domain = error instanceof DomainError ? error : undefined;
+    this.publish({
+      ...subject,
+      provider,
+      outcome: domain && domain.status < 500 ? 'refused' : 'failed',
+      reason: domain ? domain.reason : 'internal_error',
+      error,
+    });
   }
 }
 

@@ -16,9 +16,17 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
-interface Rendered {
+/** What an error says to the client, before the request's `instance` and correlation id are added. */
+export interface Rendered {
   problem: { type: string; title: string; status: number; detail: string; [extension: string]: unknown };
   headers: Record<string, string>;
+}
+
+/** A problem ready to send: the filter writes it through Express, the raw-socket path (431) by hand. */
+export interface ProblemResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 const PROBLEM_TYPE_PREFIX = 'urn:problem-type:authentication:';
@@ -30,21 +38,40 @@ interface HttpLibraryError {
   type?: string;
 }
 
-function plain(status: number, detail: string, headers: Record<string, string> = {}): Rendered {
+export function plain(status: number, detail: string, headers: Record<string, string> = {}): Rendered {
   return {
     problem: { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail },
     headers,
   };
 }
 
+/** Body, status and headers of the problem for `rendered` at `instance`; every problem goes out this way. */
+export function problemResponse(rendered: Rendered, instance: string, correlationId?: string): ProblemResponse {
+  const body: ProblemDetails = { ...rendered.problem, instance, ...(correlationId ? { correlationId } : {}) };
+  return {
+    status: body.status,
+    headers: { ...rendered.headers, 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+const MAX_CAUSE_DEPTH = 4;
+
 /**
- * The parts of an error safe to log: database errors carry the query's parameters and a `detail`
- * that can quote a pid, so only name, message, code and stack are kept.
+ * The parts of an error safe to log, its causes included (a 503's cause names the refused
+ * connection): database errors carry the query's parameters and a `detail` that can quote a pid,
+ * so only name, message, code, reason and stack are kept.
  */
-function loggable(error: unknown): Record<string, unknown> {
+export function loggable(error: unknown, depth = 0): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
-  const code = (error as { code?: unknown; driverError?: { code?: unknown } }).code ?? (error as { driverError?: { code?: unknown } }).driverError?.code;
-  return { name: error.name, message: error.message, code, stack: error.stack };
+  const e = error as Error & { code?: unknown; reason?: unknown; driverError?: unknown };
+  const driverError = e.driverError as { code?: unknown } | undefined;
+  const fields: Record<string, unknown> = { name: error.name, message: error.message, code: e.code ?? driverError?.code, stack: error.stack };
+  if (error instanceof DomainError) fields.reason = error.reason;
+  if (error instanceof AggregateError) fields.errors = error.errors.slice(0, 3).map((inner) => loggable(inner, MAX_CAUSE_DEPTH));
+  const cause = error.cause ?? (driverError === error ? undefined : driverError);
+  if (cause !== undefined && depth < MAX_CAUSE_DEPTH) fields.cause = loggable(cause, depth + 1);
+  return fields;
 }
 
 /** Terminus' 503 (failing or shutting down): its body is the health report, not an error description. */
@@ -69,7 +96,8 @@ function renderLibraryError(error: unknown): Rendered | undefined {
 
 /**
  * Renders every error as RFC 9457 problem+json. Only DomainError details and fixed texts reach the
- * client: library messages, SQL and stacks stay in the log, linked by the correlation id.
+ * client: library messages, SQL and stacks stay in the log, linked by the correlation id. Every
+ * 5xx is logged once, here, with its cause. Registered as APP_FILTER by ProblemDetailsModule.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -86,23 +114,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       response.status(exception.getStatus()).setHeader('Cache-Control', 'no-store').json(exception.getResponse());
       return;
     }
-    if (rendered.problem.status >= 500 && !(exception instanceof DomainError)) {
-      this.logger.error({ err: loggable(exception), correlationId }, 'unhandled error');
+    if (rendered.problem.status >= 500) {
+      const what = exception instanceof DomainError ? `${rendered.problem.status} ${exception.reason}` : 'unhandled error';
+      // Under `error`, not `err`: pino's err serializer would fold the causes into one message and drop their codes.
+      this.logger.error({ error: loggable(exception), correlationId }, what);
     }
     if (response.headersSent) {
       response.end();
       return;
     }
-    const body: ProblemDetails = {
-      ...rendered.problem,
-      instance: request.path ?? '/',
-      ...(correlationId ? { correlationId } : {}),
-    };
-    response.status(body.status);
-    for (const [name, value] of Object.entries(rendered.headers)) response.setHeader(name, value);
-    response.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
-    response.setHeader('Cache-Control', 'no-store');
-    response.send(JSON.stringify(body));
+    const problem = problemResponse(rendered, request.path ?? '/', correlationId);
+    response.status(problem.status);
+    for (const [name, value] of Object.entries(problem.headers)) response.setHeader(name, value);
+    response.send(problem.body);
   }
 
   private render(exception: unknown, request: Request): Rendered {

@@ -24,4 +24,16 @@ describe('database outage detection', () => {
     expect(() => asServiceUnavailable(unique)).toThrow(QueryFailedError);
     expect(() => asServiceUnavailable(new Error('Connection terminated'))).toThrow(ServiceUnavailableError);
   });
+
+  it('keeps the driver error as the cause of the 503 it throws', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    let thrown: unknown;
+    try {
+      asServiceUnavailable(refused);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ServiceUnavailableError);
+    expect(thrown).toMatchObject({ status: 503, reason: 'database_unavailable', cause: refused });
+  });
 });

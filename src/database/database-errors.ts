@@ -23,10 +23,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** Rethrows a database outage as 503 so the client knows to retry; other errors pass unchanged. */
+/**
+ * Rethrows a database outage as 503 so the client knows to retry, keeping the driver's error as the
+ * cause the problem-details filter logs; other errors pass unchanged.
+ */
 export function asServiceUnavailable(error: unknown): never {
   if (isDatabaseUnavailable(error)) {
-    throw new ServiceUnavailableError('the database is not reachable; retry shortly', 'database_unavailable', 5);
+    throw new ServiceUnavailableError('the database is not reachable; retry shortly', 'database_unavailable', 5, error);
   }
   throw error;
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { AuditLog } from '../audit/audit-log';
 import { InsufficientScopeError, InvalidTokenError } from '../common/errors';
 import { Clock } from '../common/clock';
+import { ExchangeEvents } from '../common/exchange-events';
 import { issuersConfig, tokenConfig } from '../config';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 import { ProfileService } from '../profiles/profile.service';
@@ -15,7 +15,7 @@ export class IdportenExchange {
   constructor(
     private readonly profiles: ProfileService,
     private readonly signer: TokenSigner,
-    private readonly audit: AuditLog,
+    private readonly events: ExchangeEvents,
     private readonly clock: Clock,
     @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
     @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
@@ -37,10 +37,10 @@ export class IdportenExchange {
       if (!profile) throw new InvalidTokenError('unknown person', 'unknown_person');
       userId = profile.userId;
       const signed = await this.signer.sign(platformClaims(claims, profile), { lifetimeSeconds: this.lifetime(verified.payload.exp) });
-      this.audit.record({ provider: 'idporten', outcome: 'issued', userId, issuedJti: signed.jti });
+      this.events.issued('idporten', { userId, issuedJti: signed.jti });
       return signed;
     } catch (error) {
-      this.audit.recordFailure('idporten', error, { userId });
+      this.events.notIssued('idporten', error, { userId });
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { AuditLog } from '../audit/audit-log';
 import { BadRequestError } from '../common/errors';
+import { ExchangeEvents, ExchangeSubject } from '../common/exchange-events';
 import { maskinportenConfig } from '../config';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 import { OrganisationRegistry } from '../organisations/organisation-registry';
@@ -21,25 +21,25 @@ export class MaskinportenExchange {
   constructor(
     private readonly organisations: OrganisationRegistry,
     private readonly signer: TokenSigner,
-    private readonly audit: AuditLog,
+    private readonly events: ExchangeEvents,
     @Inject(maskinportenConfig.KEY) private readonly config: ConfigType<typeof maskinportenConfig>,
   ) {}
 
   async exchange(verified: VerifiedToken, testFlag: unknown): Promise<SignedToken> {
-    let details: { clientId?: string; orgNumber?: string } = {};
+    let subject: ExchangeSubject = {};
     try {
       const test = parseTestFlag(testFlag);
       if (test && !this.config.allowTestOrgMapping) throw new BadRequestError('the test organisation mapping is not enabled here');
       const claims = readMaskinportenClaims(verified.payload);
-      details = { clientId: claims.clientId, orgNumber: claims.orgNumber };
+      subject = { clientId: claims.clientId, orgNumber: claims.orgNumber };
       let orgCode = this.organisations.byOrgNumber(claims.orgNumber)?.orgCode;
       if (orgCode !== undefined && !scopeAllowsOrgClaim(claims.scope, this.config.orgClaimScope)) orgCode = undefined;
       if (test && orgCode === TEST_SOURCE_ORG) orgCode = TEST_ORG;
       const signed = await this.signer.sign(platformClaims(claims, orgCode));
-      this.audit.record({ provider: 'maskinporten', outcome: 'issued', ...details, issuedJti: signed.jti });
+      this.events.issued('maskinporten', { ...subject, issuedJti: signed.jti });
       return signed;
     } catch (error) {
-      this.audit.recordFailure('maskinporten', error, details);
+      this.events.notIssued('maskinporten', error, subject);
       throw error;
     }
   }

@@ -2,20 +2,15 @@ import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditLog } from '../audit/audit-log';
 import { ApiTokenResponses } from '../common/openapi';
 import { API_PREFIX } from '../common/routes';
 import { sendToken } from '../exchange/token-response';
-import { bearerToken } from '../common/bearer-token';
 import { TokenRefresh } from './token-refresh';
 
 @ApiTags('exchange')
 @Controller(API_PREFIX)
 export class RefreshController {
-  constructor(
-    private readonly refresher: TokenRefresh,
-    private readonly audit: AuditLog,
-  ) {}
+  constructor(private readonly refresher: TokenRefresh) {}
 
   /** One of our own tokens in, a fresh one out (text/plain, or JSON on Accept). */
   @Get('refresh')
@@ -23,13 +18,6 @@ export class RefreshController {
   @ApiTokenResponses('The refreshed token; it carries urn:altinn:exchanged_at, the time of the first exchange.', { 'urn:altinn:exchanged_at': 1571995146 })
   @UseGuards(ThrottlerGuard)
   async refresh(@Req() request: Request, @Res() response: Response): Promise<void> {
-    let token: string;
-    try {
-      token = bearerToken(request.headers.authorization);
-    } catch (error) {
-      this.audit.recordFailure('refresh', error);
-      throw error;
-    }
-    sendToken(request, response, await this.refresher.refresh(token));
+    sendToken(request, response, await this.refresher.refresh(request.headers.authorization));
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { AuditLog } from '../audit/audit-log';
+import { bearerToken } from '../common/bearer-token';
 import { Clock } from '../common/clock';
 import { InvalidTokenError } from '../common/errors';
+import { ExchangeEvents } from '../common/exchange-events';
 import { tokenConfig } from '../config';
 import { OwnTokenVerifier } from '../keys/own-token-verifier';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
@@ -19,23 +20,24 @@ export class TokenRefresh {
   constructor(
     private readonly verifier: OwnTokenVerifier,
     private readonly signer: TokenSigner,
-    private readonly audit: AuditLog,
+    private readonly events: ExchangeEvents,
     private readonly clock: Clock,
     @Inject(tokenConfig.KEY) private readonly config: ConfigType<typeof tokenConfig>,
   ) {}
 
-  async refresh(token: string): Promise<SignedToken> {
+  /** `authorization` is the request's Authorization header; every refusal, a missing header included, is decided here. */
+  async refresh(authorization: string | string[] | undefined): Promise<SignedToken> {
     try {
-      const payload = await this.verifier.verify(token);
+      const payload = await this.verifier.verify(bearerToken(authorization));
       const origin = typeof payload[EXCHANGED_AT] === 'number' ? payload[EXCHANGED_AT] : (payload.iat as number);
       const remaining = origin + this.config.refreshMaxAgeSeconds - this.clock.nowSeconds();
       if (remaining <= 0) throw new InvalidTokenError('the token is past its refresh window; exchange a new upstream token', 'refresh_window_over');
       const { iss: _iss, iat: _iat, nbf: _nbf, exp: _exp, jti: _jti, ...claims } = payload;
       const signed = await this.signer.sign({ ...claims, [EXCHANGED_AT]: origin }, { lifetimeSeconds: remaining });
-      this.audit.record({ provider: 'refresh', outcome: 'issued', issuedJti: signed.jti });
+      this.events.issued('refresh', { issuedJti: signed.jti });
       return signed;
     } catch (error) {
-      this.audit.recordFailure('refresh', error);
+      this.events.notIssued('refresh', error);
       throw error;
     }
   }

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AuditLog } from '../audit/audit-log';
 import { bearerToken } from '../common/bearer-token';
+import { ExchangeEvents } from '../common/exchange-events';
 import type { Provider } from './provider';
 import { TokenVerifier, VerifiedToken } from './token-verifier';
 
@@ -15,14 +15,14 @@ export type VerifiedRequest = Request & { verifiedToken: VerifiedToken };
 
 /**
  * Reads and verifies the bearer token for the handler's provider and puts the verified payload on
- * the request. A refusal is audited here, since the controller never runs for it.
+ * the request. A refusal is decided, and so announced, here: the controller never runs for it.
  */
 @Injectable()
 export class BearerTokenGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
-    private readonly audit: AuditLog,
+    private readonly events: ExchangeEvents,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,7 +33,7 @@ export class BearerTokenGuard implements CanActivate {
       request.verifiedToken = await this.verifier.verify(bearerToken(request.headers.authorization), provider);
       return true;
     } catch (error) {
-      this.audit.recordFailure(provider, error);
+      this.events.notIssued(provider, error);
       throw error;
     }
   }

@@ -175,7 +175,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     const invalid = invalidTokenFromJose(error);
     if (invalid) return invalid;
     if (error instanceof UpstreamError) {
-      return new ServiceUnavailableError('the identity provider keys cannot be fetched; retry shortly', 'issuer_unavailable', 10);
+      return new ServiceUnavailableError('the identity provider keys cannot be fetched; retry shortly', 'issuer_unavailable', 10, error);
     }
     this.logger.error({ err: error, kid }, 'unexpected verification failure');
     return new InvalidTokenError('the token could not be verified', 'unverifiable');

@@ -104,7 +104,7 @@ describe('the database restarted during load', () => {
     await expectProblem(uncached, 503);
     expect((await fetch(`${running.url}/health/ready`)).status).toBe(503);
     await new Promise((r) => setTimeout(r, 1500));
-    app.proxy.restore();
+    await app.proxy.restore();
     await eventually(async () => (await fetch(`${running.url}/health/ready`)).status === 200, 10_000);
     stop = true;
     const statuses = await load;

@@ -33,7 +33,7 @@ describe('readiness while the database is unreachable', () => {
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ status: 'error', error: { database: { status: 'down' } } });
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
-    app.proxy.restore();
+    await app.proxy.restore();
     await eventually(async () => (await readyStatus(url)).status === 200, 10_000);
   });
 });

@@ -59,6 +59,28 @@ describe('HTTP errors as problem details', () => {
     expect(JSON.parse(body)).toMatchObject({ status: 431, title: 'Request Header Fields Too Large' });
   });
 
+  it('names the refused request in the 431 as the filter names every other: its path as instance, a correlation id', async () => {
+    const { status, body, requestId } = await new Promise<{ status?: number; body: string; requestId?: string | string[] }>((resolve, reject) => {
+      const req = httpRequest(`${running.url}/authentication/api/v1/refresh?x=1`, { headers: { 'x-big': 'y'.repeat(17 * 1024) } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode, body: text, requestId: res.headers['x-request-id'] }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(431);
+    expect(JSON.parse(body)).toEqual({
+      type: 'about:blank',
+      title: 'Request Header Fields Too Large',
+      status: 431,
+      detail: 'the request headers are larger than 16 KB',
+      instance: '/authentication/api/v1/refresh',
+      correlationId: requestId,
+    });
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('honours a sane x-request-id and replaces a hostile one', async () => {
     const kept = await fetch(`${running.url}/no/such`, { headers: { 'x-request-id': 'abc-123' } });
     expect(kept.headers.get('x-request-id')).toBe('abc-123');

@@ -1,11 +1,15 @@
 import { createConnection, createServer, Server, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-/** A loopback TCP proxy a test can cut (every connection dropped, new ones refused) and restore. */
+/**
+ * A loopback TCP proxy a test can cut (every connection dropped, new ones accepted and dropped),
+ * make refuse (every connection dropped, the port closed: ECONNREFUSED) and restore.
+ */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private open = true;
   private readonly server: Server;
+  private listeningPort = 0;
 
   private constructor(
     private readonly host: string,
@@ -15,12 +19,13 @@ export class TcpProxy {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.listeningPort;
   }
 
   static async start(host: string, targetPort: number): Promise<TcpProxy> {
     const proxy = new TcpProxy(host, targetPort);
-    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    await proxy.listen(0);
+    proxy.listeningPort = (proxy.server.address() as AddressInfo).port;
     return proxy;
   }
 
@@ -29,13 +34,29 @@ export class TcpProxy {
     for (const s of this.sockets) s.destroy();
   }
 
-  restore(): void {
+  /** Drops every connection and stops listening, so that new ones are refused by the kernel. */
+  async refuse(): Promise<void> {
+    this.cut();
+    if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  async restore(): Promise<void> {
     this.open = true;
+    if (!this.server.listening) await this.listen(this.listeningPort);
   }
 
   async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.refuse();
+  }
+
+  private listen(port: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
   }
 
   private accept(client: Socket): void {

@@ -36,7 +36,7 @@ describe('ID-porten exchange while the database is away', () => {
     await expectProblem(response, 503);
     expect(response.headers.get('retry-after')).toBe('5');
     expect((await exchange(app.running, 'id-porten', await idporten.idportenToken())).status).toBe(200);
-    app.proxy.restore();
+    await app.proxy.restore();
     await eventually(async () => (await exchange(app.running, 'id-porten', uncached)).status === 401, 10_000);
   });
 });
