@@ -1,36 +1,34 @@
 import './process-environment';
 import 'reflect-metadata';
-import { AppModule } from './app.module';
-import { createApp, shutDown } from './app.setup';
-import { ReadinessRegistry } from './common/readiness';
 import { ConfigurationError, deriveSettings, readEnvironment } from './config';
+import { holdDataDirectory } from './database/data-directory-lock';
+import { checkDatabaseServer } from './database/database-server';
 
 async function main(): Promise<void> {
   // Validated before any module initialises, so a bad value is one line, not a stack trace.
   const settings = deriveSettings(readEnvironment());
-  const { server } = settings;
-  const { app, drain } = await createApp(AppModule.register(settings));
-  await app.listen(server.port, server.host);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    const readiness = app.get(ReadinessRegistry);
-    const timing = { graceMs: server.shutdownGraceMs, drainMs: server.shutdownDrainMs };
-    void shutDown(app, drain, timing, () => readiness.startDraining()).then((code: number) => {
-      process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: `stopped after ${signal}`, exitCode: code })}\n`);
-      process.exit(code);
-    });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const { database } = settings;
+  // Refusals that need no module come before the framework loads: a second service on the same
+  // data directory, or a database server it cannot use, is one line within a second.
+  if (database.url) {
+    await checkDatabaseServer(database.url);
+  } else {
+    const lock = holdDataDirectory(database.embeddedDir, 'service');
+    if (lock.tookOverFrom !== undefined) {
+      process.stdout.write(
+        `${JSON.stringify({ level: 40, time: Date.now(), msg: `took over the lock of ${database.embeddedDir} from process ${lock.tookOverFrom}, which is no longer running` })}\n`,
+      );
+    }
+  }
+  const { serve } = await import('./serve.js');
+  await serve(settings);
 }
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigurationError) {
     process.stderr.write(`${error.message}\n`);
   } else {
+    // A busy data directory, an unusable DATABASE_URL or organisation source: their messages name it.
     process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
   }
   process.exit(1);

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 import { ConfigurationError } from './configuration-error';
+import { IsHttpUrlList, splitList } from './url-list';
 
 type Raw = { value: unknown };
 const toInt = ({ value }: Raw) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value);
@@ -45,6 +46,11 @@ function OptionalMatching(pattern: RegExp, message: string): PropertyDecorator {
   return stack(Transform(emptyToUndefined), IsOptional(), Matches(pattern, { message }));
 }
 
+/** An optional comma-separated list of absolute http(s) URLs; empty counts as unset. */
+function OptionalUrlList(): PropertyDecorator {
+  return stack(Transform(emptyToUndefined), IsOptional(), IsHttpUrlList());
+}
+
 /** A required string of at least one character. */
 function Text(message: string): PropertyDecorator {
   return stack(IsString(), MinLength(1, { message }));
@@ -86,11 +92,11 @@ export class Environment {
   @IntegerBetween(0, 720) KEY_PUBLISH_AHEAD_HOURS = 24;
   @IntegerBetween(1, 3600) KEY_RELOAD_SECONDS = 60;
   @IntegerBetween(0, 86400) DISCOVERY_MAX_AGE_SECONDS = 300;
-  @OptionalText() MASKINPORTEN_WELL_KNOWN_URLS?: string = undefined;
+  @OptionalUrlList() MASKINPORTEN_WELL_KNOWN_URLS?: string = undefined;
   @OptionalText({ max: 512 }) MASKINPORTEN_AUDIENCE?: string = undefined;
   @OptionalText({ max: 512 }) MASKINPORTEN_ORG_CLAIM_SCOPE?: string = undefined;
   @Flag() ALLOW_TEST_ORG_MAPPING = false;
-  @OptionalText() IDPORTEN_WELL_KNOWN_URLS?: string = undefined;
+  @OptionalUrlList() IDPORTEN_WELL_KNOWN_URLS?: string = undefined;
   @OptionalText({ max: 512 }) IDPORTEN_AUDIENCE?: string = undefined;
   @OptionalText({ max: 512 }) IDPORTEN_REQUIRED_SCOPE?: string = undefined;
   @Matches(new RegExp(`^${ALGORITHM}(,${ALGORITHM})*$`), { message: 'must be a comma-separated list of RS256, RS384, RS512, PS256, PS384, PS512' })
@@ -136,8 +142,11 @@ function crossChecks(env: Environment): string[] {
   if (!env.ISSUER_URL) need('ISSUER_URL', 'must be set');
   else if (!env.ISSUER_URL.startsWith('https://')) need('ISSUER_URL', 'must be an https URL');
   if (!env.KEY_ENCRYPTION_KEY) need('KEY_ENCRYPTION_KEY', 'must be set');
-  if (!env.MASKINPORTEN_WELL_KNOWN_URLS) need('MASKINPORTEN_WELL_KNOWN_URLS', 'must be set');
-  if (!env.IDPORTEN_WELL_KNOWN_URLS) need('IDPORTEN_WELL_KNOWN_URLS', 'must be set');
+  for (const name of ['MASKINPORTEN_WELL_KNOWN_URLS', 'IDPORTEN_WELL_KNOWN_URLS'] as const) {
+    const urls = splitList(env[name]);
+    if (urls.length === 0) need(name, 'must be set');
+    else if (urls.some((url) => !url.startsWith('https://'))) need(name, 'must hold only https URLs');
+  }
   if (env.TEST_IDP_ENABLED) need('TEST_IDP_ENABLED', 'must be false');
   if (env.PROFILES_AUTO_PROVISION) need('PROFILES_AUTO_PROVISION', 'must be false');
   return problems;

@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { Logger } from '@nestjs/common';
+import { claimDataDirectory } from './data-directory-lock';
 import type { WorkerQuery, WorkerResult } from './pglite-worker';
 
 type Release = (err?: unknown) => void;
@@ -52,20 +54,28 @@ class EmbeddedDatabase {
   readonly ready: Promise<void>;
   private closed = false;
 
+  /** Takes the directory's lock (or uses the one this process holds) before PGlite touches a file. */
   static async open(dataDir: string): Promise<EmbeddedDatabase> {
+    const release = claimDataDirectory(dataDir, (pid) =>
+      new Logger('EmbeddedDatabase').warn(`took over the lock of ${dataDir} from process ${pid}, which is no longer running`),
+    );
     try {
       await initialiseIfNew(dataDir);
-      const database = new EmbeddedDatabase(dataDir);
+      const database = new EmbeddedDatabase(dataDir, release);
       await database.ready;
       return database;
     } catch (error) {
+      release();
       throw new EmbeddedDatabaseError({
         message: `the embedded database in ${dataDir} cannot be opened: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
   }
 
-  private constructor(dataDir: string) {
+  private constructor(
+    dataDir: string,
+    private readonly releaseDirectory: () => void,
+  ) {
     this.worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir } });
     this.ready = new Promise((resolve, reject) => {
       this.pending.set(0, { resolve: () => resolve(), reject });
@@ -94,10 +104,12 @@ class EmbeddedDatabase {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.send({ close: true }).catch(() => undefined);
-    this.closed = true;
+    if (!this.closed) {
+      await this.send({ close: true }).catch(() => undefined);
+      this.closed = true;
+    }
     await this.worker.terminate();
+    this.releaseDirectory();
   }
 
   private send(message: Omit<WorkerQuery, 'id'>): Promise<WorkerResult['result']> {

@@ -2,9 +2,22 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { ConfigType } from '@nestjs/config';
 import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock';
+import { ReadinessRegistry } from '../common/readiness';
 import { organisationsConfig } from '../config';
 import { loadOrganisations, OrganisationRecord } from './organisation-source';
+import { OrganisationSync } from './organisation-sync.entity';
 import { Organisation } from './organisation.entity';
+
+/**
+ * The organisation source cannot be read or parsed at start and no list was synced before: the
+ * service would issue tokens without `org` for registered organisations, so it does not start.
+ */
+export class OrganisationSourceUnavailableError extends Error {
+  constructor(source: string, cause: string) {
+    super(`ORGANISATIONS_SOURCE=${source} cannot be used (${cause}) and the database holds no organisation list synced before`);
+    this.name = 'OrganisationSourceUnavailableError';
+  }
+}
 
 /**
  * The organisations by org number, in memory: the exchange reads this, never the database.
@@ -29,16 +42,30 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
   private byNumber = new Map<string, OrganisationRecord>();
   private timer?: NodeJS.Timeout;
   private syncedAt?: number;
+  /** Why the last sync failed, while the source stays bad. */
+  private failure?: string;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly readiness: ReadinessRegistry,
     @Inject(organisationsConfig.KEY) private readonly config: ConfigType<typeof organisationsConfig>,
   ) {}
 
+  /**
+   * Loads the list the database holds, then syncs from the source. A source that fails at start is
+   * fatal unless an earlier sync left a list in the database: then the service starts on that one.
+   */
   async onModuleInit(): Promise<void> {
-    await this.loadFromDatabase();
-    await this.sync();
+    const previous = await this.loadFromDatabase();
+    const source = this.config.source;
+    if (source && !(await this.sync())) {
+      if (this.byNumber.size === 0) throw new OrganisationSourceUnavailableError(source, this.failure ?? 'unknown error');
+      this.syncedAt = previous?.syncedAt.getTime();
+      const synced = previous ? `synced from ${previous.source} at ${previous.syncedAt.toISOString()}` : 'synced before';
+      this.logger.warn(`starting on the ${this.byNumber.size} organisations ${synced}: ORGANISATIONS_SOURCE=${source} cannot be used (${this.failure})`);
+    }
+    this.readiness.register('organisations', () => this.readinessResult());
     this.timer = setInterval(() => void this.sync(), this.config.refreshMs);
     this.timer.unref();
   }
@@ -81,19 +108,37 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
         for (let i = 0; i < updates.length; i += 500) await manager.upsert(Organisation, updates.slice(i, i + 500), ['orgCode']);
         return removed.length + updates.length;
       });
+      await this.dataSource
+        .getRepository(OrganisationSync)
+        .upsert({ id: 1, syncedAt: new Date(this.clock.now()), source: this.config.source.slice(0, 2048), organisationCount: organisations.length }, ['id']);
       if (changed > 0) this.logger.log(`organisations synced: ${changed} changed of ${organisations.length}`);
       this.index(organisations);
       this.syncedAt = this.clock.now();
+      this.failure = undefined;
       return true;
     } catch (error) {
-      this.logger.warn(`organisations not refreshed from ${this.config.source}: ${error instanceof Error ? error.message : String(error)}; keeping ${this.byNumber.size} known`);
+      this.failure = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`organisations not refreshed from ${this.config.source}: ${this.failure}; keeping ${this.byNumber.size} known`);
       return false;
     }
   }
 
-  private async loadFromDatabase(): Promise<void> {
+  /** Up with the list's size and age; down only when a source is configured and nothing is known. */
+  private readinessResult() {
+    const details: Record<string, unknown> = { count: this.byNumber.size };
+    if (this.syncedAt !== undefined) {
+      details.syncedAt = new Date(this.syncedAt).toISOString();
+      details.ageSeconds = Math.max(0, Math.round((this.clock.now() - this.syncedAt) / 1000));
+    }
+    if (this.failure) details.lastError = 'the organisation source cannot be used; serving the last synced list';
+    return { up: !this.config.source || this.byNumber.size > 0, details };
+  }
+
+  /** Indexes the stored organisations; returns when and from where they were synced, if ever. */
+  private async loadFromDatabase(): Promise<OrganisationSync | undefined> {
     const rows = await this.dataSource.getRepository(Organisation).find();
     this.index(rows);
+    return (await this.dataSource.getRepository(OrganisationSync).findOneBy({ id: 1 })) ?? undefined;
   }
 
   private index(records: OrganisationRecord[]): void {

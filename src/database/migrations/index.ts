@@ -2,6 +2,7 @@ import { SigningKeys1795654461912 } from './1795654461912-SigningKeys';
 import { OrganisationsAndAudit1795655237758 } from './1795655237758-OrganisationsAndAudit';
 import { Profiles1795655424349 } from './1795655424349-Profiles';
 import { TestIdp1795655943315 } from './1795655943315-TestIdp';
+import { OrganisationSync1796318470265 } from './1796318470265-OrganisationSync';
 
 /** In order; each runs in its own transaction. */
-export const MIGRATIONS = [SigningKeys1795654461912, OrganisationsAndAudit1795655237758, Profiles1795655424349, TestIdp1795655943315];
+export const MIGRATIONS = [SigningKeys1795654461912, OrganisationsAndAudit1795655237758, Profiles1795655424349, TestIdp1795655943315, OrganisationSync1796318470265];

@@ -1,0 +1,120 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { freePort } from '../helpers/app';
+import { createTestDatabase, LOCAL_SERVER_URL, serverAnswers, TestDatabase, withDatabase } from '../helpers/database';
+import { spawnService, waitFor } from '../helpers/spawn';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'auth-refusal-'));
+const QUIET = { LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
+
+async function startWith(env: Record<string, string>) {
+  return spawnService({ DATA_DIR: dataDir(), PORT: String(await freePort()), ...QUIET, ...env }).exited;
+}
+
+/** The one line a refused start prints: no stack, nothing else on stderr. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return lines[0];
+}
+
+describe('a start that refuses what it cannot serve', () => {
+  it('refuses a DATABASE_URL that refuses connections, in one line naming it with the password masked', async () => {
+    const port = await freePort();
+    const { code, stderr } = await startWith({ DATABASE_URL: `postgres://auth:s3cret-pw@127.0.0.1:${port}/authentication` });
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toBe(`Start-up failed: DATABASE_URL=postgres://auth:***@127.0.0.1:${port}/authentication cannot be used: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(stderr).not.toContain('s3cret-pw');
+  });
+
+  it('refuses a database the server does not have, naming DATABASE_URL and the server’s answer', async (t) => {
+    if (!(await serverAnswers())) return t.skip('no PostgreSQL server answers at ' + LOCAL_SERVER_URL);
+    const url = withDatabase(LOCAL_SERVER_URL, 'no_such_database_here');
+    const { code, stderr } = await startWith({ DATABASE_URL: url });
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toMatch(/^Start-up failed: DATABASE_URL=postgres:\/\/.*\/no_such_database_here cannot be used: database "no_such_database_here" does not exist$/);
+  });
+
+  it('refuses discovery URLs that are not absolute http(s) URLs, naming the variable', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ MASKINPORTEN_WELL_KNOWN_URLS: 'not-a-url' }, 'Invalid configuration: MASKINPORTEN_WELL_KNOWN_URLS must be a comma-separated list of absolute http(s) URLs (got "not-a-url")'],
+      [
+        { IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/.well-known/openid-configuration,ftp://idp.example/x' },
+        'Invalid configuration: IDPORTEN_WELL_KNOWN_URLS must be a comma-separated list of absolute http(s) URLs (got "https://idp.example/.well-known/openid-configuration,ftp://idp.example/x")',
+      ],
+      [{ IDPORTEN_WELL_KNOWN_URLS: '/relative/.well-known/openid-configuration' }, 'Invalid configuration: IDPORTEN_WELL_KNOWN_URLS must be a comma-separated list of absolute http(s) URLs (got "/relative/.well-known/openid-configuration")'],
+    ];
+    for (const [env, line] of cases) {
+      const { code, stderr } = await startWith(env);
+      expect(code).toBe(1);
+      expect(oneLine(stderr)).toBe(line);
+    }
+  });
+
+  it('refuses http discovery URLs in production', async () => {
+    const { code, stderr } = await startWith({
+      NODE_ENV: 'production',
+      ISSUER_URL: 'https://auth.example/',
+      KEY_ENCRYPTION_KEY: 'x'.repeat(40),
+      MASKINPORTEN_WELL_KNOWN_URLS: 'http://mp.example/.well-known/oauth-authorization-server',
+      IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/.well-known/openid-configuration',
+    });
+    expect(code).toBe(1);
+    expect(oneLine(stderr)).toBe(
+      'Invalid configuration: MASKINPORTEN_WELL_KNOWN_URLS must hold only https URLs in production (got "http://mp.example/.well-known/oauth-authorization-server")',
+    );
+  });
+
+  describe('the organisation source', () => {
+    let database: TestDatabase;
+    let files: string;
+    before(async () => {
+      database = await createTestDatabase();
+      files = mkdtempSync(join(tmpdir(), 'auth-orgs-'));
+    });
+    after(() => database.drop());
+
+    it('refuses to start, naming ORGANISATIONS_SOURCE, when it cannot be read or parsed and nothing was synced before', async () => {
+      const unparsable = join(files, 'broken.json');
+      writeFileSync(unparsable, '{"orgs": ');
+      for (const [source, cause] of [
+        ['/nonexistent/orgs.json', 'cannot read /nonexistent/orgs.json'],
+        [unparsable, `${unparsable} is not JSON`],
+      ]) {
+        const { code, stderr } = await startWith({ ...database.env, ORGANISATIONS_SOURCE: source });
+        expect(code).toBe(1);
+        expect(oneLine(stderr)).toBe(`Start-up failed: ORGANISATIONS_SOURCE=${source} cannot be used (${cause}) and the database holds no organisation list synced before`);
+      }
+    });
+
+    it('starts on the list synced before when the source fails, says so, and readiness reports its count and age', async () => {
+      const source = join(files, 'orgs.json');
+      writeFileSync(source, JSON.stringify({ orgs: { brg: { name: { nb: 'Brreg' }, orgnr: '974760673' }, skd: { name: { nb: 'Skatt' }, orgnr: '974761076' } } }));
+      const port = String(await freePort());
+      const env = { ...database.env, ...QUIET, LOG_LEVEL: 'warn', PORT: port, ORGANISATIONS_SOURCE: source };
+      const first = spawnService(env);
+      try {
+        await waitFor(`http://127.0.0.1:${port}/health/ready`, 90_000);
+      } finally {
+        first.child.kill('SIGTERM');
+        expect((await first.exited).code).toBe(0);
+      }
+      writeFileSync(source, 'not json');
+      const second = spawnService(env);
+      try {
+        await waitFor(`http://127.0.0.1:${port}/health/ready`, 90_000);
+        const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as { details: { organisations: Record<string, unknown> } };
+        expect(ready.details.organisations).toMatchObject({ status: 'up', count: 2, lastError: expect.any(String) });
+        expect(ready.details.organisations.ageSeconds).toEqual(expect.any(Number));
+        expect(Date.parse(ready.details.organisations.syncedAt as string)).toBeLessThanOrEqual(Date.now());
+      } finally {
+        second.child.kill('SIGTERM');
+      }
+      const { stdout } = await second.exited;
+      expect(stdout).toMatch(new RegExp(`starting on the 2 organisations synced from ${source} at [0-9T:.Z-]+: ORGANISATIONS_SOURCE=${source} cannot be used \\(${source} is not JSON\\)`));
+    });
+  });
+});
