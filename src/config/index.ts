@@ -2,5 +2,5 @@ export { ConfigurationError } from './configuration-error';
 export { Environment, parseEnvironment, readEnvironment } from './environment';
 export { deriveSettings, SAMPLE_ORGANISATIONS_FILE } from './settings';
 export type { Settings } from './settings';
-export { SettingsModule, SETTINGS } from './settings.module';
+export { SettingsModule } from './settings.module';
 export * from './slices';
