@@ -1,6 +1,6 @@
 export { ConfigurationError } from './configuration-error';
 export { Environment, parseEnvironment, readEnvironment } from './environment';
-export { deriveSettings, SAMPLE_ORGANISATIONS_FILE } from './settings';
+export { deriveSettings } from './settings';
 export type { Settings } from './settings';
 export { SettingsModule } from './settings.module';
 export * from './slices';

@@ -13,7 +13,6 @@ function slice<K extends keyof Settings>(name: K): SettingsSlice<K> {
   return Object.assign((settings: Settings) => settings[name], { KEY: `CONFIGURATION(${name})` });
 }
 
-export const serverConfig = slice('server');
 export const appConfig = slice('app');
 export const auditConfig = slice('audit');
 export const databaseConfig = slice('database');
@@ -26,9 +25,8 @@ export const profilesConfig = slice('profiles');
 export const testIdpConfig = slice('testIdp');
 export const tokenConfig = slice('token');
 
-/** Every slice, each provided under its KEY by SettingsModule. */
+/** Every slice a module injects, each provided under its KEY by SettingsModule (main.ts reads `server` itself). */
 export const SETTINGS_SLICES: SettingsSlice<keyof Settings>[] = [
-  serverConfig,
   appConfig,
   auditConfig,
   databaseConfig,
