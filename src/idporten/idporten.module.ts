@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
 import { RateLimitModule } from '../common/rate-limit.module';
 import { KeysModule } from '../keys/keys.module';
 import { ProfilesModule } from '../profiles/profiles.module';
@@ -8,7 +7,7 @@ import { IdportenController } from './idporten.controller';
 import { IdportenExchange } from './idporten-exchange';
 
 @Module({
-  imports: [RateLimitModule, AuditModule, TrustedIssuersModule, KeysModule, ProfilesModule],
+  imports: [RateLimitModule, TrustedIssuersModule, KeysModule, ProfilesModule],
   controllers: [IdportenController],
   providers: [IdportenExchange],
 })

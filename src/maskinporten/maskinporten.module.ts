@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../audit/audit.module';
 import { RateLimitModule } from '../common/rate-limit.module';
 import { KeysModule } from '../keys/keys.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
@@ -8,7 +7,7 @@ import { MaskinportenController } from './maskinporten.controller';
 import { MaskinportenExchange } from './maskinporten-exchange';
 
 @Module({
-  imports: [RateLimitModule, AuditModule, TrustedIssuersModule, KeysModule, OrganisationsModule],
+  imports: [RateLimitModule, TrustedIssuersModule, KeysModule, OrganisationsModule],
   controllers: [MaskinportenController],
   providers: [MaskinportenExchange],
 })
