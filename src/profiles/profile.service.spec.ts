@@ -14,7 +14,7 @@ class PeopleInMemory {
   finds = 0;
   provisions = 0;
   inserted: NewPerson[] = [];
-  failWith?: unknown;
+  failWith?: Error;
   private held: (() => void)[] = [];
 
   async findBySsn(ssn: string): Promise<Person | undefined> {
