@@ -1,5 +1,6 @@
 import { AuthenticationEvent } from './audit/authentication-event.entity';
 import { SigningKey } from './keys/signing-key.entity';
+import { OrganisationSync } from './organisations/organisation-sync.entity';
 import { Organisation } from './organisations/organisation.entity';
 import { OrganisationSync } from './organisations/organisation-sync.entity';
 import { Party } from './profiles/party.entity';

@@ -1,34 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { auditConfig } from '../config';
 import { ExchangeEvent, ExchangeEvents } from '../common/exchange-events';
 import { AuthenticationEvent } from './authentication-event.entity';
-
-/**
- * One statement per batch, parameters as arrays: cheap to build however large the batch. Idempotent,
- * because a batch whose connection dropped after the commit is sent again.
- */
-const INSERT_BATCH = `INSERT INTO authentication_events (id, occurred_at, provider, outcome, reason, client_id, org_number, user_id, issued_jti)
-  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[], $8::int[], $9::varchar[])
-  ON CONFLICT (id) DO NOTHING`;
-
-function columnsOf(batch: AuthenticationEvent[]): unknown[][] {
-  return [
-    batch.map((e) => e.id),
-    batch.map((e) => e.occurredAt.toISOString()),
-    batch.map((e) => e.provider),
-    batch.map((e) => e.outcome),
-    batch.map((e) => e.reason),
-    batch.map((e) => e.clientId),
-    batch.map((e) => e.orgNumber),
-    batch.map((e) => e.userId),
-    batch.map((e) => e.issuedJti),
-  ];
-}
+import { AuthenticationEventRepository } from './authentication-event.repository';
 
 const clip = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
 
@@ -45,9 +23,9 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   private droppedCount = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly events: AuthenticationEventRepository,
     private readonly clock: Clock,
-    private readonly events: ExchangeEvents,
+    private readonly outcomes: ExchangeEvents,
     @Inject(auditConfig.KEY) private readonly config: ConfigType<typeof auditConfig>,
   ) {}
 
@@ -60,7 +38,7 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   }
 
   onModuleInit(): void {
-    this.events.subscribe((event) => this.record(event));
+    this.outcomes.subscribe((event) => this.record(event));
     this.timer = setInterval(() => void this.flush(), this.config.flushMs);
     this.timer.unref();
   }
@@ -105,7 +83,7 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.config.batchSize);
       try {
-        await this.dataSource.query(INSERT_BATCH, columnsOf(batch));
+        await this.events.insertBatch(batch);
       } catch (error) {
         if (!isDatabaseUnavailable(error)) {
           // Retrying a batch the database refuses for its content would block every later one.

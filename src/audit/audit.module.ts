@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditLog } from './audit-log';
+import { AuthenticationEventRepository } from './authentication-event.repository';
 
-@Module({ providers: [AuditLog], exports: [AuditLog] })
+@Module({ providers: [AuthenticationEventRepository, AuditLog], exports: [AuditLog] })
 export class AuditModule {}

@@ -5,7 +5,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { databaseConfig } from '../config';
 import { ReadinessRegistry } from '../common/readiness';
 import { dataSourceOptions, Entities } from './data-source-options';
-import { migrate } from './open-data-source';
+import { connectAndMigrate } from './open-data-source';
 
 const PING_TIMEOUT_MS = 1000;
 
@@ -35,11 +35,9 @@ export class DatabaseModule implements OnModuleInit {
             toRetry: () => false,
             migrateOnStart: config.migrateOnStart,
           }),
-          dataSourceFactory: async (options) => {
+          dataSourceFactory: (options) => {
             const { migrateOnStart, ...rest } = options as DataSourceOptions & { migrateOnStart: boolean };
-            const dataSource = await new DataSource(rest).initialize();
-            if (migrateOnStart) await migrate(dataSource);
-            return dataSource;
+            return connectAndMigrate(rest, migrateOnStart);
           },
         }),
       ],

@@ -1,4 +1,4 @@
-import { DataSource, MigrationExecutor } from 'typeorm';
+import { DataSource, DataSourceOptions, MigrationExecutor } from 'typeorm';
 import { dataSourceOptions, DatabaseSettings, Entities } from './data-source-options';
 
 /** Arbitrary constant naming the lock replicas take to migrate one at a time. */
@@ -25,14 +25,22 @@ export async function migrate(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-/** Connects (and migrates when configured): the one way the app and the CLIs open the database. */
-export async function openDataSource(settings: DatabaseSettings, entities: Entities): Promise<DataSource> {
-  const dataSource = await new DataSource(dataSourceOptions(settings, entities)).initialize();
+/**
+ * Connects, then migrates when asked: the one way the app and the CLIs open the database. A failed
+ * migration closes the connection it opened, so a process that cannot start leaves nothing open.
+ */
+export async function connectAndMigrate(options: DataSourceOptions, migrateOnStart: boolean): Promise<DataSource> {
+  const dataSource = await new DataSource(options).initialize();
   try {
-    if (settings.migrateOnStart) await migrate(dataSource);
+    if (migrateOnStart) await migrate(dataSource);
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
   return dataSource;
+}
+
+/** The database the settings describe, opened for a CLI. */
+export function openDataSource(settings: DatabaseSettings, entities: Entities): Promise<DataSource> {
+  return connectAndMigrate(dataSourceOptions(settings, entities), settings.migrateOnStart);
 }

@@ -9,7 +9,7 @@ import type { WorkerQuery, WorkerResult } from './pglite-worker';
 type Release = (err?: unknown) => void;
 type ConnectCallback = (err: unknown, client: PGliteClient | null, release: Release) => void;
 
-interface PgResult {
+export interface PgResult {
   rows: unknown[];
   rowCount: number;
   command?: string;
@@ -122,9 +122,15 @@ class EmbeddedDatabase {
   }
 }
 
+/** What a session needs of the database behind it; the worker-backed EmbeddedDatabase in the service. */
+export interface SessionDatabase {
+  query(sql: string, params?: unknown[]): Promise<PgResult>;
+  close(): Promise<void>;
+}
+
 /** The one connection to the embedded database, as TypeORM's pg driver expects a client to look. */
-class PGliteClient extends EventEmitter {
-  constructor(private readonly db: EmbeddedDatabase) {
+export class PGliteClient extends EventEmitter {
+  constructor(private readonly db: SessionDatabase) {
     super();
   }
 
@@ -134,21 +140,60 @@ class PGliteClient extends EventEmitter {
 }
 
 /**
- * A `pg.Pool` look-alike over PGlite running in a worker thread. PGlite has a single session, so
- * the pool hands it to one query runner at a time: a transaction never sees another request's
- * statements, exactly as with a real pool of size one.
+ * PGlite's single session and the lock that lends it to one holder at a time, in one object: every
+ * pool TypeORM builds from one driver borrows from the same session, so a transaction never sees
+ * another holder's statements, however many pools there are. The database opens on the first lease.
  */
-export function pgliteDriver(dataDir: string) {
-  let database: Promise<EmbeddedDatabase> | undefined;
-  const acquire = () => (database ??= EmbeddedDatabase.open(dataDir));
+export class EmbeddedSession {
+  private busy = false;
+  private readonly waiting: (() => void)[] = [];
+  private database?: Promise<SessionDatabase>;
+  private client?: PGliteClient;
 
-  class PGlitePool extends EventEmitter {
-    private busy = false;
-    private readonly waiting: (() => void)[] = [];
-    private client?: PGliteClient;
+  constructor(private readonly open: () => Promise<SessionDatabase>) {}
 
+  /** Waits for the session, then holds it until `release` is called (once; further calls do nothing). */
+  async lease(): Promise<[PGliteClient, Release]> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.busy = true;
+    try {
+      this.client ??= new PGliteClient(await (this.database ??= this.open()));
+    } catch (err) {
+      this.handOver();
+      throw err;
+    }
+    let released = false;
+    return [
+      this.client,
+      () => {
+        if (released) return;
+        released = true;
+        this.handOver();
+      },
+    ];
+  }
+
+  /** Closes the database; a later lease opens it again. */
+  async close(): Promise<void> {
+    const opening = this.database;
+    this.database = undefined;
+    this.client = undefined;
+    const opened = await opening?.catch(() => undefined);
+    await opened?.close();
+  }
+
+  private handOver(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.busy = false;
+  }
+}
+
+/** A `pg.Pool` look-alike lending one EmbeddedSession, as TypeORM's pg driver expects a pool to look. */
+export function sessionPool(session: EmbeddedSession) {
+  return class PGlitePool extends EventEmitter {
     connect(callback?: ConnectCallback): Promise<PGliteClient> | void {
-      const promise = this.lease();
+      const promise = session.lease();
       if (!callback) return promise.then(([client]) => client);
       promise.then(
         ([client, release]) => callback(null, client, release),
@@ -157,7 +202,7 @@ export function pgliteDriver(dataDir: string) {
     }
 
     async query(sql: string, params?: unknown[]): Promise<PgResult> {
-      const [client, release] = await this.lease();
+      const [client, release] = await session.lease();
       try {
         return await client.query(sql, params);
       } finally {
@@ -166,42 +211,17 @@ export function pgliteDriver(dataDir: string) {
     }
 
     end(callback?: (err?: unknown) => void): Promise<void> | void {
-      const closing = (async () => {
-        const opening = database;
-        database = undefined;
-        const opened = await opening?.catch(() => undefined);
-        await opened?.close();
-      })();
+      const closing = session.close();
       if (!callback) return closing;
       closing.then(() => callback(), callback);
     }
+  };
+}
 
-    private async lease(): Promise<[PGliteClient, Release]> {
-      if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
-      this.busy = true;
-      try {
-        this.client ??= new PGliteClient(await acquire());
-      } catch (err) {
-        this.handOver();
-        throw err;
-      }
-      let released = false;
-      return [
-        this.client,
-        () => {
-          if (released) return;
-          released = true;
-          this.handOver();
-        },
-      ];
-    }
-
-    private handOver(): void {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.busy = false;
-    }
-  }
-
-  return { Pool: PGlitePool };
+/**
+ * The pg driver TypeORM is given for the embedded database: PGlite in a worker thread, behind pools
+ * that all lend its one session, exactly as a real pool of size one would.
+ */
+export function pgliteDriver(dataDir: string) {
+  return { Pool: sessionPool(new EmbeddedSession(() => EmbeddedDatabase.open(dataDir))) };
 }

@@ -33,7 +33,7 @@ export class IdportenExchange {
       const claims = readIdportenClaims(verified.payload);
       const required = this.config.idporten.requiredScope;
       if (required && !hasScope(claims.scope, required)) throw new InsufficientScopeError(required);
-      const profile = this.profiles.autoProvision ? await this.profiles.findOrProvision(claims.pid) : await this.profiles.findBySsn(claims.pid);
+      const profile = await this.profiles.profileFor(claims.pid);
       if (!profile) throw new InvalidTokenError('unknown person', 'unknown_person');
       userId = profile.userId;
       const signed = await this.signer.sign(platformClaims(claims, profile), { lifetimeSeconds: this.lifetime(verified.payload.exp) });

@@ -7,8 +7,9 @@ import { ReadinessRegistry } from '../common/readiness';
 import { keysConfig, tokenConfig } from '../config';
 import { generateSigningKey, SIGNING_ALGORITHM } from './key-material';
 import { activeKeyAt, classify, keyTimings, KeyTimings, planMaintenance } from './key-schedule';
-import { KeyStore } from './key-store';
-import type { PublicRsaJwk, SigningKey } from './signing-key.entity';
+import { KeyEncryption } from './key-encryption';
+import { sealSigningKey, SigningKeyRepository } from './signing-key.repository';
+import type { PublicRsaJwk } from './signing-key.entity';
 
 /** A key as the request path uses it: the private key imported once, never per request. */
 export interface LoadedKey {
@@ -48,7 +49,8 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   private readonly timings: KeyTimings;
 
   constructor(
-    private readonly store: KeyStore,
+    private readonly keys: SigningKeyRepository,
+    private readonly encryption: KeyEncryption,
     private readonly clock: Clock,
     private readonly readiness: ReadinessRegistry,
     @Inject(keysConfig.KEY) private readonly config: ConfigType<typeof keysConfig>,
@@ -102,23 +104,30 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async maintain(): Promise<void> {
-    await this.store.withLock(async (manager) => {
-      const keys = await manager.find<SigningKey>('SigningKey', { order: { activatesAt: 'ASC' } });
+    await this.keys.withLock(async (locked) => {
+      const keys = await locked.list();
       const now = this.clock.now();
       const plan = planMaintenance(keys, now, this.timings);
       if (plan.createActivatingAt) {
         const material = await generateSigningKey(now, plan.createActivatingAt, this.timings.rotationMs);
-        await this.store.insert(manager, material, plan.createActivatingAt, 'generated', new Date(now));
+        await locked.insert(sealSigningKey(this.encryption, material, plan.createActivatingAt, 'generated', new Date(now)));
         this.logger.log({ kid: material.kid, activatesAt: plan.createActivatingAt.toISOString() }, 'signing key created');
       }
-      await this.store.remove(manager, plan.remove);
+      await locked.remove(plan.remove);
       if (plan.remove.length > 0) this.logger.log({ kids: plan.remove }, 'signing keys removed after every token they signed expired');
-      await this.store.recordStatuses(manager, keys, plan.statuses);
+      // The states the schedule derived, written for operators reading `keys list` or the table.
+      for (const key of keys) {
+        const status = plan.statuses.get(key.kid);
+        if (!status || status.state === 'expired') continue;
+        if (key.state !== status.state || key.retiredAt?.getTime() !== status.retiredAt?.getTime()) {
+          await locked.setStatus(key.kid, status.state, status.retiredAt);
+        }
+      }
     });
   }
 
   private async reload(): Promise<void> {
-    const rows = await this.store.list();
+    const rows = await this.keys.list();
     const now = this.clock.now();
     const statuses = classify(rows, now, this.timings.tokenValidityMs);
     const previous = new Map(this.loaded.map((k) => [k.kid, k]));
@@ -129,7 +138,7 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
       loaded.push({
         kid: row.kid,
         activatesAt: row.activatesAt,
-        privateKey: known?.privateKey ?? (await importPKCS8(this.store.privateKeyPem(row), SIGNING_ALGORITHM)),
+        privateKey: known?.privateKey ?? (await importPKCS8(this.encryption.decrypt(row.encryptedPrivateKey, row.kid), SIGNING_ALGORITHM)),
         publicJwk: row.publicJwk,
         certificate: row.certificate,
       });

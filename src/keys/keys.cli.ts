@@ -8,8 +8,7 @@ import { ENTITIES } from '../entities';
 import { KeyEncryption, resolveEncryptionSecret } from './key-encryption';
 import { generateSigningKey, importKeyMaterial, KeyMaterial, KeyMaterialError } from './key-material';
 import { activeKeyAt, classify, keyTimings } from './key-schedule';
-import { KeyStore } from './key-store';
-import { SigningKey } from './signing-key.entity';
+import { sealSigningKey, SigningKeyRepository } from './signing-key.repository';
 
 const USAGE = `usage: npm run keys -- <command>
   list                                 every key: kid, state, activation and retirement
@@ -58,7 +57,8 @@ async function main(args: string[]): Promise<void> {
 
   const dataSource = await openDataSource(settings.database, ENTITIES);
   try {
-    const store = new KeyStore(dataSource, new KeyEncryption(resolveEncryptionSecret(keys, (path) => console.warn(`generated ${path}`))));
+    const encryption = new KeyEncryption(resolveEncryptionSecret(keys, (path) => console.warn(`generated ${path}`)));
+    const store = new SigningKeyRepository(dataSource);
     if (command === 'list') {
       const rows = await store.list();
       const statuses = classify(rows, now, validityMs);
@@ -71,8 +71,8 @@ async function main(args: string[]): Promise<void> {
     }
     const immediately = rest.includes('--now');
     const activatesAt = new Date(immediately ? now : now + keys.publishAheadMs);
-    const created = await store.withLock(async (manager) => {
-      const rows = await manager.find(SigningKey, { order: { activatesAt: 'ASC' } });
+    const created = await store.withLock(async (locked) => {
+      const rows = await locked.list();
       const statuses = classify(rows, now, validityMs);
       const pending = rows.find((r) => statuses.get(r.kid)?.state === 'next');
       if (pending && !immediately) {
@@ -81,7 +81,7 @@ async function main(args: string[]): Promise<void> {
       const key = material ?? (await generateSigningKey(now, activatesAt, keys.rotationMs));
       if (rows.some((r) => r.kid === key.kid)) throw new CommandError(`key ${key.kid} is already stored`);
       const previous = activeKeyAt(rows, now);
-      await store.insert(manager, key, activatesAt, material ? 'imported' : 'generated', new Date(now));
+      await locked.insert(sealSigningKey(encryption, key, activatesAt, material ? 'imported' : 'generated', new Date(now)));
       return { kid: key.kid, previous: previous?.kid };
     });
     console.log(`${created.kid} published; signs from ${activatesAt.toISOString()}${created.previous ? ` (replacing ${created.previous})` : ''}`);

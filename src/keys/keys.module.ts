@@ -1,11 +1,10 @@
 import { Logger, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import { keysConfig } from '../config';
 import { KeyEncryption, resolveEncryptionSecret } from './key-encryption';
 import { KeyRing } from './key-ring';
-import { KeyStore } from './key-store';
 import { OwnTokenVerifier } from './own-token-verifier';
+import { SigningKeyRepository } from './signing-key.repository';
 import { TokenSigner } from './token-signer';
 
 @Module({
@@ -20,7 +19,7 @@ import { TokenSigner } from './token-signer';
           ),
         ),
     },
-    { provide: KeyStore, inject: [DataSource, KeyEncryption], useFactory: (ds: DataSource, e: KeyEncryption) => new KeyStore(ds, e) },
+    SigningKeyRepository,
     KeyRing,
     TokenSigner,
     OwnTokenVerifier,

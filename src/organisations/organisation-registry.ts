@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource, In } from 'typeorm';
 import { Clock } from '../common/clock';
 import { ReadinessRegistry } from '../common/readiness';
 import { organisationsConfig } from '../config';
 import { loadOrganisations, OrganisationRecord } from './organisation-source';
 import { OrganisationSync } from './organisation-sync.entity';
-import { Organisation } from './organisation.entity';
+import { OrganisationRepository } from './organisation.repository';
 
 /**
  * The organisation source cannot be read or parsed at start and no list was synced before: the
@@ -24,18 +23,6 @@ export class OrganisationSourceUnavailableError extends Error {
  * Synced from ORGANISATIONS_SOURCE at start-up and every ORGANISATIONS_REFRESH_MINUTES; a bad
  * source keeps the last good data. Without a source, the database table is the truth.
  */
-function sameRecord(stored: Organisation | undefined, record: OrganisationRecord): boolean {
-  return (
-    stored !== undefined &&
-    stored.orgNumber === record.orgNumber &&
-    stored.nameNb === record.nameNb &&
-    stored.nameNn === record.nameNn &&
-    stored.nameEn === record.nameEn &&
-    stored.homepage === record.homepage &&
-    JSON.stringify(stored.environments) === JSON.stringify(record.environments)
-  );
-}
-
 @Injectable()
 export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(OrganisationRegistry.name);
@@ -46,7 +33,7 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
   private failure?: string;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly stored: OrganisationRepository,
     private readonly clock: Clock,
     private readonly readiness: ReadinessRegistry,
     @Inject(organisationsConfig.KEY) private readonly config: ConfigType<typeof organisationsConfig>,
@@ -93,24 +80,8 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
     try {
       const { organisations, skipped } = await loadOrganisations(this.config.source, this.config.timeoutMs);
       if (skipped.length > 0) this.logger.warn(`organisation source: ${skipped.length} entries skipped (${skipped.slice(0, 5).join('; ')})`);
-      const changed = await this.dataSource.transaction(async (manager) => {
-        const stored = new Map((await manager.find(Organisation)).map((o) => [o.orgCode, o]));
-        const incoming = new Set(organisations.map((o) => o.orgCode));
-        const removed = [...stored.keys()].filter((code) => !incoming.has(code));
-        const updates = organisations.filter((o) => !sameRecord(stored.get(o.orgCode), o));
-        if (removed.length === 0 && updates.length === 0) return 0;
-        for (let i = 0; i < removed.length; i += 1000) await manager.delete(Organisation, { orgCode: In(removed.slice(i, i + 1000)) });
-        // An org number moving between codes must leave its old row first, or the unique index trips.
-        const moving = updates.filter((o) => stored.get(o.orgCode)?.orgNumber !== o.orgNumber).map((o) => o.orgCode);
-        for (let i = 0; i < moving.length; i += 1000) {
-          await manager.update(Organisation, { orgCode: In(moving.slice(i, i + 1000)) }, { orgNumber: null });
-        }
-        for (let i = 0; i < updates.length; i += 500) await manager.upsert(Organisation, updates.slice(i, i + 500), ['orgCode']);
-        return removed.length + updates.length;
-      });
-      await this.dataSource
-        .getRepository(OrganisationSync)
-        .upsert({ id: 1, syncedAt: new Date(this.clock.now()), source: this.config.source.slice(0, 2048), organisationCount: organisations.length }, ['id']);
+      const changed = await this.stored.replaceAll(organisations);
+      await this.stored.recordSync({ syncedAt: new Date(this.clock.now()), source: this.config.source.slice(0, 2048), organisationCount: organisations.length });
       if (changed > 0) this.logger.log(`organisations synced: ${changed} changed of ${organisations.length}`);
       this.index(organisations);
       this.syncedAt = this.clock.now();
@@ -136,9 +107,8 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
 
   /** Indexes the stored organisations; returns when and from where they were synced, if ever. */
   private async loadFromDatabase(): Promise<OrganisationSync | undefined> {
-    const rows = await this.dataSource.getRepository(Organisation).find();
-    this.index(rows);
-    return (await this.dataSource.getRepository(OrganisationSync).findOneBy({ id: 1 })) ?? undefined;
+    this.index(await this.stored.all());
+    return this.stored.lastSync();
   }
 
   private index(records: OrganisationRecord[]): void {

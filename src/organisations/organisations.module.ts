@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OrganisationRegistry } from './organisation-registry';
+import { OrganisationRepository } from './organisation.repository';
 
-@Module({ providers: [OrganisationRegistry], exports: [OrganisationRegistry] })
+@Module({ providers: [OrganisationRepository, OrganisationRegistry], exports: [OrganisationRegistry] })
 export class OrganisationsModule {}

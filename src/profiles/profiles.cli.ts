@@ -6,7 +6,8 @@ import { deriveSettings, readEnvironment } from '../config';
 import { openDataSource } from '../database/open-data-source';
 import { ENTITIES } from '../entities';
 import { maskSsn } from './profile';
-import { importProfiles, ProfileImportError, validateImport } from './profile-import';
+import { ProfileImportError, validateImport } from './profile-import';
+import { ProfileRepository } from './profile.repository';
 
 const USAGE = `usage: npm run profiles -- <command>
   import <file.json>   upsert {"parties": [...], "users": [...]} in one transaction, after validating all of it
@@ -40,21 +41,18 @@ async function main([command, argument]: string[]): Promise<void> {
   const file = command === 'import' ? validated(readDocument(argument)) : undefined;
   const dataSource = await openDataSource(settings.database, ENTITIES);
   try {
+    const people = new ProfileRepository(dataSource);
     if (file) {
-      const { parties, users } = await importProfiles(dataSource, file).catch((error: unknown) => {
+      const { parties, users } = await people.import(file).catch((error: unknown) => {
         const detail = (error as { driverError?: { detail?: string }; message?: string }).driverError?.detail;
         throw new CommandError(`nothing imported: ${detail ?? (error instanceof Error ? error.message : String(error))}`);
       });
       console.log(`imported ${parties} parties and ${users} users`);
       return;
     }
-    const rows = await dataSource.query<Record<string, unknown>[]>(
-      `SELECT u.user_id, u.user_name, p.party_id, p.party_uuid, p.name FROM users u JOIN parties p ON p.party_id = u.party_id WHERE u.ssn = $1`,
-      [argument],
-    );
-    if (!rows[0]) throw new CommandError(`no person with ssn ${maskSsn(argument)}`);
-    const r = rows[0];
-    console.log(JSON.stringify({ ssn: maskSsn(argument), userId: r.user_id, userName: r.user_name, partyId: r.party_id, partyUuid: r.party_uuid, name: r.name }, null, 2));
+    const person = await people.findBySsn(argument);
+    if (!person) throw new CommandError(`no person with ssn ${maskSsn(argument)}`);
+    console.log(JSON.stringify({ ssn: maskSsn(argument), ...person }, null, 2));
   } finally {
     await dataSource.destroy();
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ProfileRepository } from './profile.repository';
 import { ProfileService } from './profile.service';
 
-@Module({ providers: [ProfileService], exports: [ProfileService] })
+@Module({ providers: [ProfileRepository, ProfileService], exports: [ProfileService] })
 export class ProfilesModule {}
