@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { SecretBearer } from '../common/bearer-token';
 import { testIdpConfig } from '../config';
 
-/** Provisioning needs `Bearer TEST_IDP_ADMIN_TOKEN` when one is set; open on a laptop otherwise. */
+/** Provisioning and the token shortcuts need `Bearer TEST_IDP_ADMIN_TOKEN` when one is set; open on a laptop otherwise. */
 @Injectable()
 export class TestIdpAdminGuard implements CanActivate {
   private readonly admin: SecretBearer;
@@ -14,7 +14,12 @@ export class TestIdpAdminGuard implements CanActivate {
   }
 
   canActivate(context: ExecutionContext): boolean {
-    this.admin.check(context.switchToHttp().getRequest<Request>().headers.authorization, 'test IdP admin token', 'wrong_admin_token');
+    this.check(context.switchToHttp().getRequest<Request>());
     return true;
+  }
+
+  /** For a route that needs the admin token for one kind of request only (the token shortcuts). */
+  check(request: Request): void {
+    this.admin.check(request.headers.authorization, 'test IdP admin token', 'wrong_admin_token');
   }
 }

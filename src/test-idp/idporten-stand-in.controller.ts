@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -45,8 +45,9 @@ export class IdportenStandInController {
   }
 
   @Post('token')
-  @ApiOperation({ summary: 'An ID-porten-shaped access token for a person, for scripts and tests' })
+  @ApiOperation({ summary: 'An ID-porten-shaped access token for a person, for scripts and tests; claims and expires_in as the Maskinporten shortcut' })
   @UseGuards(TestIdpAdminGuard)
+  @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   token(@Body() dto: IdportenTokenDto) {
     return this.login.token(dto);

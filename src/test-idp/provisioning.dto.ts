@@ -1,5 +1,6 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { fixedClaimsIn, MAX_CLAIM_OVERRIDES, MAX_EXPIRES_IN_S, MIN_EXPIRES_IN_S } from './claim-overrides';
 import { isValidScopePart } from './scope-name';
 
 const SCOPE_RULE_MESSAGE = '$property must match ^([a-z0-9]+\\/?)+[a-z0-9]+(\\.[a-z0-9]+)?$ (lowercase letters and digits, single slashes, one optional dot suffix; no - or _)';
@@ -70,7 +71,46 @@ export class RegisterClientKeysDto {
   keys: Record<string, unknown>[];
 }
 
-export class IdportenTokenDto {
+/** At most 50 claims, and neither `iss` nor `exp` (see claim-overrides.ts). */
+const ClaimOverrides = () =>
+  ValidateBy({
+    name: 'claimOverrides',
+    validator: {
+      validate: (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length <= MAX_CLAIM_OVERRIDES && fixedClaimsIn(v as Record<string, unknown>).length === 0,
+      defaultMessage: () => `claims may hold at most ${MAX_CLAIM_OVERRIDES} claims and may not set iss (always this issuer) or exp (use expires_in)`,
+    },
+  });
+
+/** What both token shortcuts accept besides their subject: claims to add or override, and a lifetime. */
+export class TokenShortcutDto {
+  @IsOptional()
+  @IsObject()
+  @ClaimOverrides()
+  @ApiPropertyOptional({ description: 'Claims to add or override (null removes one); never iss or exp.', example: { aud: 'my-api' } })
+  claims?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_EXPIRES_IN_S)
+  @Max(MAX_EXPIRES_IN_S)
+  @ApiPropertyOptional({ description: 'Seconds until exp; 0 or negative gives an expired token.', example: 120, minimum: MIN_EXPIRES_IN_S, maximum: MAX_EXPIRES_IN_S })
+  expires_in?: number;
+}
+
+/** `POST /test-idp/maskinporten/token` with JSON: a token for any organisation and scope, no client needed. */
+export class MaskinportenTokenDto extends TokenShortcutDto {
+  @Matches(/^\d{9}$/, { message: 'orgno must be 9 digits' })
+  @ApiProperty({ example: '974760673' })
+  orgno: string;
+
+  @IsString()
+  @Matches(/^\S+( \S+)*$/, { message: 'scope must be scope names separated by single spaces' })
+  @MaxLength(1024)
+  @ApiProperty({ example: 'altinn:instances.read' })
+  scope: string;
+}
+
+export class IdportenTokenDto extends TokenShortcutDto {
   @Matches(/^\d{11}$/, { message: 'pid must be 11 digits' })
   @ApiProperty({ example: '19108000239' })
   pid: string;
