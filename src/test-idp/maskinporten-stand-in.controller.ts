@@ -123,6 +123,12 @@ export class MaskinportenStandInController {
     return this.provisioning.createClient(dto);
   }
 
+  @Get('clients')
+  @UseGuards(TestIdpAdminGuard)
+  listClients(): Promise<ClientView[]> {
+    return this.provisioning.listClients();
+  }
+
   @Get('clients/:id')
   @UseGuards(TestIdpAdminGuard)
   async client(@Param('id') id: string): Promise<ClientView> {
