@@ -25,7 +25,7 @@ function conveniences(settings: Settings) {
     sampleOrganisations: settings.organisations.source === SAMPLE_ORGANISATIONS_FILE,
     standInMaskinporten: settings.issuers.maskinporten.wellKnownUrls.some((url) => url.startsWith(settings.testIdp.baseUrl)),
     standInIdporten: settings.issuers.idporten.wellKnownUrls.some((url) => url.startsWith(settings.testIdp.baseUrl)),
-    localIssuer: settings.token.issuer.startsWith('http://localhost:'),
+    localIssuer: settings.token.issuer.startsWith('http://127.0.0.1:'),
     prettyLogs: !settings.app.isProduction,
   };
 }
