@@ -60,7 +60,7 @@ describe('settings', () => {
     expect(settings.issuers.maskinporten.wellKnownUrls).toEqual([PRODUCTION.MASKINPORTEN_WELL_KNOWN_URLS]);
     expect(settings.issuers.idporten.wellKnownUrls).toEqual([PRODUCTION.IDPORTEN_WELL_KNOWN_URLS]);
     expect(settings.organisations.source).toBeUndefined();
-    expect(settings.http).toEqual({ rateLimitPerMinute: 600, trustProxy: false, corsOrigins: [], metricsToken: undefined, openApiEnabled: false });
+    expect(settings.http).toEqual({ rateLimitPerMinute: 600, trustProxy: false, corsOrigins: [], metricsToken: undefined, openApiEnabled: false, httpsOnly: true });
   });
 
   it('serves OpenAPI and maps test organisations in production only when asked to', () => {

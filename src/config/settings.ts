@@ -59,6 +59,12 @@ export function deriveSettings(env: Environment) {
       metricsToken: env.METRICS_TOKEN,
       /** The OpenAPI document and UI: on outside production, off in it unless asked for. */
       openApiEnabled: env.OPENAPI_ENABLED ?? !production,
+      /**
+       * CSP upgrade-insecure-requests and HSTS: only where clients reach us over https (production, or
+       * an https issuer). On plain http they turn every page request into https under any host name
+       * but localhost, which leaves the login page and /docs blank.
+       */
+      httpsOnly: production || (env.ISSUER_URL?.startsWith('https://') ?? false),
     },
     /** What our own tokens look like: issuer, lifetime, and how much clock skew we forgive. */
     token: {

@@ -9,7 +9,7 @@ import { TestIdpAdminGuard } from './admin.guard';
 import { AUTHORIZATION_CODE, AuthorizationPageError, AuthorizationRedirectError, type AuthorizationRequest, CodeFlow, type OidcClientView } from './code-flow';
 import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
-import { errorPage, LEVELS, LOGIN_SCRIPT, loginForm, loginResult, type LoginValues } from './login-page';
+import { allowFormRedirectTo, errorPage, LEVELS, LOGIN_SCRIPT, loginForm, loginResult, type LoginValues } from './login-page';
 import { OAuthErrorFilter } from './oauth-error.filter';
 import { OAuthError } from './oauth-error';
 import { IdportenTokenDto, OIDC_AUTH_METHODS, RegisterOidcClientDto } from './provisioning.dto';
@@ -103,6 +103,7 @@ export class IdportenStandInController {
     response.setHeader('Cache-Control', 'no-store');
     const authorization = await this.authorizationRequest(query, response);
     if (!authorization) return;
+    allowFormRedirectTo(response, authorization.redirectUri);
     const form = loginForm({ action: 'authorize', hidden: this.codeFlow.hiddenFields(authorization), clientName: authorization.client.clientName, values: { acr: authorization.acr }, askAdminToken: this.admin.required });
     response.status(200).type('html').send(form);
   }
@@ -116,6 +117,7 @@ export class IdportenStandInController {
     const form = body ?? {};
     const authorization = await this.authorizationRequest(form, response);
     if (!authorization) return;
+    allowFormRedirectTo(response, authorization.redirectUri);
     const again = (status: number, error: string): void => {
       const page = loginForm({ action: 'authorize', error, hidden: this.codeFlow.hiddenFields(authorization), clientName: authorization.client.clientName, values: typed(form), askAdminToken: this.admin.required });
       response.status(status).type('html').send(page);

@@ -1,3 +1,16 @@
+import type { Response } from 'express';
+
+/**
+ * The code flow's form posts to us and we redirect to the client: Chrome checks CSP form-action on
+ * that redirect too, so the page allows the origin of the request's (registered) redirect_uri.
+ */
+export function allowFormRedirectTo(response: Response, redirectUri: string): void {
+  const csp = response.getHeader('Content-Security-Policy');
+  const origin = new URL(redirectUri).origin;
+  if (typeof csp !== 'string' || !/^https?:\/\/[a-z0-9.\-[\]:]+$/i.test(origin)) return;
+  response.setHeader('Content-Security-Policy', csp.replace("form-action 'self'", `form-action 'self' ${origin}`));
+}
+
 /** Escapes text for HTML; the page shows tokens and what a person typed. */
 function escape(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -11,7 +24,7 @@ pre{background:#f4f4f4;padding:1rem;white-space:pre-wrap;word-break:break-all;ov
 [role=alert]{color:#a00000}`;
 
 const HEAD = (title: string) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>${STYLE}</style></head>`;
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${title}</title><style>${STYLE}</style></head>`;
 
 export const LEVELS = ['idporten-loa-substantial', 'idporten-loa-high', 'idporten-loa-low', 'Level3', 'Level4'] as const;
 export const METHODS = ['Minid-PIN', 'BankID', 'Buypass', 'Commfides'] as const;

@@ -71,6 +71,9 @@ export class RegisterClientKeysDto {
   keys: Record<string, unknown>[];
 }
 
+/** Host names, IPv4 and IPv6 literals and a port; nothing that could break out of a CSP source. */
+export const SAFE_HOST = /^[a-z0-9.\-[\]:]+$/i;
+
 /** An absolute http(s) URI without a fragment, as RFC 6749 §3.1.2 asks of a redirection endpoint. */
 const IsRedirectUri = () =>
   ValidateBy({
@@ -80,7 +83,7 @@ const IsRedirectUri = () =>
         if (typeof v !== 'string' || v.length > 2048) return false;
         try {
           const url = new URL(v);
-          return (url.protocol === 'http:' || url.protocol === 'https:') && url.hash === '' && !v.includes('#') && url.username === '' && url.password === '';
+          return (url.protocol === 'http:' || url.protocol === 'https:') && SAFE_HOST.test(url.host) && !v.includes('#') && url.username === '' && url.password === '';
         } catch {
           return false;
         }

@@ -68,7 +68,9 @@ describe('test ID-porten code flow with openid-client', () => {
   let publicClient: RegisteredClient;
 
   before(async () => {
-    running = await startApp({ env: { TEST_IDP_ENABLED: 'true' } });
+    // The exchange fetches the stand-in's discovery and keys from this same process: on a loaded
+    // machine the first fetch (which also generates the stand-in's key) can outlast the 3 s default.
+    running = await startApp({ env: { TEST_IDP_ENABLED: 'true', UPSTREAM_TIMEOUT_MS: '20000' } });
     confidential = await register(running, { client_name: 'My app', redirect_uris: [CALLBACK, 'http://127.0.0.1:9/other'] });
     publicClient = await register(running, { client_name: 'Phone app', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' });
   });
