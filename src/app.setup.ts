@@ -64,7 +64,16 @@ export function configureApp(app: NestExpressApplication): ConnectionDrain {
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
   // API defaults: no framing, no sniffing, a strict CSP (the test IdP's page loads its script from us).
-  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  // On plain http, no upgrade to https, no HSTS, no COOP: the dev server works under any host name.
+  app.use(
+    helmet({
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: http.httpsOnly ? [] : null } },
+      strictTransportSecurity: http.httpsOnly,
+      // Browsers ignore it on an untrustworthy (plain http, not localhost) origin, and say so in the console.
+      crossOriginOpenerPolicy: http.httpsOnly,
+    }),
+  );
   if (http.corsOrigins.length > 0) {
     app.enableCors({ origin: http.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'], maxAge: 600 });
   }

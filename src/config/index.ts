@@ -4,3 +4,4 @@ export { deriveSettings } from './settings';
 export type { Settings } from './settings';
 export { SettingsModule } from './settings.module';
 export * from './slices';
+export { localOrigin } from './local-url';

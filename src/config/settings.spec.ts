@@ -25,7 +25,7 @@ function conveniences(settings: Settings) {
     sampleOrganisations: settings.organisations.source === SAMPLE_ORGANISATIONS_FILE,
     standInMaskinporten: settings.issuers.maskinporten.wellKnownUrls.some((url) => url.startsWith(settings.testIdp.baseUrl)),
     standInIdporten: settings.issuers.idporten.wellKnownUrls.some((url) => url.startsWith(settings.testIdp.baseUrl)),
-    localIssuer: settings.token.issuer.startsWith('http://localhost:'),
+    localIssuer: settings.token.issuer.startsWith('http://127.0.0.1:'),
     prettyLogs: !settings.app.isProduction,
   };
 }
@@ -60,7 +60,7 @@ describe('settings', () => {
     expect(settings.issuers.maskinporten.wellKnownUrls).toEqual([PRODUCTION.MASKINPORTEN_WELL_KNOWN_URLS]);
     expect(settings.issuers.idporten.wellKnownUrls).toEqual([PRODUCTION.IDPORTEN_WELL_KNOWN_URLS]);
     expect(settings.organisations.source).toBeUndefined();
-    expect(settings.http).toEqual({ rateLimitPerMinute: 600, trustProxy: false, corsOrigins: [], metricsToken: undefined, openApiEnabled: false });
+    expect(settings.http).toEqual({ rateLimitPerMinute: 600, trustProxy: false, corsOrigins: [], metricsToken: undefined, openApiEnabled: false, httpsOnly: true });
   });
 
   it('serves OpenAPI and maps test organisations in production only when asked to', () => {

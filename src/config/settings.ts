@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Environment } from './environment';
+import { localOrigin } from './local-url';
 import { projectRoot } from './project-root';
 
 /** The organisation list shipped for development: brg, digdir, ttd and a few more. */
@@ -28,7 +29,9 @@ export function deriveSettings(env: Environment) {
   // Development conveniences: each is on outside production and off in it (settings.spec.ts).
   const testIdpEnabled = env.TEST_IDP_ENABLED ?? !production;
   const dataDir = resolve(env.DATA_DIR);
-  const testIdpBaseUrl = `http://127.0.0.1:${env.PORT}/test-idp`;
+  // One host name for everything this process calls itself by (local-url.ts).
+  const origin = localOrigin(env);
+  const testIdpBaseUrl = `${origin}/test-idp`;
   const organisationsSource = env.ORGANISATIONS_SOURCE ?? (production ? undefined : SAMPLE_ORGANISATIONS_FILE);
   return {
     /** How main.ts listens and stops. */
@@ -56,10 +59,16 @@ export function deriveSettings(env: Environment) {
       metricsToken: env.METRICS_TOKEN,
       /** The OpenAPI document and UI: on outside production, off in it unless asked for. */
       openApiEnabled: env.OPENAPI_ENABLED ?? !production,
+      /**
+       * CSP upgrade-insecure-requests and HSTS: only where clients reach us over https (production, or
+       * an https issuer). On plain http they turn every page request into https under any host name
+       * but localhost, which leaves the login page and /docs blank.
+       */
+      httpsOnly: production || (env.ISSUER_URL?.startsWith('https://') ?? false),
     },
     /** What our own tokens look like: issuer, lifetime, and how much clock skew we forgive. */
     token: {
-      issuer: env.ISSUER_URL ?? `http://localhost:${env.PORT}/authentication/api/v1/openid/`,
+      issuer: env.ISSUER_URL ?? `${origin}/authentication/api/v1/openid/`,
       lifetimeSeconds: env.TOKEN_LIFETIME_SECONDS,
       /** `upstream`: an ID-porten exchange's token expires with the ID-porten token (never later than fixed). */
       idportenLifetime: env.IDPORTEN_TOKEN_LIFETIME,

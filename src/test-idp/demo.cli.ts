@@ -1,26 +1,62 @@
 import '../process-environment';
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { CommandError, runCli } from '../common/cli';
-import { deriveSettings, readEnvironment } from '../config';
+import { CommandError, runCli, UsageError } from '../common/cli';
+import { deriveSettings, localOrigin, readEnvironment } from '../config';
 
-const USAGE = `usage: npm run demo -- [base URL]   (default http://127.0.0.1:$PORT)
-Runs the seed's flow against a running service with the test IdP on: register a scope, grant it to
-974760673 (brg), create a client with a generated key, get a Maskinporten token, exchange it; then
-the same for an ID-porten person.`;
+const USAGE = `usage: npm run demo -- [base URL]     (default ${'http://127.0.0.1:$PORT'}, PORT from the environment or .env)
+       npm run demo -- --help
+
+Runs the seed's flow against a running service with the test IdP on, and prints every step and the
+raw tokens: register a scope, grant it to 974760673 (brg), create a client, register a new key for it,
+get a Maskinporten token with a JWT-bearer grant, exchange it; then the same for an ID-porten person.
+A rerun reuses the scope and the client (it replaces the client's key). Sends TEST_IDP_ADMIN_TOKEN
+as a Bearer token when it is set.`;
 
 const SCOPE = 'altinn:instances/metadata.read';
 const ORG = '974760673';
+const CLIENT_NAME = 'altinnOrgRead';
+const PERSON = '19108000239';
 
-async function call(method: string, url: string, body: unknown, headers: Record<string, string>, form = false): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    headers: { ...headers, 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
-    body: body === undefined ? undefined : form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok && response.status !== 409) throw new CommandError(`${method} ${url} answered ${response.status}: ${text}`);
-  return text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
+/** Talks to the running service; turns "nothing listens there" into advice. */
+class DemoService {
+  readonly mp: string;
+
+  constructor(
+    readonly root: string,
+    private readonly admin: Record<string, string>,
+  ) {
+    this.mp = `${root}/test-idp/maskinporten`;
+  }
+
+  async call<T>(method: string, url: string, options: { body?: unknown; form?: boolean; admin?: boolean; headers?: Record<string, string>; allow?: number[] } = {}): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = { ...(options.admin === false ? {} : this.admin), ...options.headers };
+    if (options.body !== undefined) headers['content-type'] = options.form ? 'application/x-www-form-urlencoded' : 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : options.form ? new URLSearchParams(options.body as Record<string, string>).toString() : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (error) {
+      throw this.unreachable(error);
+    }
+    const text = await response.text();
+    if (!response.ok && !(options.allow ?? []).includes(response.status)) throw new CommandError(`${method} ${url} answered ${response.status}: ${text}`);
+    const body = (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as T;
+    return { status: response.status, body };
+  }
+
+  private unreachable(error: unknown): CommandError {
+    const cause = error instanceof Error ? ((error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.name) : String(error);
+    return new CommandError(
+      `Cannot reach a service at ${this.root} (${cause}).\n` +
+        `Start one in another terminal with \`npm start\` (it listens on PORT, default 3000), wait for "/health/ready",\n` +
+        `then run \`npm run demo\` again, or pass the URL of a running one: npm run demo -- http://host:port`,
+    );
+  }
 }
 
 function step(title: string, detail?: unknown): void {
@@ -28,38 +64,84 @@ function step(title: string, detail?: unknown): void {
   if (detail !== undefined) console.log(typeof detail === 'string' ? detail : JSON.stringify(detail, null, 2));
 }
 
-async function main([base]: string[]): Promise<void> {
-  const { server, testIdp } = deriveSettings(readEnvironment());
-  const root = (base ?? `http://127.0.0.1:${server.port}`).replace(/\/$/, '');
-  const admin: Record<string, string> = testIdp.adminToken ? { authorization: `Bearer ${testIdp.adminToken}` } : {};
-  const mp = `${root}/test-idp/maskinporten`;
+function showToken(title: string, token: string): void {
+  step(title);
+  console.log(token);
+  console.log('its claims:');
+  console.log(JSON.stringify(decodeJwt(token), null, 2));
+}
 
-  step('1. Register the scope', await call('POST', `${mp}/scopes`, { prefix: 'altinn', subscope: 'instances/metadata.read', description: 'Clients can access metadata for all instances for all apps of the organisation' }, admin));
-  step(`2. Give ${ORG} access to it`, await call('PUT', `${mp}/scopes/access/${ORG}?scope=${encodeURIComponent(SCOPE)}`, undefined, admin));
-  const client = (await call('POST', `${mp}/clients`, { client_name: 'altinnOrgRead', client_type: 'CONFIDENTIAL', description: 'Client for accessing the my orgs app data', scopes: [SCOPE], token_reference: 'SELF_CONTAINED', client_orgno: ORG }, admin)) as { client_id: string };
-  step('3. Create a client', client);
+/** The service's base URL from the arguments; undefined when help was asked for. */
+function baseUrl(args: string[], fallback: string): string | undefined {
+  if (args.some((a) => a === '--help' || a === '-h')) return undefined;
+  const options = args.filter((a) => a.startsWith('-'));
+  if (options.length > 0) throw new UsageError(`unknown option ${options[0]}`);
+  if (args.length > 1) throw new UsageError('give at most one base URL');
+  const given = args[0] ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new UsageError(`not a URL: ${given}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`not an http(s) URL: ${given}`);
+  return url.href.replace(/\/$/, '');
+}
+
+async function main(args: string[]): Promise<void> {
+  const env = readEnvironment();
+  const { testIdp } = deriveSettings(env);
+  const root = baseUrl(args, localOrigin(env));
+  if (root === undefined) {
+    console.log(USAGE);
+    return;
+  }
+  const service = new DemoService(root, testIdp.adminToken ? { authorization: `Bearer ${testIdp.adminToken}` } : {});
+  const { mp } = service;
+
+  const metadata = await service.call<{ issuer: string; token_endpoint: string }>('GET', `${mp}/.well-known/oauth-authorization-server`, { admin: false, allow: [404] });
+  if (metadata.status === 404) {
+    throw new CommandError(`The service at ${root} does not serve the test IdP. It runs outside production unless TEST_IDP_ENABLED=false.`);
+  }
+
+  const existingScope = await service.call('GET', `${mp}/scopes/${SCOPE}`, { allow: [404] });
+  if (existingScope.status === 404) {
+    step('1. Register the scope', (await service.call('POST', `${mp}/scopes`, { body: { prefix: 'altinn', subscope: 'instances/metadata.read', description: 'Clients can access metadata for all instances for all apps of the organisation' } })).body);
+  } else {
+    step('1. The scope is registered (reused)', existingScope.body);
+  }
+  step(`2. Give ${ORG} access to it`, (await service.call('PUT', `${mp}/scopes/access/${ORG}?scope=${encodeURIComponent(SCOPE)}`)).body);
+
+  const clients = (await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }[]>('GET', `${mp}/clients`)).body;
+  let client = clients.find((c) => c.client_name === CLIENT_NAME && c.client_orgno === ORG && c.scopes.includes(SCOPE));
+  if (client) {
+    step('3. The client exists (reused)', client);
+  } else {
+    client = (await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }>('POST', `${mp}/clients`, { body: { client_name: CLIENT_NAME, client_type: 'CONFIDENTIAL', description: 'Client for accessing the my orgs app data', scopes: [SCOPE], token_reference: 'SELF_CONTAINED', client_orgno: ORG } })).body;
+    step('3. Create a client', client);
+  }
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'demo-key' };
-  step('4. Register its public key', await call('POST', `${mp}/clients/${client.client_id}/jwks`, { keys: [jwk] }, admin));
+  const kid = `demo-${randomBytes(4).toString('hex')}`;
+  step('4. Register a new public key for it', (await service.call('POST', `${mp}/clients/${client.client_id}/jwks`, { body: { keys: [{ ...(await exportJWK(publicKey)), kid }] } })).body);
 
-  const metadata = (await call('GET', `${mp}/.well-known/oauth-authorization-server`, undefined, {})) as { issuer: string; token_endpoint: string };
   const now = Math.floor(Date.now() / 1000);
   const assertion = await new SignJWT({ scope: SCOPE, jti: randomBytes(16).toString('hex') })
-    .setProtectedHeader({ alg: 'RS256', kid: 'demo-key' })
+    .setProtectedHeader({ alg: 'RS256', kid })
     .setIssuer(client.client_id)
-    .setAudience(metadata.issuer)
+    .setAudience(metadata.body.issuer)
     .setIssuedAt(now)
     .setExpirationTime(now + 60)
     .sign(privateKey);
-  const grant = (await call('POST', metadata.token_endpoint, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }, {}, true)) as { access_token: string };
-  step('5. Maskinporten token (JWT-bearer grant), its claims', decodeJwt(grant.access_token));
-  const exchanged = (await call('GET', `${root}/authentication/api/v1/exchange/maskinporten`, undefined, { authorization: `Bearer ${grant.access_token}` })) as string;
-  step('6. Exchanged for a platform token, its claims', decodeJwt(exchanged));
+  const grant = await service.call<{ access_token: string }>('POST', metadata.body.token_endpoint, { body: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }, form: true, admin: false });
+  showToken('5. Maskinporten token (JWT-bearer grant)', grant.body.access_token);
+  const exchanged = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/maskinporten`, { admin: false, headers: { authorization: `Bearer ${grant.body.access_token}` } });
+  showToken('6. Exchanged for a platform token', exchanged.body);
 
-  const person = (await call('POST', `${root}/test-idp/idporten/token`, { pid: '19108000239', acr: 'idporten-loa-substantial', amr: ['Minid-PIN'], locale: 'nb', nonce: randomBytes(8).toString('hex') }, admin)) as { access_token: string };
-  step('7. ID-porten token for 19108000239, its claims', decodeJwt(person.access_token));
-  const personToken = (await call('GET', `${root}/authentication/api/v1/exchange/id-porten`, undefined, { authorization: `Bearer ${person.access_token}` })) as string;
-  step('8. Exchanged for a platform token, its claims', decodeJwt(personToken));
+  const person = await service.call<{ access_token: string }>('POST', `${root}/test-idp/idporten/token`, { body: { pid: PERSON, acr: 'idporten-loa-substantial', amr: ['Minid-PIN'], locale: 'nb', nonce: randomBytes(8).toString('hex') } });
+  showToken(`7. ID-porten token for ${PERSON}`, person.body.access_token);
+  const personToken = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/id-porten`, { admin: false, headers: { authorization: `Bearer ${person.body.access_token}` } });
+  showToken('8. Exchanged for a platform token', personToken.body);
+  console.log(`\nA token in one call: curl -s -X POST ${mp}/token -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`);
 }
 
 runCli(main, USAGE);

@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { SignJWT } from 'jose';
 import { Clock } from '../common/clock';
 import { testIdpConfig } from '../config';
+import { withOverrides } from './claim-overrides';
 import { IssuerKeyStore } from './issuer-key-store';
 import type { IdportenTokenDto } from './provisioning.dto';
 
@@ -27,7 +28,8 @@ export class IdportenLogin {
     const key = await this.keys.key('idporten');
     const now = this.clock.nowSeconds();
     const scope = request.scope ?? 'openid profile';
-    const claims: Record<string, unknown> = {
+    const lifetime = request.expires_in ?? ACCESS_TOKEN_LIFETIME_S;
+    const base: Record<string, unknown> = {
       at_hash: randomBytes(16).toString('base64url'),
       // Pairwise subject: stable per person, not the pid.
       sub: createHash('sha256').update(`${this.issuer}|${request.pid}`).digest('base64'),
@@ -39,13 +41,14 @@ export class IdportenLogin {
       aud: request.aud ?? DEFAULT_AUDIENCE,
       acr: request.acr ?? 'idporten-loa-substantial',
       auth_time: now,
-      exp: now + ACCESS_TOKEN_LIFETIME_S,
+      exp: now + lifetime,
       iat: now,
       jti: randomBytes(32).toString('base64url'),
       scope,
     };
-    if (request.nonce !== undefined) claims.nonce = request.nonce;
+    if (request.nonce !== undefined) base.nonce = request.nonce;
+    const claims = withOverrides(base, request.claims);
     const token = await new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(key.privateKey);
-    return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME_S, scope };
+    return { access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: typeof claims.scope === 'string' ? claims.scope : scope };
   }
 }

@@ -1,27 +1,39 @@
-import { Body, Controller, Get, Header, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiBearerAuth, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
 import { ROUTES } from '../common/routes';
+import { createValidationPipe } from '../common/validation';
 import { TestIdpAdminGuard } from './admin.guard';
+import { AUTHORIZATION_CODE, AuthorizationPageError, AuthorizationRedirectError, type AuthorizationRequest, CodeFlow, type OidcClientView } from './code-flow';
 import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
-import { LOGIN_SCRIPT, loginForm, loginResult } from './login-page';
-import { IdportenTokenDto } from './provisioning.dto';
+import { allowFormRedirectTo, errorPage, LEVELS, LOGIN_SCRIPT, loginForm, loginResult, type LoginValues } from './login-page';
+import { OAuthErrorFilter } from './oauth-error.filter';
+import { OAuthError } from './oauth-error';
+import { IdportenTokenDto, OIDC_AUTH_METHODS, RegisterOidcClientDto } from './provisioning.dto';
 
-const LOGIN_FORM_PID = /^\d{11}$/;
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** The local ID-porten: metadata, JWKS, a token endpoint for scripts, and a login page for people. */
+/** What the form posted, as typed, to show again with an error. */
+const typed = (body: Record<string, unknown>): LoginValues => ({ pid: text(body.pid)?.trim(), acr: text(body.acr), amr: text(body.amr) });
+
+/** The local ID-porten: metadata, JWKS, the code flow, a token shortcut for scripts, and a login page for people. */
 @ApiTags('test-idp')
 @ApiBearerAuth(BEARER_SCHEME)
+@ApiExtraModels(IdportenTokenDto)
 @ApiProblems(400, 401, 429)
 @UseGuards(ThrottlerGuard)
 @Controller(ROUTES.testIdpIdporten)
 export class IdportenStandInController {
+  private readonly validation = createValidationPipe();
+
   constructor(
     private readonly login: IdportenLogin,
     private readonly keys: IssuerKeyStore,
+    private readonly codeFlow: CodeFlow,
+    private readonly admin: TestIdpAdminGuard,
   ) {}
 
   @Get('.well-known/openid-configuration')
@@ -29,13 +41,21 @@ export class IdportenStandInController {
     const issuer = this.login.issuer;
     return {
       issuer,
-      jwks_uri: `${issuer}jwks`,
+      authorization_endpoint: `${issuer}authorize`,
       token_endpoint: `${issuer}token`,
-      authorization_endpoint: `${issuer}login`,
+      userinfo_endpoint: `${issuer}userinfo`,
+      jwks_uri: `${issuer}jwks`,
       response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: [AUTHORIZATION_CODE],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: [...OIDC_AUTH_METHODS],
+      scopes_supported: ['openid', 'profile'],
       subject_types_supported: ['pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
-      acr_values_supported: ['idporten-loa-substantial', 'idporten-loa-high'],
+      acr_values_supported: [...LEVELS],
+      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'pid', 'locale', 'sid', 'at_hash'],
+      authorization_response_iss_parameter_supported: true,
     };
   }
 
@@ -45,11 +65,101 @@ export class IdportenStandInController {
   }
 
   @Post('token')
-  @ApiOperation({ summary: 'An ID-porten-shaped access token for a person, for scripts and tests' })
-  @UseGuards(TestIdpAdminGuard)
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'ID-porten tokens',
+    description:
+      'Form-encoded: the code flow’s authorization_code grant (PKCE, client authentication as registered). JSON (development shortcut, admin token when one is set): an access token for a person, with `claims` added or overridden (never `iss` or `exp`) and `expires_in` (0 or negative: expired).',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'object', required: ['grant_type', 'code', 'redirect_uri', 'code_verifier'], properties: { grant_type: { type: 'string', example: AUTHORIZATION_CODE }, code: { type: 'string' }, redirect_uri: { type: 'string' }, code_verifier: { type: 'string' }, client_id: { type: 'string' }, client_secret: { type: 'string' } } },
+        { $ref: getSchemaPath(IdportenTokenDto) },
+      ],
+    },
+  })
+  @ApiResponse({ status: 200, description: '{access_token, token_type, expires_in, scope}, and id_token for the code flow' })
+  @UseFilters(OAuthErrorFilter)
+  async token(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    let issued;
+    if (request.is('application/json')) {
+      this.admin.check(request);
+      issued = await this.login.token((await this.validation.transform(body, { type: 'body', metatype: IdportenTokenDto })) as IdportenTokenDto);
+    } else {
+      if (body?.grant_type !== AUTHORIZATION_CODE) throw new OAuthError('unsupported_grant_type', `grant_type must be ${AUTHORIZATION_CODE}`);
+      issued = await this.codeFlow.token(body, request.headers.authorization);
+    }
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Pragma', 'no-cache');
+    response.status(200).json(issued);
+  }
+
+  @Get('authorize')
+  @ApiOperation({ summary: 'Authorization endpoint of the code flow: the login page for the client’s request (PKCE S256 required)' })
+  @ApiProduces('text/html')
+  async authorizeForm(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    response.setHeader('Cache-Control', 'no-store');
+    const authorization = await this.authorizationRequest(query, response);
+    if (!authorization) return;
+    allowFormRedirectTo(response, authorization.redirectUri);
+    const form = loginForm({ action: 'authorize', hidden: this.codeFlow.hiddenFields(authorization), clientName: authorization.client.clientName, values: { acr: authorization.acr }, askAdminToken: this.admin.required });
+    response.status(200).type('html').send(form);
+  }
+
+  @Post('authorize')
+  @ApiOperation({ summary: 'The login form post of the code flow: redirects to the client with code, state and iss' })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiProduces('text/html')
+  async authorize(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    response.setHeader('Cache-Control', 'no-store');
+    const form = body ?? {};
+    const authorization = await this.authorizationRequest(form, response);
+    if (!authorization) return;
+    allowFormRedirectTo(response, authorization.redirectUri);
+    const again = (status: number, error: string): void => {
+      const page = loginForm({ action: 'authorize', error, hidden: this.codeFlow.hiddenFields(authorization), clientName: authorization.client.clientName, values: typed(form), askAdminToken: this.admin.required });
+      response.status(status).type('html').send(page);
+    };
+    if (!this.adminAccepted(request, form)) return again(401, 'The test IdP admin token is missing or wrong.');
+    const refusal = this.codeFlow.refusal(typed(form));
+    if (refusal) return again(400, refusal);
+    const { pid, acr, amr } = typed(form) as Required<LoginValues>;
+    try {
+      response.redirect(303, this.codeFlow.authorize(authorization, { pid, acr, amr }));
+    } catch (error) {
+      if (!(error instanceof AuthorizationRedirectError)) throw error;
+      response.redirect(303, this.codeFlow.errorRedirect(error));
+    }
+  }
+
+  @Get('userinfo')
+  @ApiOperation({ summary: 'The person behind an access token of this issuer (Bearer)' })
   @Header('Cache-Control', 'no-store')
-  token(@Body() dto: IdportenTokenDto) {
-    return this.login.token(dto);
+  userinfo(@Req() request: Request) {
+    return this.codeFlow.userinfo(request.headers.authorization);
+  }
+
+  @Post('userinfo')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The person behind an access token of this issuer (Bearer)' })
+  @Header('Cache-Control', 'no-store')
+  userinfoPost(@Req() request: Request) {
+    return this.codeFlow.userinfo(request.headers.authorization);
+  }
+
+  @Post('clients')
+  @ApiOperation({ summary: 'Register a relying party of the code flow: its redirect URIs and how it authenticates; the client_secret is shown once' })
+  @UseGuards(TestIdpAdminGuard)
+  registerClient(@Body() dto: RegisterOidcClientDto): Promise<OidcClientView> {
+    return this.codeFlow.register(dto);
+  }
+
+  @Get('clients')
+  @UseGuards(TestIdpAdminGuard)
+  listClients(): Promise<OidcClientView[]> {
+    return this.codeFlow.listClients();
   }
 
   @Get('login')
@@ -58,7 +168,7 @@ export class IdportenStandInController {
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   form(): string {
-    return loginForm();
+    return loginForm({ action: 'login', askAdminToken: this.admin.required });
   }
 
   @Get('login.js')
@@ -73,19 +183,45 @@ export class IdportenStandInController {
   @ApiOperation({ summary: 'The login form post: shows the token and exchanges it on a click' })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('text/html')
-  @UseGuards(TestIdpAdminGuard)
-  async submit(@Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+  async submit(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     response.setHeader('Cache-Control', 'no-store');
     response.type('html');
-    const pid = typeof body?.pid === 'string' ? body.pid.trim() : '';
-    if (!LOGIN_FORM_PID.test(pid)) {
-      response.status(400).send(loginForm('The person identifier must be 11 digits.'));
-      return;
-    }
-    const acr = typeof body.acr === 'string' ? body.acr : undefined;
-    const amr = typeof body.amr === 'string' ? [body.amr] : undefined;
-    const dto = Object.assign(new IdportenTokenDto(), { pid, acr, amr });
+    const form = body ?? {};
+    const again = (status: number, error: string): void => {
+      response.status(status).send(loginForm({ action: 'login', error, values: typed(form), askAdminToken: this.admin.required }));
+    };
+    if (!this.adminAccepted(request, form)) return again(401, 'The test IdP admin token is missing or wrong.');
+    const refusal = this.codeFlow.refusal(typed(form));
+    if (refusal) return again(400, refusal);
+    const { pid, acr, amr } = typed(form) as Required<LoginValues>;
+    const dto = Object.assign(new IdportenTokenDto(), { pid, acr, amr: [amr] });
     const { access_token: token } = await this.login.token(dto);
     response.status(200).send(loginResult(token, `/${ROUTES.idportenExchange}`));
+  }
+
+  private adminAccepted(request: Request, form: Record<string, unknown>): boolean {
+    try {
+      this.admin.checkForm(request, form.admin_token);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The checked request, or undefined when the answer (an error page or redirect) has been sent. */
+  private async authorizationRequest(params: Record<string, unknown>, response: Response): Promise<AuthorizationRequest | undefined> {
+    try {
+      return await this.codeFlow.authorizationRequest(params);
+    } catch (error) {
+      if (error instanceof AuthorizationPageError) {
+        response.status(400).type('html').send(errorPage(error.message));
+        return undefined;
+      }
+      if (error instanceof AuthorizationRedirectError) {
+        response.redirect(303, this.codeFlow.errorRedirect(error));
+        return undefined;
+      }
+      throw error;
+    }
   }
 }

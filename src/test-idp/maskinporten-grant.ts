@@ -1,12 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createLocalJWKSet, decodeJwt, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { DataSource, LessThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { testIdpConfig } from '../config';
+import { withOverrides } from './claim-overrides';
 import { IssuerKeyStore } from './issuer-key-store';
 import { OAuthError } from './oauth-error';
+import type { MaskinportenTokenDto } from './provisioning.dto';
 import { TestIdpClient, TestIdpScopeAccess, TestIdpUsedAssertion } from './test-idp.entities';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -48,7 +50,17 @@ export class MaskinportenGrant {
     const scope = this.scopes(claims, client);
     await this.checkGranted(client, scope);
     await this.consume(client, claims);
-    return this.issue(client, scope, claims);
+    const resource = typeof claims.resource === 'string' ? claims.resource : 'unspecified';
+    return this.issue({ clientId: client.clientId, orgno: client.clientOrgno, scope, audience: resource });
+  }
+
+  /**
+   * The shortcut for scripts and tests: a token for any organisation and scope at once, with the
+   * caller's claims and lifetime. No client, no grant, no provisioning.
+   */
+  shortcut(dto: MaskinportenTokenDto): Promise<TokenResponse> {
+    const scope = dto.scope;
+    return this.issue({ clientId: shortcutClientId(dto.orgno), orgno: dto.orgno, scope, audience: 'unspecified' }, dto.claims, dto.expires_in);
   }
 
   private async client(assertion: string): Promise<TestIdpClient> {
@@ -121,25 +133,36 @@ export class MaskinportenGrant {
     if ((inserted.raw as unknown[]).length === 0) throw new OAuthError('invalid_grant', 'the assertion jti was already used');
   }
 
-  private async issue(client: TestIdpClient, scope: string, claims: JWTPayload): Promise<TokenResponse> {
+  private async issue(
+    subject: { clientId: string; orgno: string; scope: string; audience: string },
+    overrides?: Record<string, unknown>,
+    lifetime = ACCESS_TOKEN_LIFETIME_S,
+  ): Promise<TokenResponse> {
     const key = await this.keys.key('maskinporten');
     const now = this.clock.nowSeconds();
-    const resource = typeof claims.resource === 'string' ? claims.resource : 'unspecified';
-    const token = await new SignJWT({
-      aud: resource,
-      scope,
-      iss: this.issuer,
-      client_amr: 'private_key_jwt',
-      token_type: 'Bearer',
-      exp: now + ACCESS_TOKEN_LIFETIME_S,
-      iat: now,
-      client_id: client.clientId,
-      client_orgno: client.clientOrgno,
-      jti: randomBytes(32).toString('base64url'),
-      consumer: { authority: 'iso6523-actorid-upis', ID: `0192:${client.clientOrgno}` },
-    })
-      .setProtectedHeader({ kid: key.kid, alg: 'RS256' })
-      .sign(key.privateKey);
-    return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME_S, scope };
+    const claims = withOverrides(
+      {
+        aud: subject.audience,
+        scope: subject.scope,
+        iss: this.issuer,
+        client_amr: 'private_key_jwt',
+        token_type: 'Bearer',
+        exp: now + lifetime,
+        iat: now,
+        client_id: subject.clientId,
+        client_orgno: subject.orgno,
+        jti: randomBytes(32).toString('base64url'),
+        consumer: { authority: 'iso6523-actorid-upis', ID: `0192:${subject.orgno}` },
+      },
+      overrides,
+    );
+    const token = await new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(key.privateKey);
+    return { access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: typeof claims.scope === 'string' ? claims.scope : subject.scope };
   }
+}
+
+/** The shortcut's client_id: a UUID fixed per organisation, so repeated tokens look like one client's. */
+export function shortcutClientId(orgno: string): string {
+  const hex = createHash('sha256').update(`test-idp-shortcut:${orgno}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

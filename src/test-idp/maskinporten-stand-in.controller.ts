@@ -1,19 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { createValidationPipe } from '../common/validation';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
 import { ROUTES } from '../common/routes';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IssuerKeyStore } from './issuer-key-store';
 import { JWT_BEARER, MaskinportenGrant } from './maskinporten-grant';
 import { OAuthErrorFilter } from './oauth-error.filter';
-import { CreateClientDto, CreateScopeDto, RegisterClientKeysDto } from './provisioning.dto';
+import { CreateClientDto, CreateScopeDto, MaskinportenTokenDto, RegisterClientKeysDto } from './provisioning.dto';
 import { ClientView, clientView, ProvisioningService, ScopeView } from './provisioning.service';
 
 /** The local Maskinporten: metadata, JWKS, the JWT-bearer token endpoint and the provisioning API. */
 @ApiTags('test-idp')
 @ApiBearerAuth(BEARER_SCHEME)
+@ApiExtraModels(MaskinportenTokenDto)
 @ApiProblems(400, 401, 404, 409, 429)
 @UseGuards(ThrottlerGuard)
 @Controller(ROUTES.testIdpMaskinporten)
@@ -22,7 +24,10 @@ export class MaskinportenStandInController {
     private readonly grant: MaskinportenGrant,
     private readonly keys: IssuerKeyStore,
     private readonly provisioning: ProvisioningService,
+    private readonly admin: TestIdpAdminGuard,
   ) {}
+
+  private readonly validation = createValidationPipe();
 
   @Get('.well-known/oauth-authorization-server')
   metadata() {
@@ -44,14 +49,31 @@ export class MaskinportenStandInController {
   }
 
   @Post('token')
-  @ApiOperation({ summary: 'RFC 7523 JWT-bearer grant: a Maskinporten-shaped access token' })
-  @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiBody({ schema: { type: 'object', required: ['grant_type', 'assertion'], properties: { grant_type: { type: 'string', example: JWT_BEARER }, assertion: { type: 'string' } } } })
+  @ApiOperation({
+    summary: 'A Maskinporten-shaped access token',
+    description:
+      'Form-encoded: the RFC 7523 JWT-bearer grant of a provisioned client. JSON (development shortcut, admin token when one is set): a token for any `orgno` and `scope` at once, with `claims` added or overridden (never `iss` or `exp`) and `expires_in` (0 or negative: expired).',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'object', required: ['grant_type', 'assertion'], properties: { grant_type: { type: 'string', example: JWT_BEARER }, assertion: { type: 'string' } } },
+        { $ref: getSchemaPath(MaskinportenTokenDto) },
+      ],
+    },
+  })
   @ApiResponse({ status: 200, description: '{access_token, token_type, expires_in, scope}' })
   @ApiResponse({ status: 400, description: 'RFC 6749 error: {error, error_description}', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'invalid_scope', 'unsupported_grant_type'] }, error_description: { type: 'string' } } } } } })
   @UseFilters(OAuthErrorFilter)
-  async token(@Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    const issued = await this.grant.grant(body ?? {});
+  async token(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    let issued;
+    if (request.is('application/json')) {
+      this.admin.check(request);
+      issued = await this.grant.shortcut((await this.validation.transform(body, { type: 'body', metatype: MaskinportenTokenDto })) as MaskinportenTokenDto);
+    } else {
+      issued = await this.grant.grant(body ?? {});
+    }
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Pragma', 'no-cache');
     response.status(200).json(issued);
@@ -99,6 +121,12 @@ export class MaskinportenStandInController {
   @UseGuards(TestIdpAdminGuard)
   createClient(@Body() dto: CreateClientDto): Promise<ClientView> {
     return this.provisioning.createClient(dto);
+  }
+
+  @Get('clients')
+  @UseGuards(TestIdpAdminGuard)
+  listClients(): Promise<ClientView[]> {
+    return this.provisioning.listClients();
   }
 
   @Get('clients/:id')

@@ -9,6 +9,7 @@ export class OAuthErrorFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Pragma', 'no-cache');
-    response.status(400).json({ error: error.error, error_description: error.description });
+    if (error.status === 401) response.setHeader('WWW-Authenticate', 'Basic realm="test-idp"');
+    response.status(error.status).json({ error: error.error, error_description: error.description });
   }
 }

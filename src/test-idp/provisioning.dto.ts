@@ -1,5 +1,6 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { fixedClaimsIn, MAX_CLAIM_OVERRIDES, MAX_EXPIRES_IN_S, MIN_EXPIRES_IN_S } from './claim-overrides';
 import { isValidScopePart } from './scope-name';
 
 const SCOPE_RULE_MESSAGE = '$property must match ^([a-z0-9]+\\/?)+[a-z0-9]+(\\.[a-z0-9]+)?$ (lowercase letters and digits, single slashes, one optional dot suffix; no - or _)';
@@ -70,7 +71,91 @@ export class RegisterClientKeysDto {
   keys: Record<string, unknown>[];
 }
 
-export class IdportenTokenDto {
+/** Host names, IPv4 and IPv6 literals and a port; nothing that could break out of a CSP source. */
+export const SAFE_HOST = /^[a-z0-9.\-[\]:]+$/i;
+
+/** An absolute http(s) URI without a fragment, as RFC 6749 §3.1.2 asks of a redirection endpoint. */
+const IsRedirectUri = () =>
+  ValidateBy({
+    name: 'isRedirectUri',
+    validator: {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string' || v.length > 2048) return false;
+        try {
+          const url = new URL(v);
+          return (url.protocol === 'http:' || url.protocol === 'https:') && SAFE_HOST.test(url.host) && !v.includes('#') && url.username === '' && url.password === '';
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () => 'each redirect_uri must be an absolute http(s) URL without a fragment or credentials, at most 2048 characters',
+    },
+  }, { each: true });
+
+export const OIDC_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+
+/** `POST /test-idp/idporten/clients`: a relying party of the code flow, in RFC 7591's words. */
+export class RegisterOidcClientDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @ApiProperty({ example: 'My app' })
+  client_name: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsRedirectUri()
+  @ApiProperty({ example: ['http://127.0.0.1:8080/callback'] })
+  redirect_uris: string[];
+
+  @IsOptional()
+  @IsIn(OIDC_AUTH_METHODS, { message: `token_endpoint_auth_method must be one of ${OIDC_AUTH_METHODS.join(', ')}` })
+  @ApiPropertyOptional({ enum: OIDC_AUTH_METHODS, default: 'client_secret_basic', description: '`none`: a public client (a browser or mobile app); PKCE is what binds its code.' })
+  token_endpoint_auth_method?: (typeof OIDC_AUTH_METHODS)[number];
+}
+
+/** At most 50 claims, and neither `iss` nor `exp` (see claim-overrides.ts). */
+const ClaimOverrides = () =>
+  ValidateBy({
+    name: 'claimOverrides',
+    validator: {
+      validate: (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length <= MAX_CLAIM_OVERRIDES && fixedClaimsIn(v as Record<string, unknown>).length === 0,
+      defaultMessage: () => `claims may hold at most ${MAX_CLAIM_OVERRIDES} claims and may not set iss (always this issuer) or exp (use expires_in)`,
+    },
+  });
+
+/** What both token shortcuts accept besides their subject: claims to add or override, and a lifetime. */
+export class TokenShortcutDto {
+  @IsOptional()
+  @IsObject()
+  @ClaimOverrides()
+  @ApiPropertyOptional({ description: 'Claims to add or override (null removes one); never iss or exp.', example: { aud: 'my-api' } })
+  claims?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_EXPIRES_IN_S)
+  @Max(MAX_EXPIRES_IN_S)
+  @ApiPropertyOptional({ description: 'Seconds until exp; 0 or negative gives an expired token.', example: 120, minimum: MIN_EXPIRES_IN_S, maximum: MAX_EXPIRES_IN_S })
+  expires_in?: number;
+}
+
+/** `POST /test-idp/maskinporten/token` with JSON: a token for any organisation and scope, no client needed. */
+export class MaskinportenTokenDto extends TokenShortcutDto {
+  @Matches(/^\d{9}$/, { message: 'orgno must be 9 digits' })
+  @ApiProperty({ example: '974760673' })
+  orgno: string;
+
+  @IsString()
+  @Matches(/^\S+( \S+)*$/, { message: 'scope must be scope names separated by single spaces' })
+  @MaxLength(1024)
+  @ApiProperty({ example: 'altinn:instances.read' })
+  scope: string;
+}
+
+export class IdportenTokenDto extends TokenShortcutDto {
   @Matches(/^\d{11}$/, { message: 'pid must be 11 digits' })
   @ApiProperty({ example: '19108000239' })
   pid: string;

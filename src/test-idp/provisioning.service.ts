@@ -115,6 +115,10 @@ export class ProvisioningService {
     return clientView(await this.dataSource.getRepository(TestIdpClient).save(client));
   }
 
+  async listClients(): Promise<ClientView[]> {
+    return (await this.dataSource.getRepository(TestIdpClient).find({ order: { createdAt: 'ASC', clientId: 'ASC' } })).map(clientView);
+  }
+
   async client(clientId: string): Promise<TestIdpClient> {
     const client = /^[0-9a-f-]{36}$/i.test(clientId) ? await this.dataSource.getRepository(TestIdpClient).findOneBy({ clientId }) : null;
     if (!client) throw new NotFoundError('no such client');

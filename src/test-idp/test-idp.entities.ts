@@ -91,4 +91,28 @@ export class TestIdpUsedAssertion {
   expiresAt: Date;
 }
 
-export const TEST_IDP_ENTITIES = [TestIdpKey, TestIdpScope, TestIdpScopeAccess, TestIdpClient, TestIdpUsedAssertion];
+/** A relying party of test ID-porten's code flow: where it may be sent back, how it authenticates. */
+@Entity({ name: 'test_idp_oidc_clients' })
+export class TestIdpOidcClient {
+  @PrimaryColumn({ name: 'client_id', type: 'uuid' })
+  clientId: string;
+
+  @Column({ name: 'client_name', type: 'varchar', length: 255 })
+  clientName: string;
+
+  /** Exact URIs; an authorization request must name one of them. */
+  @Column({ name: 'redirect_uris', type: 'jsonb' })
+  redirectUris: string[];
+
+  @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
+  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post' | 'none';
+
+  /** SHA-256 of the generated secret (hex); null for a public client. The secret is shown once. */
+  @Column({ name: 'client_secret_sha256', type: 'varchar', length: 64, nullable: true })
+  clientSecretSha256: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+export const TEST_IDP_ENTITIES = [TestIdpKey, TestIdpScope, TestIdpScopeAccess, TestIdpClient, TestIdpUsedAssertion, TestIdpOidcClient];

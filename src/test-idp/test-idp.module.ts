@@ -2,17 +2,19 @@ import { Module } from '@nestjs/common';
 import { RateLimitModule } from '../common/rate-limit.module';
 import { KeysModule } from '../keys/keys.module';
 import { TestIdpAdminGuard } from './admin.guard';
+import { CodeFlow } from './code-flow';
 import { IdportenLogin } from './idporten-login';
 import { IdportenStandInController } from './idporten-stand-in.controller';
 import { IssuerKeyStore } from './issuer-key-store';
 import { MaskinportenGrant } from './maskinporten-grant';
 import { MaskinportenStandInController } from './maskinporten-stand-in.controller';
+import { OidcClientRepository } from './oidc-client.repository';
 import { ProvisioningService } from './provisioning.service';
 
 /** Local stand-ins for Maskinporten and ID-porten. Imported only when TEST_IDP_ENABLED; never in production. */
 @Module({
   imports: [RateLimitModule, KeysModule],
   controllers: [MaskinportenStandInController, IdportenStandInController],
-  providers: [IssuerKeyStore, MaskinportenGrant, IdportenLogin, ProvisioningService, TestIdpAdminGuard],
+  providers: [IssuerKeyStore, MaskinportenGrant, IdportenLogin, ProvisioningService, TestIdpAdminGuard, OidcClientRepository, CodeFlow],
 })
 export class TestIdpModule {}

@@ -33,13 +33,67 @@ describe('a fresh start with development defaults', () => {
     expect(readyAfterMs).toBeLessThan(15_000);
   });
 
-  it("runs the seed's flow end to end with npm run demo", () => {
-    const result = spawnSync(process.execPath, [DEMO, `http://127.0.0.1:${port}`], { encoding: 'utf8', env: { PATH: process.env.PATH, PORT: String(port) } });
+  const demo = (...args: string[]) => spawnSync(process.execPath, [DEMO, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, PORT: String(port) }, timeout: 60_000 });
+
+  it("runs the seed's flow end to end with npm run demo, printing the raw tokens", () => {
+    const result = demo(`http://127.0.0.1:${port}`);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('== 6. Exchanged for a platform token, its claims');
+    expect(result.stdout).toContain('== 3. Create a client');
+    expect(result.stdout).toContain('== 6. Exchanged for a platform token');
     expect(result.stdout).toContain('"org": "brg"');
     expect(result.stdout).toContain('"orgNumber": 974760673');
     expect(result.stdout).toContain('"urn:altinn:userid": "20000011"');
+    // Four tokens, each on a line of its own, ready to copy.
+    expect(result.stdout.match(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/gm)).toHaveLength(4);
+  });
+
+  it('reuses its scope and client on a rerun, with no conflict and no second client', async () => {
+    const first = (await (await fetch(`http://127.0.0.1:${port}/test-idp/maskinporten/clients`)).json()) as { client_id: string }[];
+    expect(first).toHaveLength(1);
+    // No URL: the default is the one host name, 127.0.0.1, on PORT.
+    const result = demo();
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('== 1. The scope is registered (reused)');
+    expect(result.stdout).toContain('== 3. The client exists (reused)');
+    expect(result.stdout).toContain(first[0].client_id);
+    expect(result.stdout).not.toMatch(/409|already exists/);
+    expect(result.stdout).toContain('"org": "brg"');
+    const after = (await (await fetch(`http://127.0.0.1:${port}/test-idp/maskinporten/clients`)).json()) as { client_id: string }[];
+    expect(after.map((c) => c.client_id)).toEqual([first[0].client_id]);
+  });
+});
+
+describe('npm run demo without a service', () => {
+  const DEMO_ENV = { PATH: process.env.PATH };
+
+  it('prints its usage for --help and -h, and exits 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const result = spawnSync(process.execPath, [DEMO, flag], { encoding: 'utf8', env: DEMO_ENV });
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/^usage: npm run demo -- \[base URL\]/);
+      expect(result.stdout).toContain('A rerun reuses the scope and the client');
+    }
+  });
+
+  it('refuses an unknown option or a base that is not an http URL with its usage, exit 2', () => {
+    for (const args of [['--verbose'], ['ftp://x'], ['not a url'], ['http://a', 'http://b']]) {
+      const result = spawnSync(process.execPath, [DEMO, ...args], { encoding: 'utf8', env: DEMO_ENV });
+      expect([args, result.status]).toEqual([args, 2]);
+      expect(result.stderr).toContain('usage: npm run demo');
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('says it cannot reach a service and how to start one', async () => {
+    const nobody = await freePort();
+    const result = spawnSync(process.execPath, [DEMO], { encoding: 'utf8', env: { ...DEMO_ENV, PORT: String(nobody) } });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`Cannot reach a service at http://127.0.0.1:${nobody} (ECONNREFUSED)`);
+    expect(result.stderr).toContain('npm start');
+    expect(result.stderr).not.toContain('fetch failed');
   });
 });

@@ -73,7 +73,7 @@ describe('test IdP token endpoints and the real exchange', () => {
 
   it('issues ID-porten tokens that the exchange accepts, and validates the request', async () => {
     const response = await json(running, 'POST', '/test-idp/idporten/token', { pid: '19108000239', acr: 'idporten-loa-high', amr: ['BankID'], nonce: 'n1' });
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(200);
     const { access_token: token } = (await response.json()) as { access_token: string };
     const claims = decodeJwt(token);
     for (const name of ['pid', 'acr', 'amr', 'sub', 'sid', 'locale', 'nonce', 'at_hash', 'aud', 'iss', 'auth_time', 'exp', 'iat', 'jti']) expect(claims).toHaveProperty(name);

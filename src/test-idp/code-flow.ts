@@ -1,0 +1,346 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
+import { bearerToken } from '../common/bearer-token';
+import { Clock } from '../common/clock';
+import { InvalidTokenError } from '../common/errors';
+import { IdportenLogin } from './idporten-login';
+import { IssuerKeyStore } from './issuer-key-store';
+import { LEVELS, METHODS } from './login-page';
+import { OAuthError } from './oauth-error';
+import { OidcClientRepository } from './oidc-client.repository';
+import { IdportenTokenDto, type RegisterOidcClientDto } from './provisioning.dto';
+import type { TestIdpOidcClient } from './test-idp.entities';
+
+export const AUTHORIZATION_CODE = 'authorization_code';
+const CODE_LIFETIME_S = 60;
+const ID_TOKEN_LIFETIME_S = 600;
+const MAX_PENDING_CODES = 10_000;
+const SKEW_S = 10;
+/** S256 of a verifier: 32 bytes in base64url. */
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+/** RFC 7636 §4.1: 43 to 128 unreserved characters. */
+const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+/** RFC 6749 §3.3 scope-token. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const PID = /^\d{11}$/;
+
+/** An authorization request the page cannot return to its client: shown to the person, never redirected. */
+export class AuthorizationPageError extends Error {}
+
+/** An authorization request refused in RFC 6749 §4.1.2.1 form: sent back to the client's redirect_uri. */
+export class AuthorizationRedirectError extends Error {
+  constructor(
+    readonly redirectUri: string,
+    readonly error: 'invalid_request' | 'unsupported_response_type' | 'invalid_scope' | 'access_denied' | 'temporarily_unavailable',
+    readonly description: string,
+    readonly state: string | undefined,
+  ) {
+    super(description);
+  }
+}
+
+export interface AuthorizationRequest {
+  client: TestIdpOidcClient;
+  redirectUri: string;
+  scope: string;
+  state?: string;
+  nonce?: string;
+  codeChallenge: string;
+  /** The first known level of `acr_values`, preselected on the form. */
+  acr?: string;
+}
+
+/** What a person chose on the login form. */
+export interface LoginChoice {
+  pid: string;
+  acr: string;
+  amr: string;
+}
+
+interface PendingCode {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  scope: string;
+  nonce?: string;
+  person: LoginChoice;
+  authTime: number;
+  expiresAt: number;
+}
+
+export interface OidcClientView {
+  client_id: string;
+  client_name: string;
+  redirect_uris: string[];
+  token_endpoint_auth_method: TestIdpOidcClient['tokenEndpointAuthMethod'];
+  /** Only in the registration answer; stored as a hash. */
+  client_secret?: string;
+}
+
+export interface CodeFlowTokens {
+  access_token: string;
+  id_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+const view = (c: TestIdpOidcClient): OidcClientView => ({
+  client_id: c.clientId,
+  client_name: c.clientName,
+  redirect_uris: c.redirectUris,
+  token_endpoint_auth_method: c.tokenEndpointAuthMethod,
+});
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+/** OIDC `at_hash`: the left half of the access token's SHA-256, base64url. */
+export function atHash(accessToken: string): string {
+  return sha256(accessToken).subarray(0, 16).toString('base64url');
+}
+
+/** One value of a query or form field; a repeated field is refused. */
+function single(params: Record<string, unknown>, name: string): string | undefined {
+  const value = params[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new TypeError(name);
+  return value;
+}
+
+/**
+ * Test ID-porten's authorization code flow: PKCE (S256) required, the redirect_uri one the client
+ * registered, state and nonce returned, an id_token and an access token, /userinfo. Codes live in
+ * this process for 60 s and work once (the test IdP is a single development process).
+ */
+@Injectable()
+export class CodeFlow {
+  private readonly codes = new Map<string, PendingCode>();
+
+  constructor(
+    private readonly clients: OidcClientRepository,
+    private readonly login: IdportenLogin,
+    private readonly keys: IssuerKeyStore,
+    private readonly clock: Clock,
+  ) {}
+
+  get issuer(): string {
+    return this.login.issuer;
+  }
+
+  async register(dto: RegisterOidcClientDto): Promise<OidcClientView> {
+    const method = dto.token_endpoint_auth_method ?? 'client_secret_basic';
+    const secret = method === 'none' ? undefined : randomBytes(32).toString('base64url');
+    const client = await this.clients.insert({
+      clientId: randomUUID(),
+      clientName: dto.client_name,
+      redirectUris: dto.redirect_uris,
+      tokenEndpointAuthMethod: method,
+      clientSecretSha256: secret === undefined ? null : sha256(secret).toString('hex'),
+    });
+    return secret === undefined ? view(client) : { ...view(client), client_secret: secret };
+  }
+
+  async listClients(): Promise<OidcClientView[]> {
+    return (await this.clients.list()).map(view);
+  }
+
+  /** Checks an authorization request (the query of GET /authorize, or the form's hidden fields). */
+  async authorizationRequest(params: Record<string, unknown>): Promise<AuthorizationRequest> {
+    let clientId: string | undefined;
+    let redirectUri: string | undefined;
+    try {
+      clientId = single(params, 'client_id');
+      redirectUri = single(params, 'redirect_uri');
+    } catch {
+      throw new AuthorizationPageError('client_id and redirect_uri must be given once each');
+    }
+    const client = await this.clients.findById(clientId);
+    if (!client) throw new AuthorizationPageError('The client_id is not a registered client. Register one with POST /test-idp/idporten/clients.');
+    if (redirectUri === undefined) throw new AuthorizationPageError('The redirect_uri is missing.');
+    if (!client.redirectUris.includes(redirectUri)) throw new AuthorizationPageError('The redirect_uri is not one this client registered.');
+
+    let state: string | undefined;
+    try {
+      state = single(params, 'state');
+    } catch {
+      throw new AuthorizationRedirectError(redirectUri, 'invalid_request', 'state must be given once', undefined);
+    }
+    if (state !== undefined && state.length > 1024) throw new AuthorizationRedirectError(redirectUri, 'invalid_request', 'state may be at most 1024 characters', undefined);
+    const refuse = (error: AuthorizationRedirectError['error'], description: string) => new AuthorizationRedirectError(redirectUri, error, description, state);
+
+    const fields: Record<string, string | undefined> = {};
+    for (const name of ['response_type', 'response_mode', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'acr_values']) {
+      try {
+        fields[name] = single(params, name);
+      } catch {
+        throw refuse('invalid_request', `${name} must be given once`);
+      }
+    }
+    if (fields.response_type !== 'code') throw refuse('unsupported_response_type', 'response_type must be code');
+    if (fields.response_mode !== undefined && fields.response_mode !== 'query') throw refuse('invalid_request', 'response_mode must be query');
+    const scopes = (fields.scope ?? '').split(' ').filter(Boolean);
+    if (!scopes.includes('openid')) throw refuse('invalid_scope', 'scope must include openid');
+    if ((fields.scope ?? '').length > 1024 || !scopes.every((s) => SCOPE_TOKEN.test(s))) throw refuse('invalid_scope', 'scope is malformed');
+    if (fields.code_challenge_method !== 'S256') throw refuse('invalid_request', 'PKCE is required: code_challenge_method must be S256');
+    if (fields.code_challenge === undefined || !S256_CHALLENGE.test(fields.code_challenge)) throw refuse('invalid_request', 'code_challenge must be the base64url SHA-256 of the code_verifier');
+    if (fields.nonce !== undefined && fields.nonce.length > 512) throw refuse('invalid_request', 'nonce may be at most 512 characters');
+    const acr = (fields.acr_values ?? '').split(' ').find((v) => (LEVELS as readonly string[]).includes(v));
+    return { client, redirectUri, scope: [...new Set(scopes)].join(' '), state, nonce: fields.nonce, codeChallenge: fields.code_challenge, acr };
+  }
+
+  /** The request, carried through the login form as hidden fields. */
+  hiddenFields(request: AuthorizationRequest): Record<string, string> {
+    const fields: Record<string, string> = {
+      client_id: request.client.clientId,
+      redirect_uri: request.redirectUri,
+      response_type: 'code',
+      scope: request.scope,
+      code_challenge: request.codeChallenge,
+      code_challenge_method: 'S256',
+    };
+    if (request.state !== undefined) fields.state = request.state;
+    if (request.nonce !== undefined) fields.nonce = request.nonce;
+    if (request.acr !== undefined) fields.acr_values = request.acr;
+    return fields;
+  }
+
+  /** Null when the choice is acceptable; else what to tell the person. */
+  refusal(choice: Partial<LoginChoice>): string | null {
+    if (!PID.test(choice.pid ?? '')) return 'The person identifier must be 11 digits.';
+    if (!(LEVELS as readonly string[]).includes(choice.acr ?? '')) return 'Choose one of the listed levels.';
+    if (!(METHODS as readonly string[]).includes(choice.amr ?? '')) return 'Choose one of the listed methods.';
+    return null;
+  }
+
+  /** The person logged in: a code for the client, as the URL to send the browser to. */
+  authorize(request: AuthorizationRequest, person: LoginChoice): string {
+    const now = this.clock.nowSeconds();
+    this.sweep(now);
+    if (this.codes.size >= MAX_PENDING_CODES) {
+      throw new AuthorizationRedirectError(request.redirectUri, 'temporarily_unavailable', 'too many codes are pending', request.state);
+    }
+    const code = randomBytes(32).toString('base64url');
+    this.codes.set(code, {
+      clientId: request.client.clientId,
+      redirectUri: request.redirectUri,
+      codeChallenge: request.codeChallenge,
+      scope: request.scope,
+      nonce: request.nonce,
+      person,
+      authTime: now,
+      expiresAt: now + CODE_LIFETIME_S,
+    });
+    return this.redirect(request.redirectUri, { code, state: request.state });
+  }
+
+  /** RFC 6749 §4.1.2.1: the error, the state and our issuer, on the client's redirect_uri. */
+  errorRedirect(error: AuthorizationRedirectError): string {
+    return this.redirect(error.redirectUri, { error: error.error, error_description: error.description, state: error.state });
+  }
+
+  /** The token endpoint's authorization_code grant. */
+  async token(body: Record<string, unknown>, authorization: string | string[] | undefined): Promise<CodeFlowTokens> {
+    const client = await this.authenticate(body, authorization);
+    const code = body.code;
+    if (typeof code !== 'string' || code.length === 0 || code.length > 256) throw new OAuthError('invalid_request', 'the code parameter is required');
+    const pending = this.codes.get(code);
+    // A code works once: taken out before anything else is checked.
+    this.codes.delete(code);
+    const now = this.clock.nowSeconds();
+    if (!pending || pending.expiresAt < now) throw new OAuthError('invalid_grant', 'the code is unknown, used or expired');
+    if (pending.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the code was issued to another client');
+    if (body.redirect_uri !== pending.redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri must be the one of the authorization request');
+    const verifier = body.code_verifier;
+    if (typeof verifier !== 'string' || !CODE_VERIFIER.test(verifier)) throw new OAuthError('invalid_request', 'code_verifier must be 43 to 128 unreserved characters');
+    if (sha256(verifier).toString('base64url') !== pending.codeChallenge) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
+
+    const { person } = pending;
+    const dto = Object.assign(new IdportenTokenDto(), { pid: person.pid, acr: person.acr, amr: [person.amr], scope: pending.scope, aud: client.clientId, claims: { client_id: client.clientId } });
+    const access = await this.login.token(dto);
+    const accessClaims = decodeJwt(access.access_token);
+    const key = await this.keys.key('idporten');
+    const idClaims: Record<string, unknown> = {
+      iss: this.issuer,
+      sub: accessClaims.sub,
+      aud: client.clientId,
+      exp: now + ID_TOKEN_LIFETIME_S,
+      iat: now,
+      auth_time: pending.authTime,
+      acr: person.acr,
+      amr: [person.amr],
+      pid: person.pid,
+      locale: accessClaims.locale,
+      sid: accessClaims.sid,
+      at_hash: atHash(access.access_token),
+      jti: randomBytes(32).toString('base64url'),
+    };
+    if (pending.nonce !== undefined) idClaims.nonce = pending.nonce;
+    const idToken = await new SignJWT(idClaims).setProtectedHeader({ kid: key.kid, alg: 'RS256', typ: 'JWT' }).sign(key.privateKey);
+    return { access_token: access.access_token, id_token: idToken, token_type: 'Bearer', expires_in: access.expires_in, scope: pending.scope };
+  }
+
+  /** GET/POST /userinfo: the person behind one of our access tokens. */
+  async userinfo(authorization: string | string[] | undefined): Promise<Record<string, unknown>> {
+    const token = bearerToken(authorization);
+    const key = await this.keys.key('idporten');
+    let claims: Record<string, unknown>;
+    try {
+      ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(key.jwks), {
+        issuer: this.issuer,
+        algorithms: ['RS256'],
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: SKEW_S,
+        currentDate: new Date(this.clock.now()),
+      }));
+    } catch {
+      throw new InvalidTokenError('the access token is not one of this issuer, or has expired', 'invalid_token');
+    }
+    const info: Record<string, unknown> = { sub: claims.sub, pid: claims.pid };
+    if (claims.locale !== undefined) info.locale = claims.locale;
+    return info;
+  }
+
+  private async authenticate(body: Record<string, unknown>, authorization: string | string[] | undefined): Promise<TestIdpOidcClient> {
+    let clientId: unknown = body.client_id;
+    let secret: unknown = body.client_secret;
+    let method: TestIdpOidcClient['tokenEndpointAuthMethod'] = secret === undefined ? 'none' : 'client_secret_post';
+    if (typeof authorization === 'string' && /^basic /i.test(authorization)) {
+      if (secret !== undefined) throw new OAuthError('invalid_request', 'use one client authentication method');
+      const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) throw new OAuthError('invalid_client', 'the Basic credentials are malformed', 401);
+      const form = (s: string) => decodeURIComponent(s.replace(/\+/g, '%20'));
+      try {
+        [clientId, secret] = [form(decoded.slice(0, colon)), form(decoded.slice(colon + 1))];
+      } catch {
+        throw new OAuthError('invalid_client', 'the Basic credentials are malformed', 401);
+      }
+      if (body.client_id !== undefined && body.client_id !== clientId) throw new OAuthError('invalid_request', 'client_id differs from the Basic credentials');
+      method = 'client_secret_basic';
+    }
+    const client = await this.clients.findById(clientId);
+    if (!client) throw new OAuthError('invalid_client', 'the client is not registered', 401);
+    if (client.tokenEndpointAuthMethod !== method) throw new OAuthError('invalid_client', `the client authenticates with ${client.tokenEndpointAuthMethod}`, 401);
+    if (method !== 'none') {
+      const given = sha256(typeof secret === 'string' ? secret : '');
+      const expected = Buffer.from(client.clientSecretSha256 ?? '', 'hex');
+      if (expected.length !== given.length || !timingSafeEqual(given, expected)) throw new OAuthError('invalid_client', 'the client secret is wrong', 401);
+    }
+    return client;
+  }
+
+  private redirect(redirectUri: string, params: Record<string, string | undefined>): string {
+    const url = new URL(redirectUri);
+    for (const [name, value] of Object.entries({ ...params, iss: this.issuer })) {
+      if (value !== undefined) url.searchParams.set(name, value);
+    }
+    return url.href;
+  }
+
+  private sweep(now: number): void {
+    for (const [code, pending] of this.codes) {
+      if (pending.expiresAt < now) this.codes.delete(code);
+    }
+  }
+}

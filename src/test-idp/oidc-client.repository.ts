@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { TestIdpOidcClient } from './test-idp.entities';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The code flow's registered clients; the only place that queries their table. */
+@Injectable()
+export class OidcClientRepository {
+  private readonly table: Repository<TestIdpOidcClient>;
+
+  constructor(dataSource: DataSource) {
+    this.table = dataSource.getRepository(TestIdpOidcClient);
+  }
+
+  async insert(client: Omit<TestIdpOidcClient, 'createdAt'>): Promise<TestIdpOidcClient> {
+    await this.table.insert(client);
+    return this.table.findOneByOrFail({ clientId: client.clientId });
+  }
+
+  /** Null for an unknown id, and for anything that is not a UUID (never reaches the database). */
+  findById(clientId: unknown): Promise<TestIdpOidcClient | null> {
+    if (typeof clientId !== 'string' || !UUID.test(clientId)) return Promise.resolve(null);
+    return this.table.findOneBy({ clientId });
+  }
+
+  list(): Promise<TestIdpOidcClient[]> {
+    return this.table.find({ order: { createdAt: 'ASC', clientId: 'ASC' } });
+  }
+}
