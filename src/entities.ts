@@ -2,7 +2,6 @@ import { AuthenticationEvent } from './audit/authentication-event.entity';
 import { SigningKey } from './keys/signing-key.entity';
 import { OrganisationSync } from './organisations/organisation-sync.entity';
 import { Organisation } from './organisations/organisation.entity';
-import { OrganisationSync } from './organisations/organisation-sync.entity';
 import { Party } from './profiles/party.entity';
 import { User } from './profiles/user.entity';
 import { TEST_IDP_ENTITIES } from './test-idp/test-idp.entities';
