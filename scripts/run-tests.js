@@ -1,26 +1,79 @@
 #!/usr/bin/env node
-// Compiles src/ and test/ and runs every *.spec / *.e2e-spec file with Node's test runner, each
-// file in its own process. Arguments narrow the run to files whose path contains one of them.
+// Compiles src/ and test/ incrementally into .test-build and runs every *.spec / *.e2e-spec file
+// with Node's test runner, each file in its own process. Arguments narrow the run to files whose
+// path contains one of them (`node scripts/run-tests.js keys/ test/foundation/logging.e2e-spec.ts`).
+//
+// The compilation is incremental (tsconfig.test.json keeps a .tsbuildinfo), so a run recompiles
+// only what changed, and a run on unchanged sources does not start tsc at all. tsc never deletes
+// the output of a deleted source, so every compiled file whose TypeScript source is gone is
+// removed before the run: a deleted spec never runs from a stale build.
 const { execFileSync, spawnSync } = require('node:child_process');
-const { readdirSync, rmSync } = require('node:fs');
+const { createHash } = require('node:crypto');
+const { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..');
 const out = join(root, '.test-build');
-rmSync(out, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.test.json')], { stdio: 'inherit' });
+const buildInfo = join(out, '.tsbuildinfo');
+// Written after a compilation without errors: the fingerprint of the sources it compiled.
+const stamp = join(out, '.sources-sha256');
+const sourceRoots = ['src', 'test'];
 
-function specs(dir) {
+function walk(dir) {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return specs(path);
-    return /\.(e2e-)?spec\.js$/.test(entry.name) ? [path] : [];
+    return entry.isDirectory() ? walk(path) : [path];
   });
 }
 
-const filters = process.argv.slice(2);
-const files = [join(out, 'src'), join(out, 'test')]
-  .flatMap(specs)
+/** The TypeScript file a compiled file came from (`.test-build/x/y.js` ← `x/y.ts`), or undefined for copied files. */
+function sourceOf(compiled) {
+  const match = /^(.*)\.js(\.map)?$/.exec(relative(out, compiled));
+  return match ? join(root, `${match[1]}.ts`) : undefined;
+}
+
+/** The compiled file of a TypeScript source (`x/y.ts` → `.test-build/x/y.js`). */
+function outputOf(source) {
+  return join(out, relative(root, source).replace(/\.ts$/, '.js'));
+}
+
+const inputs = [...sourceRoots.flatMap((dir) => walk(join(root, dir))), join(root, 'ormconfig.ts')];
+const sources = inputs.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+
+/** A digest of what the compiled output depends on: every file's path and content, the tsconfigs, the lockfile. */
+function fingerprint() {
+  const hash = createHash('sha256');
+  for (const file of [...inputs, ...['tsconfig.json', 'tsconfig.test.json', 'package-lock.json'].map((f) => join(root, f))].sort()) {
+    hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+const current = fingerprint();
+const upToDate = existsSync(stamp) && readFileSync(stamp, 'utf8') === current && sources.every((source) => existsSync(outputOf(source)));
+if (!upToDate) {
+  rmSync(stamp, { force: true });
+  // The build info says what was emitted; if an output went missing since (a cleaned folder, an
+  // interrupted run), tsc would not emit it again, so start from scratch.
+  if (sources.some((source) => !existsSync(outputOf(source)))) rmSync(buildInfo, { force: true });
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.test.json')], { stdio: 'inherit', cwd: root });
+  } catch {
+    process.exit(1);
+  }
+  writeFileSync(stamp, current);
+}
+
+for (const compiled of walk(out)) {
+  const source = sourceOf(compiled);
+  if (source && !existsSync(source)) rmSync(compiled, { force: true });
+}
+
+const filters = process.argv.slice(2).map((x) => x.replace(/\.ts$/, ''));
+const files = sourceRoots
+  .flatMap((dir) => walk(join(out, dir)))
+  .filter((f) => /\.(e2e-)?spec\.js$/.test(f) && existsSync(sourceOf(f)))
   .filter((f) => filters.length === 0 || filters.some((x) => relative(out, f).includes(x)))
   .sort();
 if (files.length === 0) {

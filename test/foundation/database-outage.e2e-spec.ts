@@ -21,9 +21,9 @@ describe('readiness while the database is unreachable', () => {
   });
   after(() => (available ? app.close() : undefined));
 
-  it('turns 503 naming the database, and 200 again by itself when it returns', async () => {
+  it('turns 503 naming the database, and 200 again by itself when it returns', async (t) => {
     if (!available) {
-      console.warn('no PostgreSQL server on 127.0.0.1:5432; outage test not run');
+      t.skip('no PostgreSQL server on 127.0.0.1:5432; outage test not run');
       return;
     }
     const { url } = app.running;

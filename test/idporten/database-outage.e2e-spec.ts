@@ -23,9 +23,9 @@ describe('ID-porten exchange while the database is away', () => {
     await idporten.close();
   });
 
-  it('answers 503 with Retry-After for an uncached person, keeps serving a cached one, and recovers', async () => {
+  it('answers 503 with Retry-After for an uncached person, keeps serving a cached one, and recovers', async (t) => {
     if (!available) {
-      console.warn('no PostgreSQL server on 127.0.0.1:5432; outage test not run');
+      t.skip('no PostgreSQL server on 127.0.0.1:5432; outage test not run');
       return;
     }
     const cached = await idporten.idportenToken();

@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { projectRoot } from '../../src/config/project-root';
+
+const RUNNER_TIMEOUT_MS = 90_000;
+
+/** A project with the real runner and tsconfigs, the real node_modules, and specs the test writes. */
+function scratchProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'run-tests-'));
+  mkdirSync(join(root, 'scripts'));
+  mkdirSync(join(root, 'src'));
+  for (const file of ['scripts/run-tests.js', 'tsconfig.json', 'tsconfig.test.json']) copyFileSync(join(projectRoot(), file), join(root, file));
+  writeFileSync(join(root, 'package-lock.json'), '{}\n');
+  writeFileSync(join(root, 'ormconfig.ts'), 'export default {};\n');
+  symlinkSync(join(projectRoot(), 'node_modules'), join(root, 'node_modules'), 'dir');
+  return root;
+}
+
+function spec(name: string, assertion: string): string {
+  return `import { it } from 'node:test';\nimport { strictEqual } from 'node:assert';\nit('${name}', () => { ${assertion}; });\n`;
+}
+
+function run(root: string, ...filters: string[]): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'run-tests.js'), ...filters], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+    timeout: RUNNER_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+  });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
+describe('the test runner', () => {
+  let root: string;
+  before(() => {
+    root = scratchProject();
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('runs what the sources say now: an edited spec runs edited, a deleted spec never runs from the old build', () => {
+    writeFileSync(join(root, 'src', 'kept.spec.ts'), spec('kept passes', 'strictEqual(1, 1)'));
+    writeFileSync(join(root, 'src', 'doomed.spec.ts'), spec('doomed passes', 'strictEqual(1, 1)'));
+    const first = run(root);
+    expect([first.status, first.output]).toEqual([0, expect.stringContaining('kept passes')]);
+    expect(first.output).toContain('doomed passes');
+
+    rmSync(join(root, 'src', 'doomed.spec.ts'));
+    writeFileSync(join(root, 'src', 'kept.spec.ts'), spec('kept now fails', 'strictEqual(1, 2)'));
+    const second = run(root);
+    expect(second.status).toBe(1);
+    expect(second.output).toContain('kept now fails');
+    expect(second.output).not.toContain('doomed');
+    expect(existsSync(join(root, '.test-build', 'src', 'doomed.spec.js'))).toBe(false);
+    expect(existsSync(join(root, '.test-build', 'src', 'doomed.spec.js.map'))).toBe(false);
+    expect(run(root, 'doomed').output).toContain('no test files matched');
+  });
+
+  it('compiles incrementally and does not start the compiler when nothing changed', () => {
+    writeFileSync(join(root, 'src', 'kept.spec.ts'), spec('kept passes again', 'strictEqual(2, 2)'));
+    expect(run(root, 'src/kept.spec.ts').status).toBe(0);
+    const buildInfo = join(root, '.test-build', '.tsbuildinfo');
+    expect(existsSync(buildInfo)).toBe(true);
+    // Any compilation writes the build info again; a run that leaves it missing compiled nothing.
+    rmSync(buildInfo);
+    const again = run(root, 'kept');
+    expect([again.status, again.output]).toEqual([0, expect.stringContaining('kept passes again')]);
+    expect(existsSync(buildInfo)).toBe(false);
+    writeFileSync(join(root, 'src', 'kept.spec.ts'), spec('kept passes edited', 'strictEqual(3, 3)'));
+    expect(run(root, 'kept').output).toContain('kept passes edited');
+    expect(existsSync(buildInfo)).toBe(true);
+  });
+
+  it('fails without running anything when a source does not compile', () => {
+    writeFileSync(join(root, 'src', 'broken.ts'), 'export const n: number = "not a number";\n');
+    const broken = run(root);
+    expect(broken.status).toBe(1);
+    expect(broken.output).toContain('broken.ts');
+    expect(broken.output).not.toContain('kept passes again');
+    rmSync(join(root, 'src', 'broken.ts'));
+    expect(run(root).status).toBe(0);
+  });
+});
