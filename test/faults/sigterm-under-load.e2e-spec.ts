@@ -39,7 +39,7 @@ describe('SIGTERM during load', () => {
       MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
       SHUTDOWN_DRAIN_SECONDS: '1',
     });
-    await waitFor(`http://127.0.0.1:${port}/health/ready`);
+    await waitFor(`http://127.0.0.1:${port}/health/ready`, undefined, exited);
     const token = await maskinporten.maskinportenToken({ exp: maskinporten.now() + 600 });
     const agent = new Agent({ keepAlive: false, maxSockets: 32 });
     const outcomes: Outcome[] = [];

@@ -21,7 +21,7 @@ describe('request logs', () => {
       TEST_IDP_ENABLED: 'false',
       IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
     });
-    await waitFor(`http://127.0.0.1:${port}/health/ready`);
+    await waitFor(`http://127.0.0.1:${port}/health/ready`, undefined, exited);
     const pid = '05107012345';
     const token = await idporten.idportenToken({ pid });
     const response = await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/id-porten`, {

@@ -23,7 +23,7 @@ describe('graceful shutdown', () => {
       MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
       UPSTREAM_TIMEOUT_MS: '5000',
     });
-    await waitFor(`http://127.0.0.1:${port}/health/live`);
+    await waitFor(`http://127.0.0.1:${port}/health/live`, undefined, exited);
     // The issuer now answers after 1.5 s: the exchange below is in flight when SIGTERM arrives.
     maskinporten.mode = 'slow';
     maskinporten.slowMs = 1500;

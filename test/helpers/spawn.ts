@@ -89,12 +89,18 @@ export function spawnService(env: Record<string, string>, cwd?: string): Spawned
   return spawnTracked(process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
 }
 
-/** Polls until the URL answers 200 or the time runs out (a first start on a busy machine takes a while). */
-export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Polls until the URL answers 200 or the time runs out (a first start on a busy machine takes a
+ * while). Given the process's `exited`, it fails at once, with the process's output, if it ends.
+ */
+export async function waitFor(url: string, timeoutMs = 60_000, exited?: Promise<Exited>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let ended: Exited | undefined;
+  void exited?.then((result) => (ended = result));
   while (Date.now() < deadline) {
+    if (ended) throw new Error(`the process ended (code ${ended.code}) before ${url} answered 200:\n${ended.stderr}${ended.stdout}`.slice(0, 4000));
     try {
-      const response = await fetch(url);
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -106,9 +112,9 @@ export async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
 
 /** Starts the service on `port`, waits until it is ready, runs `inspect` with its pid, then stops it. */
 export async function whileReady<T>(env: Record<string, string>, port: string, inspect: (pid: number) => T, cwd?: string): Promise<T> {
-  const { child } = spawnService(env, cwd);
+  const { child, exited } = spawnService(env, cwd);
   try {
-    await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000);
+    await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000, exited);
     return inspect(child.pid as number);
   } finally {
     await stop(child, STOP_GRACE_MS);

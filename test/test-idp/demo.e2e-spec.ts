@@ -18,8 +18,8 @@ describe('a fresh start with development defaults', () => {
   before(async () => {
     port = await freePort();
     // Only what a developer's shell has: no database URL, no issuer settings, the test IdP on by default.
-    spawnService({ PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-demo-')) });
-    await waitFor(`http://127.0.0.1:${port}/health/ready`);
+    const { exited } = spawnService({ PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-demo-')) });
+    await waitFor(`http://127.0.0.1:${port}/health/ready`, undefined, exited);
   });
 
   // Asynchronous, so this process keeps reading the service's output while the demo runs.
