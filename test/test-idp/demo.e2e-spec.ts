@@ -1,25 +1,25 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { projectRoot } from '../../src/config/project-root';
 import { freePort } from '../helpers/app';
+import { newDataDir } from '../helpers/database';
 import { CLI_LIMITS, spawnService, spawnTracked, waitFor } from '../helpers/spawn';
 
 const DEMO = join(projectRoot(), 'dist', 'src', 'test-idp', 'demo.cli.js');
 
-describe('a fresh start with development defaults', () => {
+describe('a start with development defaults', () => {
   let port: number;
 
   // The service is stopped by the helper's after-hook. How long the first start takes is measured
   // by hand on a fresh clone (README), not asserted here: a loaded machine would fail any bound.
+  // The embedded database's initialisation is tested in test/foundation/embedded-database.
   before(async () => {
     port = await freePort();
     // Only what a developer's shell has: no database URL, no issuer settings, the test IdP on by default.
-    const { exited } = spawnService({ PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-demo-')) });
-    await waitFor(`http://127.0.0.1:${port}/health/ready`, undefined, exited);
+    const { exited } = spawnService({ PORT: String(port), DATA_DIR: newDataDir('auth-demo-') });
+    await waitFor(`http://127.0.0.1:${port}/health/ready`, 120_000, exited);
   });
 
   // Asynchronous, so this process keeps reading the service's output while the demo runs.
