@@ -7,9 +7,12 @@
 // only what changed, and a run on unchanged sources does not start tsc at all. tsc never deletes
 // the output of a deleted source, so every compiled file whose TypeScript source is gone is
 // removed before the run: a deleted spec never runs from a stale build.
+//
+// TEST_CONCURRENCY (default 2) files run at once; TEST_TIMEOUT_MS (default 300000) bounds each file
+// and each test. TEST_EMBEDDED_TEMPLATE tells the tests where the initialised embedded database is.
 const { execFileSync, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -70,19 +73,57 @@ for (const compiled of walk(out)) {
   if (source && !existsSync(source)) rmSync(compiled, { force: true });
 }
 
-const filters = process.argv.slice(2).map((x) => x.replace(/\.ts$/, ''));
-const files = sourceRoots
-  .flatMap((dir) => walk(join(out, dir)))
-  .filter((f) => /\.(e2e-)?spec\.js$/.test(f) && existsSync(sourceOf(f)))
-  .filter((f) => filters.length === 0 || filters.some((x) => relative(out, f).includes(x)))
-  .sort();
-if (files.length === 0) {
-  console.error('no test files matched');
-  process.exit(1);
+/**
+ * An initialised, empty embedded data directory the tests copy instead of running PostgreSQL's
+ * initdb again for every app they start (about 5 s of CPU each). Made once by the app's own
+ * database thread and kept until that code or PGlite changes. Without it, tests initialise as the
+ * app does.
+ */
+async function embeddedTemplate() {
+  const worker = join(out, 'src', 'database', 'pglite-worker.js');
+  if (!existsSync(worker)) return undefined;
+  const version = JSON.parse(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
+  const key = createHash('sha256').update(version).update(readFileSync(worker)).digest('hex').slice(0, 16);
+  const template = join(out, `pglite-template-${key}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+  for (const old of readdirSync(out).filter((name) => name.startsWith('pglite-template'))) rmSync(join(out, old), { recursive: true, force: true });
+  const partial = `${template}.partial`;
+  const { Worker } = require('node:worker_threads');
+  const thread = new Worker(worker, { workerData: { dataDir: partial, initialiseOnly: true } });
+  try {
+    const message = await new Promise((resolve, reject) => {
+      thread.once('message', resolve);
+      thread.once('error', reject);
+    });
+    if (message.error) throw new Error(message.error.message);
+  } catch (error) {
+    console.warn(`no embedded database template (${error.message}); every test initialises its own`);
+    return undefined;
+  } finally {
+    await thread.terminate();
+  }
+  renameSync(partial, template);
+  return template;
 }
-const result = spawnSync(
-  process.execPath,
-  ['--enable-source-maps', '--require', 'reflect-metadata', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, '--test-timeout=120000', ...files],
-  { stdio: 'inherit', cwd: root },
-);
-process.exit(result.status ?? 1);
+
+async function main() {
+  const filters = process.argv.slice(2).map((x) => x.replace(/\.ts$/, ''));
+  const files = sourceRoots
+    .flatMap((dir) => walk(join(out, dir)))
+    .filter((f) => /\.(e2e-)?spec\.js$/.test(f) && existsSync(sourceOf(f)))
+    .filter((f) => filters.length === 0 || filters.some((x) => relative(out, f).includes(x)))
+    .sort();
+  if (files.length === 0) {
+    console.error('no test files matched');
+    process.exit(1);
+  }
+  const template = await embeddedTemplate();
+  const result = spawnSync(
+    process.execPath,
+    ['--enable-source-maps', '--require', 'reflect-metadata', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 300_000}`, ...files],
+    { stdio: 'inherit', cwd: root, env: template ? { ...process.env, TEST_EMBEDDED_TEMPLATE: template } : process.env },
+  );
+  process.exit(result.status ?? 1);
+}
+
+void main();

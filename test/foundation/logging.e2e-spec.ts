@@ -1,9 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { freePort } from '../helpers/app';
+import { newDataDir } from '../helpers/database';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { spawnService, waitFor } from '../helpers/spawn';
 
@@ -18,12 +16,12 @@ describe('request logs', () => {
     const port = await freePort();
     const { child, exited } = spawnService({
       PORT: String(port),
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-logs-')),
+      DATA_DIR: newDataDir('auth-logs-'),
       LOG_LEVEL: 'info',
       TEST_IDP_ENABLED: 'false',
       IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
     });
-    await waitFor(`http://127.0.0.1:${port}/health/ready`);
+    await waitFor(`http://127.0.0.1:${port}/health/ready`, undefined, exited);
     const pid = '05107012345';
     const token = await idporten.idportenToken({ pid });
     const response = await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/id-porten`, {

@@ -1,9 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { freePort } from '../helpers/app';
+import { newDataDir } from '../helpers/database';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { spawnService, waitFor } from '../helpers/spawn';
 
@@ -19,13 +17,13 @@ describe('graceful shutdown', () => {
     maskinporten.mode = 'down';
     const { child, exited } = spawnService({
       PORT: String(port),
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-shutdown-')),
+      DATA_DIR: newDataDir('auth-shutdown-'),
       LOG_LEVEL: 'silent',
       TEST_IDP_ENABLED: 'false',
       MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
       UPSTREAM_TIMEOUT_MS: '5000',
     });
-    await waitFor(`http://127.0.0.1:${port}/health/live`);
+    await waitFor(`http://127.0.0.1:${port}/health/live`, undefined, exited);
     // The issuer now answers after 1.5 s: the exchange below is in flight when SIGTERM arrives.
     maskinporten.mode = 'slow';
     maskinporten.slowMs = 1500;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -22,8 +22,20 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/**
+ * A new DATA_DIR whose embedded database is initialised and empty: a copy of the template the test
+ * runner made (scripts/run-tests.js), or nothing when there is none, so the app initialises it.
+ * Tests of the initialisation itself use a plain empty directory instead.
+ */
+export function newDataDir(prefix = 'auth-test-'): string {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const template = process.env.TEST_EMBEDDED_TEMPLATE;
+  if (template && existsSync(join(template, 'PG_VERSION'))) cpSync(template, join(dataDir, 'pgdata'), { recursive: true });
+  return dataDir;
+}
+
 export async function createTestDatabase(server = SERVER_URL): Promise<TestDatabase> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'auth-test-'));
+  const dataDir = server ? mkdtempSync(join(tmpdir(), 'auth-test-')) : newDataDir();
   if (!server) {
     return { env: { DATA_DIR: dataDir }, dataDir, drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
   }

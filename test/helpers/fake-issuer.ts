@@ -21,6 +21,8 @@ export class FakeIssuer {
   mode: FakeIssuerMode = 'ok';
   slowMs = 5000;
   readonly hits = { discovery: 0, jwks: 0 };
+  /** Answers the 'slow' mode is still holding back; cleared by close(). */
+  private readonly held = new Set<NodeJS.Timeout>();
   private server!: Server;
   private port = 0;
 
@@ -127,7 +129,14 @@ export class FakeIssuer {
     return this.sign(this.idportenClaims(overrides));
   }
 
+  /** How many answers the 'slow' mode holds back right now. */
+  get answersHeld(): number {
+    return this.held.size;
+  }
+
   close(): Promise<void> {
+    for (const timer of this.held) clearTimeout(timer);
+    this.held.clear();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -158,8 +167,15 @@ export class FakeIssuer {
       ? { issuer: this.issuer, jwks_uri: this.jwksUrl, token_endpoint: `${this.issuer}token` }
       : { keys: this.keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'RS256', use: 'sig' })) };
     const send = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (this.mode === 'slow') setTimeout(send, this.slowMs);
-    else send();
+    if (this.mode === 'slow') {
+      const timer = setTimeout(() => {
+        this.held.delete(timer);
+        send();
+      }, this.slowMs);
+      this.held.add(timer);
+    } else {
+      send();
+    }
   }
 }
 

@@ -1,36 +1,106 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { projectRoot } from '../../src/config/project-root';
 
 export const MAIN = join(projectRoot(), 'dist', 'src', 'main.js');
 
+/** How long a stopped process gets to exit on SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
+/** Limits for a synchronous run of a CLI (spawnSync): a hung CLI is killed instead of blocking the test's timers. */
+export const CLI_LIMITS = { timeout: 60_000, killSignal: 'SIGKILL' } as const;
+
 export interface Exited {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs the built service as `npm start` would, with exactly the given environment added. */
-export function spawnService(env: Record<string, string>, cwd?: string): { child: ChildProcess; exited: Promise<Exited> } {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+export interface Spawned {
+  child: ChildProcess;
+  exited: Promise<Exited>;
+}
+
+/** Every process this test file started that has not exited yet. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stops every process this file started that still runs: SIGTERM, then SIGKILL after a grace.
+ * Registered as an after-hook of the whole file below, so a test that failed or timed out before
+ * its own cleanup leaves nothing behind.
+ */
+export async function stopAll(graceMs = STOP_GRACE_MS): Promise<void> {
+  await Promise.all([...running].map((child) => stop(child, graceMs)));
+}
+
+async function stop(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), graceMs);
   });
+  if ((await Promise.race([gone, late])) === 'late') {
+    child.kill('SIGKILL');
+    await gone;
+  }
+  clearTimeout(timer);
+}
+
+after(() => stopAll());
+
+// The last resort when the file's process ends without its after-hooks (process.exit, or a signal
+// from the test runner): kill synchronously, since nothing asynchronous runs any more.
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGKILL');
+    // Alone, end as the signal would have; when the test runner also listens, it decides.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
+
+/** Starts a process that this file's after-hook (and the exit of this process) stops if it still runs. */
+export function spawnTracked(command: string, args: string[], options: SpawnOptions): Spawned {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<Exited>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<Exited>((resolve) =>
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+  // A process that could not start at all (ENOENT) emits only 'error'.
+  child.on('error', () => running.delete(child));
   return { child, exited };
 }
 
-/** Polls until the URL answers 200 or the time runs out. */
-export async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
+/** Runs the built service as `npm start` would, with exactly the given environment added. */
+export function spawnService(env: Record<string, string>, cwd?: string): Spawned {
+  return spawnTracked(process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
+}
+
+/**
+ * Polls until the URL answers 200 or the time runs out (a first start on a busy machine takes a
+ * while). Given the process's `exited`, it fails at once, with the process's output, if it ends.
+ */
+export async function waitFor(url: string, timeoutMs = 60_000, exited?: Promise<Exited>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let ended: Exited | undefined;
+  void exited?.then((result) => (ended = result));
   while (Date.now() < deadline) {
+    if (ended) throw new Error(`the process ended (code ${ended.code}) before ${url} answered 200:\n${ended.stderr}${ended.stdout}`.slice(0, 4000));
     try {
-      const response = await fetch(url);
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -44,10 +114,9 @@ export async function waitFor(url: string, timeoutMs = 20_000): Promise<void> {
 export async function whileReady<T>(env: Record<string, string>, port: string, inspect: (pid: number) => T, cwd?: string): Promise<T> {
   const { child, exited } = spawnService(env, cwd);
   try {
-    await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000);
+    await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000, exited);
     return inspect(child.pid as number);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await stop(child, STOP_GRACE_MS);
   }
 }

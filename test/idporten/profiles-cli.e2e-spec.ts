@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { projectRoot } from '../../src/config/project-root';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { CLI_LIMITS } from '../helpers/spawn';
 
 const CLI = join(projectRoot(), 'dist', 'src', 'profiles', 'profiles.cli.js');
 
@@ -19,6 +20,7 @@ describe('profiles CLI', () => {
     const result = spawnSync(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH, ...database.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: 'x'.repeat(40), ISSUER_URL: 'https://a.test/', MASKINPORTEN_WELL_KNOWN_URLS: 'https://m.test/', IDPORTEN_WELL_KNOWN_URLS: 'https://i.test/' },
       encoding: 'utf8',
+      ...CLI_LIMITS,
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };

@@ -8,6 +8,7 @@ import { expect } from 'expect';
 import { projectRoot } from '../../src/config/project-root';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
 import { certificateFor, rsaPair } from '../helpers/pki';
+import { CLI_LIMITS } from '../helpers/spawn';
 
 const CLI = join(projectRoot(), 'dist', 'src', 'keys', 'keys.cli.js');
 
@@ -18,6 +19,7 @@ describe('keys CLI', () => {
     const result = spawnSync(process.execPath, [CLI, ...args], {
       env: { PATH: process.env.PATH, ...database.env, KEY_ENCRYPTION_KEY: 'cli-test-secret-0123456789abcdefghijkl', LOG_LEVEL: 'silent' },
       encoding: 'utf8',
+      ...CLI_LIMITS,
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { projectRoot } from '../../src/config/project-root';
+import { CLI_LIMITS } from '../helpers/spawn';
 
 const CONFIG = join(projectRoot(), '.dependency-cruiser.cjs');
 const DEPCRUISE = join(projectRoot(), 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
@@ -19,7 +20,7 @@ function check(files: Record<string, string>): { code: number | null; rules: str
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const result = spawnSync(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG], { cwd: dir, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG], { cwd: dir, encoding: 'utf8', ...CLI_LIMITS });
   const rules = [...new Set([...result.stdout.matchAll(/error ([\w-]+):/g)].map((m) => m[1]))].sort();
   return { code: result.status, rules };
 }

@@ -47,14 +47,21 @@ describe('test IdP provisioning API', () => {
     expect(rows[0].n).toBe(1);
   });
 
-  it('answers a 10 KB hostile subscope 400 within 50 ms', async () => {
+  // A backtracking rule would hold the request for ever; a linear one answers as fast as for any
+  // other refused subscope of that size, the baseline measured here so a loaded machine slows both.
+  it('answers a 10 KB hostile subscope 400 as fast as another refused subscope of that size', async () => {
     const hostile = { prefix: 'altinn', subscope: `${'a'.repeat(10 * 1024 - 1)}-` };
-    await json(running, 'POST', `${MP}/scopes`, hostile);
-    const started = performance.now();
-    const response = await json(running, 'POST', `${MP}/scopes`, hostile);
-    const elapsed = performance.now() - started;
-    await expectProblem(response, 400);
-    expect(elapsed).toBeLessThan(50);
+    const baseline = { prefix: 'altinn', subscope: 'A'.repeat(10 * 1024) };
+    const fastest = { hostile: Infinity, baseline: Infinity };
+    for (let round = 0; round < 5; round++) {
+      for (const [name, body] of [['hostile', hostile], ['baseline', baseline]] as const) {
+        const started = performance.now();
+        const response = await json(running, 'POST', `${MP}/scopes`, body);
+        fastest[name] = Math.min(fastest[name], performance.now() - started);
+        await expectProblem(response, 400);
+      }
+    }
+    expect(fastest.hostile).toBeLessThan(fastest.baseline * 10);
   });
 
   it('refuses access for a malformed organisation number or an unknown scope', async () => {
