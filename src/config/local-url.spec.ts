@@ -8,6 +8,7 @@ describe('one host name', () => {
   it('gives the issuer default, the test IdP and the service’s calls to it the same origin', () => {
     const settings = deriveSettings(parseEnvironment({ PORT: '3456' }));
     const origin = 'http://127.0.0.1:3456';
+    expect(settings.server.origin).toBe(origin);
     expect(settings.token.issuer).toBe(`${origin}/authentication/api/v1/openid/`);
     expect(settings.testIdp.baseUrl).toBe(`${origin}/test-idp`);
     expect(settings.issuers.maskinporten.wellKnownUrls).toEqual([`${origin}/test-idp/maskinporten/.well-known/oauth-authorization-server`]);

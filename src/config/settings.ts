@@ -37,6 +37,8 @@ export function deriveSettings(env: Environment) {
     /** How main.ts listens and stops. */
     server: {
       port: env.PORT,
+      /** How this process reaches itself, and the default of every URL it names (local-url.ts). */
+      origin,
       host: env.HOST,
       shutdownGraceMs: env.SHUTDOWN_GRACE_SECONDS * 1000,
       shutdownDrainMs: env.SHUTDOWN_DRAIN_SECONDS * 1000,

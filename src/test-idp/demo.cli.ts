@@ -2,7 +2,7 @@ import '../process-environment';
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { CommandError, runCli, UsageError } from '../common/cli';
-import { deriveSettings, localOrigin, readEnvironment } from '../config';
+import { deriveSettings, readEnvironment, type Settings } from '../config';
 
 const USAGE = `usage: npm run demo -- [base URL]     (default ${'http://127.0.0.1:$PORT'}, PORT from the environment or .env)
        npm run demo -- --help
@@ -88,10 +88,9 @@ function baseUrl(args: string[], fallback: string): string | undefined {
   return url.href.replace(/\/$/, '');
 }
 
-async function main(args: string[]): Promise<void> {
-  const env = readEnvironment();
-  const { testIdp } = deriveSettings(env);
-  const root = baseUrl(args, localOrigin(env));
+/** The demo talks to the running service over HTTP only, so it works beside it on either database. */
+async function demo(args: string[], { server, testIdp }: Settings): Promise<void> {
+  const root = baseUrl(args, server.origin);
   if (root === undefined) {
     console.log(USAGE);
     return;
@@ -144,4 +143,4 @@ async function main(args: string[]): Promise<void> {
   console.log(`\nA token in one call: curl -s -X POST ${mp}/token -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`);
 }
 
-runCli(main, USAGE);
+runCli((args) => demo(args, deriveSettings(readEnvironment())), USAGE);
