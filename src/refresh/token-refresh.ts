@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { bearerToken } from '../common/bearer-token';
+import { AuthorizedRequest, bearerToken } from '../common/bearer-token';
 import { Clock } from '../common/clock';
 import { InvalidTokenError } from '../common/errors';
 import { ExchangeEvents } from '../common/exchange-events';
@@ -25,10 +25,10 @@ export class TokenRefresh {
     @Inject(tokenConfig.KEY) private readonly config: ConfigType<typeof tokenConfig>,
   ) {}
 
-  /** `authorization` is the request's Authorization header; every refusal, a missing header included, is decided here. */
-  async refresh(authorization: string | string[] | undefined): Promise<SignedToken> {
+  /** Every refusal, a missing or repeated Authorization header included, is decided here. */
+  async refresh(request: AuthorizedRequest): Promise<SignedToken> {
     try {
-      const payload = await this.verifier.verify(bearerToken(authorization));
+      const payload = await this.verifier.verify(bearerToken(request));
       const origin = typeof payload[EXCHANGED_AT] === 'number' ? payload[EXCHANGED_AT] : (payload.iat as number);
       const remaining = origin + this.config.refreshMaxAgeSeconds - this.clock.nowSeconds();
       if (remaining <= 0) throw new InvalidTokenError('the token is past its refresh window; exchange a new upstream token', 'refresh_window_over');
