@@ -21,6 +21,8 @@ export class FakeIssuer {
   mode: FakeIssuerMode = 'ok';
   slowMs = 5000;
   readonly hits = { discovery: 0, jwks: 0 };
+  /** The jwks_uri the discovery document names, when not this issuer's own (its keys are still served). */
+  jwksUriOverride?: string;
   private server!: Server;
   private port = 0;
 
@@ -155,7 +157,7 @@ export class FakeIssuer {
       return;
     }
     const body = isDiscovery
-      ? { issuer: this.issuer, jwks_uri: this.jwksUrl, token_endpoint: `${this.issuer}token` }
+      ? { issuer: this.issuer, jwks_uri: this.jwksUriOverride ?? this.jwksUrl, token_endpoint: `${this.issuer}token` }
       : { keys: this.keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'RS256', use: 'sig' })) };
     const send = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (this.mode === 'slow') setTimeout(send, this.slowMs);
