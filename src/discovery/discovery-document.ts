@@ -5,7 +5,7 @@ export const ISSUED_CLAIMS = [
   'iss', 'iat', 'nbf', 'exp', 'jti', 'scope', 'token_type', 'client_id', 'client_orgno', 'consumer', 'org', 'orgNumber',
   'AuthenticateMethod', 'AuthenticationLevel', 'urn:altinn:org', 'urn:altinn:orgNumber', 'urn:altinn:authenticatemethod',
   'urn:altinn:authlevel', 'nameid', 'urn:altinn:userid', 'urn:altinn:username', 'urn:altinn:partyid', 'urn:altinn:party:uuid',
-  'amr', 'acr', 'pid', 'locale', 'nonce', 'sid', 'auth_time',
+  'amr', 'acr', 'pid', 'locale', 'nonce', 'sid', 'auth_time', 'urn:altinn:exchanged_at', 'urn:altinn:refresh_until',
 ] as const;
 
 /**
