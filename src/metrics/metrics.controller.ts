@@ -26,7 +26,7 @@ export class MetricsController {
   @ApiBearerAuth(BEARER_SCHEME)
   @ApiProduces('text/plain')
   @ApiResponse({ status: 200, description: 'Prometheus text format' })
-  @ApiProblems(401)
+  @ApiProblems(400, 401)
   async scrape(@Req() request: Request, @Res() response: Response): Promise<void> {
     this.token.check(request, 'metrics token', 'wrong_metrics_token');
     const body = await this.metrics.registry.metrics();
