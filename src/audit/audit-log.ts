@@ -68,6 +68,7 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       orgNumber: clip(event.orgNumber, 9),
       userId: event.userId ?? null,
       issuedJti: clip(event.issuedJti, 64),
+      replacedJti: clip(event.replacedJti, 64),
     });
   }
 

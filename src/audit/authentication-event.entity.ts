@@ -31,4 +31,8 @@ export class AuthenticationEvent {
 
   @Column({ name: 'issued_jti', type: 'varchar', length: 64, nullable: true })
   issuedJti: string | null;
+
+  /** A refresh: the jti of the token it replaced. */
+  @Column({ name: 'replaced_jti', type: 'varchar', length: 64, nullable: true })
+  replacedJti: string | null;
 }

@@ -1,15 +1,36 @@
 import { timingSafeEqual } from 'node:crypto';
-import { InvalidRequestError, InvalidTokenError } from './errors';
+import type { IncomingMessage } from 'node:http';
+import { AmbiguousAuthorizationError, InvalidRequestError, InvalidTokenError } from './errors';
 
 export const MAX_TOKEN_BYTES = 8 * 1024;
 
+/** What a request offers for authorization: its headers with every repeated value kept apart. */
+export type AuthorizedRequest = Pick<IncomingMessage, 'headersDistinct'>;
+
 /**
- * The token of an `Authorization: Bearer <token>` header: scheme case-insensitive, exactly one
- * token, at most 8 KB. Anything else is an RFC 6750 invalid_request.
+ * The one `Authorization` header of a request, or undefined when there is none. Node keeps only
+ * the first of repeated `Authorization` headers in `headers`, so a second one would go unseen;
+ * `headersDistinct` keeps them all, and more than one is an invalid_request (400).
  */
-export function bearerToken(header: string | string[] | undefined): string {
+export function authorizationHeader(request: AuthorizedRequest): string | undefined {
+  const values = request.headersDistinct.authorization;
+  if (values === undefined || values.length === 0) return undefined;
+  if (values.length > 1) throw new AmbiguousAuthorizationError();
+  return values[0];
+}
+
+/**
+ * The token of the request's `Authorization: Bearer <token>` header: exactly one such header,
+ * scheme case-insensitive, exactly one token, at most 8 KB. Anything else is an RFC 6750
+ * invalid_request.
+ */
+export function bearerToken(request: AuthorizedRequest): string {
+  return parseBearerHeader(authorizationHeader(request));
+}
+
+/** The token of one `Authorization` value (already known to be the only one; see authorizationHeader). */
+export function parseBearerHeader(header: string | undefined): string {
   if (header === undefined || header === '') throw new InvalidRequestError('the Authorization header with a Bearer token is missing', 'missing_token');
-  if (Array.isArray(header)) throw new InvalidRequestError('send exactly one Authorization header', 'malformed_header');
   if (header.length > MAX_TOKEN_BYTES + 7) throw new InvalidRequestError('the token is larger than 8 KB', 'token_too_large');
   const match = /^bearer[ ]+(\S+)[ ]*$/i.exec(header);
   if (!match) {
@@ -31,9 +52,14 @@ export class SecretBearer {
     this.expected = secret ? Buffer.from(secret) : undefined;
   }
 
-  check(header: string | string[] | undefined, what: string, reason: string): void {
+  check(request: AuthorizedRequest, what: string, reason: string): void {
+    this.checkHeader(authorizationHeader(request), what, reason);
+  }
+
+  /** The same for one `Authorization` value (a form field standing in for the header, say). */
+  checkHeader(header: string | undefined, what: string, reason: string): void {
     if (!this.expected) return;
-    const given = Buffer.from(bearerToken(header));
+    const given = Buffer.from(parseBearerHeader(header));
     if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) throw new InvalidTokenError(`the ${what} is wrong`, reason);
   }
 }

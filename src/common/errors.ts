@@ -44,6 +44,20 @@ export class InvalidRequestError extends DomainError {
   }
 }
 
+/**
+ * More than one `Authorization` header: which one counts would be a guess, so none does
+ * (RFC 6750 invalid_request, 400).
+ */
+export class AmbiguousAuthorizationError extends DomainError {
+  readonly status = 400;
+  readonly kind = 'invalid-request';
+  readonly title = 'Invalid request';
+  constructor() {
+    super('send exactly one Authorization header', { reason: 'multiple_authorization_headers' });
+    this.headers['WWW-Authenticate'] = bearerChallenge('invalid_request', this.detail);
+  }
+}
+
 /** The bearer token was read but is not acceptable (RFC 6750 invalid_token). */
 export class InvalidTokenError extends DomainError {
   readonly status = 401;

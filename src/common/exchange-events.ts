@@ -12,6 +12,8 @@ export interface ExchangeSubject {
   userId?: number;
   /** The jti of the token we issued. */
   issuedJti?: string;
+  /** A refresh: the jti of the token it replaced, which links the new token to its chain. */
+  replacedJti?: string;
 }
 
 /** One exchange attempt (Maskinporten, ID-porten or a refresh), as audit, metrics and logs see it. */

@@ -18,7 +18,7 @@ const PROBLEM_SCHEMA = {
 };
 
 const WHY: Record<number, string> = {
-  400: 'Bad request: invalid input, listed field by field',
+  400: 'Bad request: invalid input, listed field by field; or more than one Authorization header (invalid_request)',
   401: 'Missing, malformed or unacceptable bearer token (WWW-Authenticate says why)',
   403: 'The token lacks a required scope',
   404: 'Not found',
@@ -60,5 +60,5 @@ export const ApiTokenResponses = (description: string, claimsExample: Record<str
         },
       },
     }),
-    ApiProblems(401, 429, 503),
+    ApiProblems(400, 401, 429, 503),
   );

@@ -41,6 +41,25 @@ describe('environment', () => {
     expect(() => parseEnvironment({ ...PRODUCTION, PROFILES_AUTO_PROVISION: 'true' })).toThrow('PROFILES_AUTO_PROVISION must be false in production');
   });
 
+  it('refuses plain-http upstream discovery URLs in production, except loopback', () => {
+    expect(() => parseEnvironment({ ...PRODUCTION, MASKINPORTEN_WELL_KNOWN_URLS: 'http://mp.example/.well-known/oauth-authorization-server' })).toThrow(
+      'MASKINPORTEN_WELL_KNOWN_URLS must hold only https URLs (http only to a loopback address) in production',
+    );
+    expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/a,http://[fe80::1]/b' })).toThrow('IDPORTEN_WELL_KNOWN_URLS must hold only https URLs');
+    for (const url of ['http://127.0.0.1:8080/x', 'http://localhost/x', 'http://[::1]:9000/x']) {
+      expect(parseEnvironment({ ...PRODUCTION, IDPORTEN_WELL_KNOWN_URLS: url }).IDPORTEN_WELL_KNOWN_URLS).toBe(url);
+    }
+    expect(parseEnvironment({ MASKINPORTEN_WELL_KNOWN_URLS: 'http://mp.example/x' }).MASKINPORTEN_WELL_KNOWN_URLS).toBe('http://mp.example/x');
+  });
+
+  it('refuses TRUST_PROXY=true (and a catch-all subnet) in production, not a hop count or addresses', () => {
+    for (const value of ['true', 'TRUE', '0.0.0.0/0', '10.0.0.0/8,::/0']) {
+      expect(() => parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value })).toThrow('TRUST_PROXY must not trust every proxy');
+    }
+    for (const value of ['1', '2', '10.0.0.0/8', 'loopback, 10.1.2.3']) expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+    expect(parseEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe('true');
+  });
+
   it('documents every variable in .env.example and in the README table', () => {
     const example = readFileSync(join(projectRoot(), '.env.example'), 'utf8');
     const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync, ValidationError } from 'class-validator';
 import { ConfigurationError } from './configuration-error';
+import { isTrustworthyUpstreamUrl } from './upstream-url';
 import { IsHttpUrlList, splitList } from './url-list';
 
 type Raw = { value: unknown };
@@ -145,8 +146,12 @@ function crossChecks(env: Environment): string[] {
   for (const name of ['MASKINPORTEN_WELL_KNOWN_URLS', 'IDPORTEN_WELL_KNOWN_URLS'] as const) {
     const urls = splitList(env[name]);
     if (urls.length === 0) need(name, 'must be set');
-    else if (urls.some((url) => !url.startsWith('https://'))) need(name, 'must hold only https URLs');
+    // Plain http lets anyone on the path inject keys; a loopback sidecar is the one exception.
+    else if (urls.some((url) => !isTrustworthyUpstreamUrl(url))) need(name, 'must hold only https URLs (http only to a loopback address)');
   }
+  // Trusting every hop (or every address) lets a client choose its own X-Forwarded-For, hence its rate-limit key.
+  const trustsEveryone = splitList(env.TRUST_PROXY).some((p) => p.toLowerCase() === 'true' || /\/0$/.test(p));
+  if (trustsEveryone) need('TRUST_PROXY', 'must not trust every proxy (give the hop count or the proxy addresses)');
   if (env.TEST_IDP_ENABLED) need('TEST_IDP_ENABLED', 'must be false');
   if (env.PROFILES_AUTO_PROVISION) need('PROFILES_AUTO_PROVISION', 'must be false');
   return problems;

@@ -111,6 +111,8 @@ export function deriveSettings(env: Environment) {
       jwksCooldownMs: env.JWKS_COOLDOWN_SECONDS * 1000,
       jwksRefreshMs: env.JWKS_REFRESH_SECONDS * 1000,
       upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+      /** Production fetches discovery and keys over https only (http only to a loopback address). */
+      httpsOnly: production,
     },
     maskinporten: {
       orgClaimScope: env.MASKINPORTEN_ORG_CLAIM_SCOPE,

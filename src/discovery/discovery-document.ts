@@ -1,3 +1,4 @@
+import { EXCHANGED_AT, REFRESH_UNTIL } from '../common/refresh-claims';
 import { EXCHANGE_PROVIDERS, OPENID_PATH, ROUTES } from '../common/routes';
 
 /** Claims our tokens may carry, for `claims_supported`. */
@@ -5,7 +6,7 @@ export const ISSUED_CLAIMS = [
   'iss', 'iat', 'nbf', 'exp', 'jti', 'scope', 'token_type', 'client_id', 'client_orgno', 'consumer', 'org', 'orgNumber',
   'AuthenticateMethod', 'AuthenticationLevel', 'urn:altinn:org', 'urn:altinn:orgNumber', 'urn:altinn:authenticatemethod',
   'urn:altinn:authlevel', 'nameid', 'urn:altinn:userid', 'urn:altinn:username', 'urn:altinn:partyid', 'urn:altinn:party:uuid',
-  'amr', 'acr', 'pid', 'locale', 'nonce', 'sid', 'auth_time',
+  'amr', 'acr', 'pid', 'locale', 'nonce', 'sid', 'auth_time', EXCHANGED_AT, REFRESH_UNTIL,
 ] as const;
 
 /**

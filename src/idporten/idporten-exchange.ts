@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { InsufficientScopeError, InvalidTokenError } from '../common/errors';
 import { Clock } from '../common/clock';
 import { ExchangeEvents } from '../common/exchange-events';
+import { REFRESH_UNTIL } from '../common/refresh-claims';
 import { issuersConfig, tokenConfig } from '../config';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 import { ProfileService } from '../profiles/profile.service';
@@ -36,7 +37,10 @@ export class IdportenExchange {
       const profile = await this.profiles.profileFor(claims.pid);
       if (!profile) throw new InvalidTokenError('unknown person', 'unknown_person');
       userId = profile.userId;
-      const signed = await this.signer.sign(platformClaims(claims, profile), { lifetimeSeconds: this.lifetime(verified.payload.exp) });
+      const lifetimeSeconds = this.lifetime(verified.payload.exp);
+      // A token whose life follows the upstream one says until when, so refresh cannot stretch it.
+      const chain = lifetimeSeconds === undefined ? {} : { [REFRESH_UNTIL]: verified.payload.exp };
+      const signed = await this.signer.sign({ ...platformClaims(claims, profile), ...chain }, { lifetimeSeconds });
       this.events.issued('idporten', { userId, issuedJti: signed.jti });
       return signed;
     } catch (error) {

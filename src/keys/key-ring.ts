@@ -43,6 +43,7 @@ export interface PublishedJwk extends PublicRsaJwk {
 export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(KeyRing.name);
   private loaded: LoadedKey[] = [];
+  private revoked = new Set<string>();
   private published: PublishedJwks = KeyRing.render([]);
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
@@ -84,6 +85,19 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   /** Every key published now (next, active, retired), for metrics and operators. */
   publishedKeys(): readonly LoadedKey[] {
     return this.loaded;
+  }
+
+  /**
+   * Whether a token signed with this kid may still be trusted (refresh, introspection): the key is
+   * published now, so neither revoked nor past its retirement.
+   */
+  trusts(kid: string | undefined): boolean {
+    return kid !== undefined && this.loaded.some((k) => k.kid === kid);
+  }
+
+  /** Whether this kid was revoked (`keys rotate --now`): tokens it signed are refused with their own reason. */
+  isRevoked(kid: string | undefined): boolean {
+    return kid !== undefined && this.revoked.has(kid);
   }
 
   jwks(): PublishedJwks {
@@ -132,8 +146,11 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
     const statuses = classify(rows, now, this.timings.tokenValidityMs);
     const previous = new Map(this.loaded.map((k) => [k.kid, k]));
     const loaded: LoadedKey[] = [];
+    const revoked = new Set<string>();
     for (const row of rows) {
-      if (statuses.get(row.kid)?.state === 'expired') continue;
+      const state = statuses.get(row.kid)?.state;
+      if (state === 'revoked') revoked.add(row.kid);
+      if (state === 'expired' || state === 'revoked') continue;
       const known = previous.get(row.kid);
       loaded.push({
         kid: row.kid,
@@ -144,6 +161,7 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
       });
     }
     this.loaded = loaded;
+    this.revoked = revoked;
     this.published = KeyRing.render(loaded);
   }
 

@@ -47,6 +47,19 @@ describe('key schedule', () => {
     expect(planMaintenance(keys, switchAt + timings.tokenValidityMs, timings).remove).toEqual(['a']);
   });
 
+  it('never lets a revoked key sign or stay published, and removes it once its tokens would have expired', () => {
+    const revokedAt = new Date(T0 + DAY);
+    const keys = [{ ...key('a', T0), revokedAt }, key('b', T0 + DAY)];
+    expect(activeKeyAt(keys, T0 + DAY + 1)?.kid).toBe('b');
+    expect(classify(keys, T0 + DAY + 1, timings.tokenValidityMs).get('a')).toEqual({ state: 'revoked', retiredAt: revokedAt });
+    expect(planMaintenance(keys, T0 + DAY + timings.tokenValidityMs - 1, timings).remove).toEqual([]);
+    expect(planMaintenance(keys, T0 + DAY + timings.tokenValidityMs, timings).remove).toEqual(['a']);
+    // Even the latest activated key is passed over once revoked; maintenance then makes a new one.
+    const alone = [{ ...key('c', T0), revokedAt }];
+    expect(activeKeyAt(alone, T0 + DAY + 1)).toBeUndefined();
+    expect(planMaintenance(alone, T0 + DAY + 1, timings).createActivatingAt).toEqual(new Date(T0 + DAY + 1));
+  });
+
   it('classifies a future key as next and the latest activated as active', () => {
     const statuses = classify([key('a', T0), key('b', T0 + DAY)], T0 + 1, timings.tokenValidityMs);
     expect(statuses.get('a')?.state).toBe('active');

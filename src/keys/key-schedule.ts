@@ -3,6 +3,8 @@ import type { KeyState } from './signing-key.entity';
 export interface ScheduledKey {
   kid: string;
   activatesAt: Date;
+  /** Set when the key was revoked (`keys rotate --now`): it never signs, nor is it published, again. */
+  revokedAt?: Date | null;
 }
 
 export interface KeyTimings {
@@ -23,16 +25,20 @@ export interface KeyStatus {
 }
 
 /**
- * The state of every key at `now`, derived from activation times alone so every replica agrees:
- * the latest key whose activation has passed signs; later ones are `next`; earlier ones are
- * `retired` until every token they signed has expired, then `expired` (to be removed).
+ * The state of every key at `now`, derived from activation and revocation times alone so every
+ * replica agrees: the latest unrevoked key whose activation has passed signs; later ones are `next`;
+ * earlier ones are `retired` until every token they signed has expired, then `expired` (to be
+ * removed). A revoked key is `revoked` (unpublished, untrusted) until its tokens would have expired.
  */
 export function classify(keys: readonly ScheduledKey[], now: number, tokenValidityMs: number): Map<string, KeyStatus> {
   const ordered = [...keys].sort((a, b) => a.activatesAt.getTime() - b.activatesAt.getTime());
-  const activeIndex = ordered.findLastIndex((k) => k.activatesAt.getTime() <= now);
+  const activeIndex = ordered.findLastIndex((k) => !k.revokedAt && k.activatesAt.getTime() <= now);
   const result = new Map<string, KeyStatus>();
   ordered.forEach((key, index) => {
-    if (key.activatesAt.getTime() > now) {
+    if (key.revokedAt) {
+      const expired = now >= key.revokedAt.getTime() + tokenValidityMs;
+      result.set(key.kid, { state: expired ? 'expired' : 'revoked', retiredAt: key.revokedAt });
+    } else if (key.activatesAt.getTime() > now) {
       result.set(key.kid, { state: 'next', retiredAt: null });
     } else if (index === activeIndex) {
       result.set(key.kid, { state: 'active', retiredAt: null });
@@ -45,10 +51,11 @@ export function classify(keys: readonly ScheduledKey[], now: number, tokenValidi
   return result;
 }
 
-/** The key that signs at `now`: the latest activated one. */
+/** The key that signs at `now`: the latest activated one that is not revoked. */
 export function activeKeyAt<K extends ScheduledKey>(keys: readonly K[], now: number): K | undefined {
   let best: K | undefined;
   for (const key of keys) {
+    if (key.revokedAt) continue;
     const at = key.activatesAt.getTime();
     if (at <= now && (!best || at > best.activatesAt.getTime())) best = key;
   }

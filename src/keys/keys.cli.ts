@@ -13,7 +13,8 @@ import { sealSigningKey, SigningKeyRepository } from './signing-key.repository';
 const USAGE = `usage: npm run keys -- <command>
   list                                 every key: kid, state, activation and retirement
   rotate [--now]                       publish a new key now, signing after KEY_PUBLISH_AHEAD_HOURS
-                                       (--now: sign with it at once, for emergencies)
+                                       (--now, for a compromised key: sign with the new key at once
+                                       and revoke the one it replaces: unpublished, its tokens refused)
   import --cert FILE --key FILE [--now]
                                        bring an existing RSA certificate and private key (PEM)`;
 
@@ -82,9 +83,13 @@ async function main(args: string[]): Promise<void> {
       if (rows.some((r) => r.kid === key.kid)) throw new CommandError(`key ${key.kid} is already stored`);
       const previous = activeKeyAt(rows, now);
       await locked.insert(sealSigningKey(encryption, key, activatesAt, material ? 'imported' : 'generated', new Date(now)));
-      return { kid: key.kid, previous: previous?.kid };
+      // An emergency rotation is for a key that may be in other hands: it stops being trusted now.
+      const revoke = command === 'rotate' && immediately && previous !== undefined;
+      if (revoke) await locked.revoke(previous.kid, new Date(now));
+      return { kid: key.kid, previous: previous?.kid, revoked: revoke };
     });
     console.log(`${created.kid} published; signs from ${activatesAt.toISOString()}${created.previous ? ` (replacing ${created.previous})` : ''}`);
+    if (created.revoked) console.log(`${created.previous} revoked: unpublished, and tokens it signed are refused by refresh`);
     console.log('running replicas pick it up within KEY_RELOAD_SECONDS');
   } finally {
     await dataSource.destroy();

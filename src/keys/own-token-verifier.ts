@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { Clock } from '../common/clock';
 import { InvalidTokenError } from '../common/errors';
 import { checkCompactJws, invalidTokenFromJose } from '../common/jose-errors';
@@ -22,15 +22,19 @@ export class OwnTokenVerifier {
   async verify(token: string): Promise<JWTPayload> {
     checkCompactJws(token);
     try {
-      const { payload } = await jwtVerify(token, this.publishedKeys(), {
+      const { kid } = decodeProtectedHeader(token);
+      if (this.keys.isRevoked(kid)) throw new InvalidTokenError('the token was signed by a revoked key; exchange a new upstream token', 'revoked_key');
+      const { payload, protectedHeader } = await jwtVerify(token, this.publishedKeys(), {
         algorithms: [SIGNING_ALGORITHM],
         issuer: this.config.issuer,
         requiredClaims: ['exp', 'iat', 'jti'],
         clockTolerance: this.config.clockSkewSeconds,
         currentDate: new Date(this.clock.now()),
       });
+      if (!this.keys.trusts(protectedHeader.kid)) throw new InvalidTokenError('the token was signed by a key we no longer trust', 'untrusted_key');
       return payload;
     } catch (error) {
+      if (error instanceof InvalidTokenError) throw error;
       throw invalidTokenFromJose(error) ?? new InvalidTokenError('the token could not be verified', 'unverifiable');
     }
   }

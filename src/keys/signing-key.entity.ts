@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type KeyState = 'next' | 'active' | 'retired';
+export type KeyState = 'next' | 'active' | 'retired' | 'revoked';
 
 /** Public members of an RSA JWK; the private part never lives in this shape. */
 export interface PublicRsaJwk {
@@ -39,6 +39,13 @@ export class SigningKey {
 
   @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
   retiredAt: Date | null;
+
+  /**
+   * Set when the key was replaced in an emergency (`keys rotate --now`): from then on it is neither
+   * published nor trusted, whatever its activation time says.
+   */
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
 
   @Column({ type: 'varchar', length: 16 })
   origin: 'generated' | 'imported';

@@ -26,6 +26,7 @@ export function sealSigningKey(
     state: activatesAt.getTime() <= now.getTime() ? 'active' : 'next',
     activatesAt,
     retiredAt: null,
+    revokedAt: null,
     origin,
   };
 }
@@ -45,6 +46,11 @@ export class LockedSigningKeys {
 
   async remove(kids: string[]): Promise<void> {
     if (kids.length > 0) await this.manager.delete(SigningKey, { kid: In(kids) });
+  }
+
+  /** Revokes a key: from the next reload on, no replica publishes it or trusts tokens it signed. */
+  async revoke(kid: string, at: Date): Promise<void> {
+    await this.manager.update(SigningKey, { kid }, { revokedAt: at, state: 'revoked', retiredAt: at });
   }
 
   /** Records the state the schedule derived, for operators reading `keys list` or the table. */

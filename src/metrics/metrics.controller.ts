@@ -26,9 +26,9 @@ export class MetricsController {
   @ApiBearerAuth(BEARER_SCHEME)
   @ApiProduces('text/plain')
   @ApiResponse({ status: 200, description: 'Prometheus text format' })
-  @ApiProblems(401)
+  @ApiProblems(400, 401)
   async scrape(@Req() request: Request, @Res() response: Response): Promise<void> {
-    this.token.check(request.headers.authorization, 'metrics token', 'wrong_metrics_token');
+    this.token.check(request, 'metrics token', 'wrong_metrics_token');
     const body = await this.metrics.registry.metrics();
     response.status(200).setHeader('Content-Type', this.metrics.registry.contentType);
     response.setHeader('Cache-Control', 'no-store');

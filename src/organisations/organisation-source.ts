@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { fetchJsonObject } from '../common/upstream-fetch';
+import { createReadStream } from 'node:fs';
+import { fetchJsonObject, readCapped, UpstreamError } from '../common/upstream-fetch';
 
 export interface OrganisationRecord {
   orgCode: string;
@@ -61,20 +61,28 @@ function parseOrganisations(document: unknown): ParsedSource {
   return { organisations, skipped };
 }
 
-/** Loads the source: a URL (fetched with a timeout) or a file path. */
-export async function loadOrganisations(source: string, timeoutMs: number): Promise<ParsedSource> {
+/**
+ * The most an organisation source may hold: the platform's list is about 100 KB, and 100,000
+ * organisations (the benchmark's scale profile) about 12 MB. A larger answer or file is not read.
+ */
+export const MAX_SOURCE_BYTES = 32 * 1024 * 1024;
+
+/** Loads the source: a URL (fetched with a timeout) or a file path, either read with a byte cap. */
+export async function loadOrganisations(source: string, timeoutMs: number, maxBytes = MAX_SOURCE_BYTES): Promise<ParsedSource> {
   let document: unknown;
   if (/^https?:\/\//.test(source)) {
-    document = await fetchJsonObject(source, timeoutMs);
+    document = await fetchJsonObject(source, timeoutMs, maxBytes);
   } else {
-    let content: string;
+    let content: Buffer;
     try {
-      content = await readFile(source, 'utf8');
-    } catch {
+      // A stream, not readFile: a file may be far larger than it looks (a device, a growing log).
+      content = await readCapped(createReadStream(source), maxBytes, source);
+    } catch (error) {
+      if (error instanceof UpstreamError) throw new OrganisationSourceError(error.message);
       throw new OrganisationSourceError(`cannot read ${source}`);
     }
     try {
-      document = JSON.parse(content);
+      document = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(content));
     } catch {
       throw new OrganisationSourceError(`${source} is not JSON`);
     }

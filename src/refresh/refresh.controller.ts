@@ -18,6 +18,6 @@ export class RefreshController {
   @ApiTokenResponses('The refreshed token; it carries urn:altinn:exchanged_at, the time of the first exchange.', { 'urn:altinn:exchanged_at': 1571995146 })
   @UseGuards(ThrottlerGuard)
   async refresh(@Req() request: Request, @Res() response: Response): Promise<void> {
-    sendToken(request, response, await this.refresher.refresh(request.headers.authorization));
+    sendToken(request, response, await this.refresher.refresh(request));
   }
 }

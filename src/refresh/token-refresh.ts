@@ -1,19 +1,40 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { bearerToken } from '../common/bearer-token';
+import type { JWTPayload } from 'jose';
+import { AuthorizedRequest, bearerToken } from '../common/bearer-token';
 import { Clock } from '../common/clock';
 import { InvalidTokenError } from '../common/errors';
-import { ExchangeEvents } from '../common/exchange-events';
+import { ExchangeEvents, type ExchangeSubject } from '../common/exchange-events';
+import { EXCHANGED_AT, REFRESH_UNTIL } from '../common/refresh-claims';
 import { tokenConfig } from '../config';
 import { OwnTokenVerifier } from '../keys/own-token-verifier';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 
-/** When the chain of refreshes began: the first exchange. Absent on a token straight from an exchange. */
-const EXCHANGED_AT = 'urn:altinn:exchanged_at';
+export { EXCHANGED_AT, REFRESH_UNTIL };
+
+/** Who a token of ours speaks for, for the audit trail: the client and organisation, or the person's user id. */
+export function subjectOf(payload: JWTPayload): ExchangeSubject {
+  const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
+  const userId = Number(payload['urn:altinn:userid']);
+  return {
+    clientId: text(payload.client_id),
+    orgNumber: text(payload['urn:altinn:orgNumber']) ?? text(payload.client_orgno),
+    userId: Number.isSafeInteger(userId) && userId > 0 ? userId : undefined,
+  };
+}
+
+/** A numeric claim of ours that may be absent; anything but a number is a token we never issued. */
+function optionalTime(payload: JWTPayload, name: string): number | undefined {
+  const value = payload[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidTokenError(`the ${name} claim must be a NumericDate`, 'malformed_claims');
+  return value;
+}
 
 /**
  * A new token for one of ours: same claims, new jti/iat/nbf/exp. A chain of refreshes never
- * outlives REFRESH_MAX_AGE_SECONDS from the first exchange, so a stolen token cannot live forever.
+ * outlives REFRESH_MAX_AGE_SECONDS from the first exchange, nor the upstream token it came from
+ * (`urn:altinn:refresh_until`), so a stolen token cannot live forever.
  */
 @Injectable()
 export class TokenRefresh {
@@ -25,19 +46,37 @@ export class TokenRefresh {
     @Inject(tokenConfig.KEY) private readonly config: ConfigType<typeof tokenConfig>,
   ) {}
 
-  /** `authorization` is the request's Authorization header; every refusal, a missing header included, is decided here. */
-  async refresh(authorization: string | string[] | undefined): Promise<SignedToken> {
+  /** Every refusal, a missing or repeated Authorization header included, is decided here. */
+  async refresh(request: AuthorizedRequest): Promise<SignedToken> {
+    // Once the token verifies, every outcome names its subject and the token it would replace.
+    let subject: ExchangeSubject = {};
     try {
-      const payload = await this.verifier.verify(bearerToken(authorization));
-      const origin = typeof payload[EXCHANGED_AT] === 'number' ? payload[EXCHANGED_AT] : (payload.iat as number);
-      const remaining = origin + this.config.refreshMaxAgeSeconds - this.clock.nowSeconds();
-      if (remaining <= 0) throw new InvalidTokenError('the token is past its refresh window; exchange a new upstream token', 'refresh_window_over');
+      const payload = await this.verifier.verify(bearerToken(request));
+      subject = { ...subjectOf(payload), replacedJti: typeof payload.jti === 'string' ? payload.jti : undefined };
+      const now = this.clock.nowSeconds();
+      const iat = payload.iat as number;
+      const exchangedAt = optionalTime(payload, EXCHANGED_AT);
+      const refreshUntil = optionalTime(payload, REFRESH_UNTIL);
+      // Times from the future would stretch the window: only a forged token (or a broken clock) has them.
+      const latestStart = now + this.config.clockSkewSeconds;
+      if (iat > latestStart || (exchangedAt !== undefined && exchangedAt > latestStart)) {
+        throw new InvalidTokenError('the token claims to be issued in the future', 'issued_in_future');
+      }
+      const origin = Math.min(iat, exchangedAt ?? iat);
+      const windowEnd = origin + this.config.refreshMaxAgeSeconds;
+      const end = refreshUntil === undefined ? windowEnd : Math.min(windowEnd, refreshUntil);
+      const remaining = end - now;
+      if (remaining <= 0) {
+        throw end === windowEnd
+          ? new InvalidTokenError('the token is past its refresh window; exchange a new upstream token', 'refresh_window_over')
+          : new InvalidTokenError('the upstream token this token came from has expired; exchange a new upstream token', 'upstream_expired');
+      }
       const { iss: _iss, iat: _iat, nbf: _nbf, exp: _exp, jti: _jti, ...claims } = payload;
       const signed = await this.signer.sign({ ...claims, [EXCHANGED_AT]: origin }, { lifetimeSeconds: remaining });
-      this.events.issued('refresh', { issuedJti: signed.jti });
+      this.events.issued('refresh', { ...subject, issuedJti: signed.jti });
       return signed;
     } catch (error) {
-      this.events.notIssued('refresh', error);
+      this.events.notIssued('refresh', error, subject);
       throw error;
     }
   }

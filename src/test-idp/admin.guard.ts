@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
-import { SecretBearer } from '../common/bearer-token';
+import { authorizationHeader, SecretBearer } from '../common/bearer-token';
 import { testIdpConfig } from '../config';
 
 /** Provisioning and the token shortcuts need `Bearer TEST_IDP_ADMIN_TOKEN` when one is set; open on a laptop otherwise. */
@@ -23,12 +23,12 @@ export class TestIdpAdminGuard implements CanActivate {
 
   /** For a route that needs the admin token for one kind of request only (the token shortcuts). */
   check(request: Request): void {
-    this.admin.check(request.headers.authorization, 'test IdP admin token', 'wrong_admin_token');
+    this.admin.check(request, 'test IdP admin token', 'wrong_admin_token');
   }
 
   /** A browser's form post: the header when one is sent, else the form's `admin_token` field. */
   checkForm(request: Request, field: unknown): void {
-    if (request.headers.authorization !== undefined) return this.check(request);
-    this.admin.check(typeof field === 'string' && field.length > 0 ? `Bearer ${field}` : undefined, 'test IdP admin token', 'wrong_admin_token');
+    if (authorizationHeader(request) !== undefined) return this.check(request);
+    this.admin.checkHeader(typeof field === 'string' && field.length > 0 ? `Bearer ${field}` : undefined, 'test IdP admin token', 'wrong_admin_token');
   }
 }

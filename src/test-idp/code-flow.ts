@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
-import { bearerToken } from '../common/bearer-token';
+import { parseBearerHeader } from '../common/bearer-token';
 import { Clock } from '../common/clock';
 import { InvalidTokenError } from '../common/errors';
 import { IdportenLogin } from './idporten-login';
@@ -281,8 +281,8 @@ export class CodeFlow {
   }
 
   /** GET/POST /userinfo: the person behind one of our access tokens. */
-  async userinfo(authorization: string | string[] | undefined): Promise<Record<string, unknown>> {
-    const token = bearerToken(authorization);
+  async userinfo(authorization: string | undefined): Promise<Record<string, unknown>> {
+    const token = parseBearerHeader(authorization);
     const key = await this.keys.key('idporten');
     let claims: Record<string, unknown>;
     try {

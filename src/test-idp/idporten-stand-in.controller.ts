@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res, UseFilt
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { authorizationHeader } from '../common/bearer-token';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
 import { ROUTES } from '../common/routes';
 import { createValidationPipe } from '../common/validation';
@@ -89,7 +90,7 @@ export class IdportenStandInController {
       issued = await this.login.token((await this.validation.transform(body, { type: 'body', metatype: IdportenTokenDto })) as IdportenTokenDto);
     } else {
       if (body?.grant_type !== AUTHORIZATION_CODE) throw new OAuthError('unsupported_grant_type', `grant_type must be ${AUTHORIZATION_CODE}`);
-      issued = await this.codeFlow.token(body, request.headers.authorization);
+      issued = await this.codeFlow.token(body, authorizationHeader(request));
     }
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Pragma', 'no-cache');
@@ -138,7 +139,7 @@ export class IdportenStandInController {
   @ApiOperation({ summary: 'The person behind an access token of this issuer (Bearer)' })
   @Header('Cache-Control', 'no-store')
   userinfo(@Req() request: Request) {
-    return this.codeFlow.userinfo(request.headers.authorization);
+    return this.codeFlow.userinfo(authorizationHeader(request));
   }
 
   @Post('userinfo')
@@ -146,7 +147,7 @@ export class IdportenStandInController {
   @ApiOperation({ summary: 'The person behind an access token of this issuer (Bearer)' })
   @Header('Cache-Control', 'no-store')
   userinfoPost(@Req() request: Request) {
-    return this.codeFlow.userinfo(request.headers.authorization);
+    return this.codeFlow.userinfo(authorizationHeader(request));
   }
 
   @Post('clients')

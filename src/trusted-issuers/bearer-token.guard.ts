@@ -30,7 +30,7 @@ export class BearerTokenGuard implements CanActivate {
     if (!provider) throw new Error('BearerTokenGuard needs @AcceptTokensFrom on the handler');
     const request = context.switchToHttp().getRequest<VerifiedRequest>();
     try {
-      request.verifiedToken = await this.verifier.verify(bearerToken(request.headers.authorization), provider);
+      request.verifiedToken = await this.verifier.verify(bearerToken(request), provider);
       return true;
     } catch (error) {
       this.events.notIssued(provider, error);

@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput, type CryptoKey } from 'jose';
 import { fetchJsonObject, UpstreamError } from '../common/upstream-fetch';
+import { isTrustworthyUpstreamUrl } from '../config/upstream-url';
 
 export interface IssuerKeySettings {
   timeoutMs: number;
   cooldownMs: number;
   refreshMs: number;
+  /** Refuse a discovery URL or jwks_uri that is not https (loopback excepted), as production must. */
+  httpsOnly: boolean;
 }
 
 const NOT_READY_RETRY_MS = 1000;
@@ -97,10 +100,14 @@ export class IssuerKeys {
   }
 
   private async discover(): Promise<void> {
+    if (this.settings.httpsOnly && !isTrustworthyUpstreamUrl(this.wellKnownUrl)) throw new UpstreamError(`${this.wellKnownUrl}: not an https URL`);
     const document = await fetchJsonObject(this.wellKnownUrl, this.settings.timeoutMs);
     const { issuer, jwks_uri: jwksUri } = document;
     if (typeof issuer !== 'string' || issuer.length === 0) throw new UpstreamError(`${this.wellKnownUrl}: no issuer`);
     if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) throw new UpstreamError(`${this.wellKnownUrl}: no jwks_uri`);
+    if (this.settings.httpsOnly && !isTrustworthyUpstreamUrl(jwksUri)) {
+      throw new UpstreamError(`${this.wellKnownUrl}: jwks_uri ${jwksUri.slice(0, 200)} is not https; refused in production`);
+    }
     if (this.issuerValue && this.issuerValue !== issuer) {
       this.logger.warn(`${this.wellKnownUrl} changed its issuer from ${this.issuerValue} to ${issuer}`);
     }

@@ -40,7 +40,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly adapterHost: HttpAdapterHost,
     @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
   ) {
-    const settings = { timeoutMs: config.upstreamTimeoutMs, cooldownMs: config.jwksCooldownMs, refreshMs: config.jwksRefreshMs };
+    const settings = { timeoutMs: config.upstreamTimeoutMs, cooldownMs: config.jwksCooldownMs, refreshMs: config.jwksRefreshMs, httpsOnly: config.httpsOnly };
     const now = () => this.clock.now();
     this.issuers = {
       maskinporten: config.maskinporten.wellKnownUrls.map((url) => new IssuerKeys(url, settings, now)),

@@ -23,6 +23,8 @@ export class FakeIssuer {
   readonly hits = { discovery: 0, jwks: 0 };
   /** Answers the 'slow' mode is still holding back; cleared by close(). */
   private readonly held = new Set<NodeJS.Timeout>();
+  /** The jwks_uri the discovery document names, when not this issuer's own (its keys are still served). */
+  jwksUriOverride?: string;
   private server!: Server;
   private port = 0;
 
@@ -164,7 +166,7 @@ export class FakeIssuer {
       return;
     }
     const body = isDiscovery
-      ? { issuer: this.issuer, jwks_uri: this.jwksUrl, token_endpoint: `${this.issuer}token` }
+      ? { issuer: this.issuer, jwks_uri: this.jwksUriOverride ?? this.jwksUrl, token_endpoint: `${this.issuer}token` }
       : { keys: this.keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: 'RS256', use: 'sig' })) };
     const send = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (this.mode === 'slow') {

@@ -64,7 +64,7 @@ describe('a start that refuses what it cannot serve', () => {
     });
     expect(code).toBe(1);
     expect(oneLine(stderr)).toBe(
-      'Invalid configuration: MASKINPORTEN_WELL_KNOWN_URLS must hold only https URLs in production (got "http://mp.example/.well-known/oauth-authorization-server")',
+      'Invalid configuration: MASKINPORTEN_WELL_KNOWN_URLS must hold only https URLs (http only to a loopback address) in production (got "http://mp.example/.well-known/oauth-authorization-server")',
     );
   });
 
