@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type CryptoKey, type JWK } from 'jose';
-import { DataSource } from 'typeorm';
 import { KeyEncryption } from '../keys/key-encryption';
 import { TestIdpKey } from './test-idp.entities';
+import { TestIdpRepository } from './test-idp.repository';
 
 export type StandInIssuer = TestIdpKey['issuer'];
 
@@ -18,7 +18,7 @@ export class IssuerKeyStore {
   private readonly loaded = new Map<StandInIssuer, Promise<StandInKey>>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly records: TestIdpRepository,
     private readonly encryption: KeyEncryption,
   ) {}
 
@@ -33,16 +33,15 @@ export class IssuerKeyStore {
   }
 
   private async loadOrCreate(issuer: StandInIssuer): Promise<StandInKey> {
-    const repository = this.dataSource.getRepository(TestIdpKey);
-    let row = await repository.findOneBy({ issuer });
+    let row = await this.records.issuerKey(issuer);
     if (!row) {
       const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
       const publicJwk = await exportJWK(publicKey);
       const kid = await calculateJwkThumbprint(publicJwk);
-      const created = repository.create({ issuer, kid, publicJwk, encryptedPrivateKey: this.encryption.encrypt(await exportPKCS8(privateKey), kid) });
       // Another replica may have won the race: keep whichever row is stored.
-      await repository.createQueryBuilder().insert().values(created).orIgnore().execute();
-      row = await repository.findOneByOrFail({ issuer });
+      await this.records.addIssuerKey({ issuer, kid, publicJwk, encryptedPrivateKey: this.encryption.encrypt(await exportPKCS8(privateKey), kid) });
+      row = await this.records.issuerKey(issuer);
+      if (!row) throw new Error(`the ${issuer} stand-in's key was stored but cannot be read`);
     }
     return {
       kid: row.kid,

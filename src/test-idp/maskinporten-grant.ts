@@ -2,14 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createLocalJWKSet, decodeJwt, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { DataSource, LessThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { testIdpConfig } from '../config';
 import { withOverrides } from './claim-overrides';
 import { IssuerKeyStore } from './issuer-key-store';
 import { OAuthError } from './oauth-error';
 import type { MaskinportenTokenDto } from './provisioning.dto';
-import { TestIdpClient, TestIdpScopeAccess, TestIdpUsedAssertion } from './test-idp.entities';
+import { TestIdpClient } from './test-idp.entities';
+import { TestIdpRepository } from './test-idp.repository';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_S = 120;
@@ -30,7 +30,7 @@ export interface TokenResponse {
 @Injectable()
 export class MaskinportenGrant {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly records: TestIdpRepository,
     private readonly keys: IssuerKeyStore,
     private readonly clock: Clock,
     @Inject(testIdpConfig.KEY) private readonly config: ConfigType<typeof testIdpConfig>,
@@ -73,7 +73,7 @@ export class MaskinportenGrant {
     const clientId = unverified.iss;
     const client =
       typeof clientId === 'string' && /^[0-9a-f-]{36}$/i.test(clientId)
-        ? await this.dataSource.getRepository(TestIdpClient).findOneBy({ clientId })
+        ? await this.records.client(clientId)
         : null;
     if (!client) throw new OAuthError('invalid_client', 'the assertion iss is not a registered client_id');
     if (client.jwks.length === 0) throw new OAuthError('invalid_client', 'the client has no registered keys');
@@ -114,23 +114,19 @@ export class MaskinportenGrant {
 
   private async checkGranted(client: TestIdpClient, scope: string): Promise<void> {
     for (const name of scope.split(' ')) {
-      const granted = await this.dataSource.getRepository(TestIdpScopeAccess).existsBy({ scope: name, orgNumber: client.clientOrgno });
+      const granted = await this.records.isGranted(name, client.clientOrgno);
       if (!granted) throw new OAuthError('invalid_scope', `${name} is no longer granted to ${client.clientOrgno}`);
     }
   }
 
   /** Records the assertion's jti until it expires; a second use is a replay. */
   private async consume(client: TestIdpClient, claims: JWTPayload): Promise<void> {
-    const repository = this.dataSource.getRepository(TestIdpUsedAssertion);
-    await repository.delete({ expiresAt: LessThan(new Date(this.clock.now() - SKEW_S * 1000)) });
-    const inserted = await repository
-      .createQueryBuilder()
-      .insert()
-      .values({ key: `${client.clientId}:${claims.jti as string}`, expiresAt: new Date((claims.exp as number) * 1000) })
-      .orIgnore()
-      .returning(['key'])
-      .execute();
-    if ((inserted.raw as unknown[]).length === 0) throw new OAuthError('invalid_grant', 'the assertion jti was already used');
+    const first = await this.records.useAssertion(
+      `${client.clientId}:${claims.jti as string}`,
+      new Date((claims.exp as number) * 1000),
+      new Date(this.clock.now() - SKEW_S * 1000),
+    );
+    if (!first) throw new OAuthError('invalid_grant', 'the assertion jti was already used');
   }
 
   private async issue(

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
-import { DataSource } from 'typeorm';
 import { BadRequestError, ConflictError, NotFoundError } from '../common/errors';
 import { ValidationFailedError } from '../common/validation';
 import type { CreateClientDto, CreateScopeDto } from './provisioning.dto';
-import { TestIdpClient, TestIdpScope, TestIdpScopeAccess } from './test-idp.entities';
+import { TestIdpClient, TestIdpScope } from './test-idp.entities';
+import { TestIdpRepository } from './test-idp.repository';
 
 const ORG_NUMBER = /^\d{9}$/;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -47,28 +47,21 @@ export function checkOrgNumber(orgno: string): void {
 /** The Maskinporten provisioning API of the seed: scopes, access to scopes, clients and their keys. */
 @Injectable()
 export class ProvisioningService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly records: TestIdpRepository) {}
 
   async createScope(dto: CreateScopeDto): Promise<ScopeView> {
     const name = `${dto.prefix}:${dto.subscope}`;
-    const inserted = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(TestIdpScope)
-      .values({ name, prefix: dto.prefix, subscope: dto.subscope, description: dto.description ?? '' })
-      .orIgnore()
-      .returning(['name'])
-      .execute();
-    if ((inserted.raw as unknown[]).length === 0) throw new ConflictError(`the scope ${name} already exists`);
+    const created = await this.records.addScope({ name, prefix: dto.prefix, subscope: dto.subscope, description: dto.description ?? '' });
+    if (!created) throw new ConflictError(`the scope ${name} already exists`);
     return this.scope(name);
   }
 
   async listScopes(): Promise<ScopeView[]> {
-    return (await this.dataSource.getRepository(TestIdpScope).find({ order: { name: 'ASC' } })).map(scopeView);
+    return (await this.records.listScopes()).map(scopeView);
   }
 
   async scope(name: string): Promise<ScopeView> {
-    const scope = await this.dataSource.getRepository(TestIdpScope).findOneBy({ name });
+    const scope = await this.records.scope(name);
     if (!scope) throw new NotFoundError(`no scope named ${name}`);
     return scopeView(scope);
   }
@@ -76,33 +69,31 @@ export class ProvisioningService {
   async grantAccess(orgno: string, scope: string | undefined): Promise<{ orgno: string; scope: string }> {
     checkOrgNumber(orgno);
     const name = await this.existingScope(scope);
-    await this.dataSource.createQueryBuilder().insert().into(TestIdpScopeAccess).values({ scope: name, orgNumber: orgno }).orIgnore().execute();
+    await this.records.grant(name, orgno);
     return { orgno, scope: name };
   }
 
   async accessOf(orgno: string): Promise<{ orgno: string; scopes: string[] }> {
     checkOrgNumber(orgno);
-    const rows = await this.dataSource.getRepository(TestIdpScopeAccess).find({ where: { orgNumber: orgno }, order: { scope: 'ASC' } });
-    return { orgno, scopes: rows.map((r) => r.scope) };
+    return { orgno, scopes: await this.records.scopesOf(orgno) };
   }
 
   async revokeAccess(orgno: string, scope: string | undefined): Promise<void> {
     checkOrgNumber(orgno);
     const name = await this.existingScope(scope);
-    const result = await this.dataSource.getRepository(TestIdpScopeAccess).delete({ scope: name, orgNumber: orgno });
-    if (!result.affected) throw new NotFoundError(`${orgno} has no access to ${name}`);
+    if (!(await this.records.revoke(name, orgno))) throw new NotFoundError(`${orgno} has no access to ${name}`);
   }
 
   async createClient(dto: CreateClientDto): Promise<ClientView> {
     for (const scope of dto.scopes) {
-      if (!(await this.dataSource.getRepository(TestIdpScope).existsBy({ name: scope }))) throw new BadRequestError(`the scope ${scope} does not exist`);
+      if (!(await this.records.scopeExists(scope))) throw new BadRequestError(`the scope ${scope} does not exist`);
     }
     const orgno = dto.client_orgno ?? (await this.soleGrantee(dto.scopes));
     const granted = new Set((await this.accessOf(orgno)).scopes);
     for (const scope of dto.scopes) {
       if (!granted.has(scope)) throw new BadRequestError(`the scope ${scope} is not granted to ${orgno}`);
     }
-    const client = this.dataSource.getRepository(TestIdpClient).create({
+    const client = await this.records.addClient({
       clientId: randomUUID(),
       clientName: dto.client_name,
       clientType: dto.client_type,
@@ -112,15 +103,15 @@ export class ProvisioningService {
       clientOrgno: orgno,
       jwks: [],
     });
-    return clientView(await this.dataSource.getRepository(TestIdpClient).save(client));
+    return clientView(client);
   }
 
   async listClients(): Promise<ClientView[]> {
-    return (await this.dataSource.getRepository(TestIdpClient).find({ order: { createdAt: 'ASC', clientId: 'ASC' } })).map(clientView);
+    return (await this.records.listClients()).map(clientView);
   }
 
   async client(clientId: string): Promise<TestIdpClient> {
-    const client = /^[0-9a-f-]{36}$/i.test(clientId) ? await this.dataSource.getRepository(TestIdpClient).findOneBy({ clientId }) : null;
+    const client = /^[0-9a-f-]{36}$/i.test(clientId) ? await this.records.client(clientId) : null;
     if (!client) throw new NotFoundError('no such client');
     return client;
   }
@@ -145,23 +136,16 @@ export class ProvisioningService {
       jwk.kid = typeof raw.kid === 'string' && raw.kid.length <= 128 ? raw.kid : await calculateJwkThumbprint(jwk);
       accepted.push(jwk);
     }
-    await this.dataSource.getRepository(TestIdpClient).update({ clientId: client.clientId }, { jwks: accepted });
+    await this.records.setClientKeys(client.clientId, accepted);
     return { client_id: client.clientId, keys: accepted };
   }
 
   /** Without client_orgno: the one organisation granted every requested scope. */
   private async soleGrantee(scopes: string[]): Promise<string> {
-    const rows = await this.dataSource
-      .getRepository(TestIdpScopeAccess)
-      .createQueryBuilder('a')
-      .select('a.org_number', 'orgno')
-      .where('a.scope IN (:...scopes)', { scopes })
-      .groupBy('a.org_number')
-      .having('count(*) = :n', { n: scopes.length })
-      .getRawMany<{ orgno: string }>();
-    if (rows.length === 0) throw new BadRequestError(`no organisation is granted ${scopes.join(' ')}`);
-    if (rows.length > 1) throw new BadRequestError('several organisations are granted these scopes: name one in client_orgno');
-    return rows[0].orgno;
+    const grantees = await this.records.granteesOfAll(scopes);
+    if (grantees.length === 0) throw new BadRequestError(`no organisation is granted ${scopes.join(' ')}`);
+    if (grantees.length > 1) throw new BadRequestError('several organisations are granted these scopes: name one in client_orgno');
+    return grantees[0];
   }
 
   private async existingScope(scope: string | undefined): Promise<string> {

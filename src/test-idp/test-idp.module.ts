@@ -10,11 +10,12 @@ import { MaskinportenGrant } from './maskinporten-grant';
 import { MaskinportenStandInController } from './maskinporten-stand-in.controller';
 import { OidcClientRepository } from './oidc-client.repository';
 import { ProvisioningService } from './provisioning.service';
+import { TestIdpRepository } from './test-idp.repository';
 
 /** Local stand-ins for Maskinporten and ID-porten. Imported only when TEST_IDP_ENABLED; never in production. */
 @Module({
   imports: [RateLimitModule, KeysModule],
   controllers: [MaskinportenStandInController, IdportenStandInController],
-  providers: [IssuerKeyStore, MaskinportenGrant, IdportenLogin, ProvisioningService, TestIdpAdminGuard, OidcClientRepository, CodeFlow],
+  providers: [TestIdpRepository, IssuerKeyStore, MaskinportenGrant, IdportenLogin, ProvisioningService, TestIdpAdminGuard, OidcClientRepository, CodeFlow],
 })
 export class TestIdpModule {}
