@@ -1,5 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { Organisation } from '../organisations/organisation.entity';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type PartyType = 'person' | 'organisation';
 
@@ -20,11 +19,6 @@ export class Party {
 
   @Column({ name: 'org_number', type: 'varchar', length: 9, nullable: true, unique: true })
   orgNumber: string | null;
-
-  /** The registry entry for an organisation party; no database constraint, as the registry is a mirror. */
-  @ManyToOne(() => Organisation, { createForeignKeyConstraints: false, nullable: true })
-  @JoinColumn({ name: 'org_number', referencedColumnName: 'orgNumber' })
-  organisation?: Organisation | null;
 
   @Column({ type: 'varchar', length: 256, default: '' })
   name: string;

@@ -1,4 +1,4 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
 import { Party } from './party.entity';
 
 /** A person's user on the platform, found by ssn (ID-porten's pid). */
@@ -13,10 +13,8 @@ export class User {
   @Column({ type: 'varchar', length: 11, unique: true })
   ssn: string;
 
+  /** A user's party cannot be deleted while the user exists. */
   @Column({ name: 'party_id', type: 'integer' })
+  @ForeignKey(() => Party, { onDelete: 'RESTRICT' })
   partyId: number;
-
-  @ManyToOne(() => Party, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'party_id' })
-  party?: Party;
 }
