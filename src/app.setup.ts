@@ -16,7 +16,7 @@ import { requestId } from './common/logging.module';
 import { plain, problemResponse } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 
-export const BODY_LIMIT = '16kb';
+const BODY_LIMIT = '16kb';
 
 const REQUEST_LINE = /^[A-Z]{1,16} (\/[^ ?#\r\n]{0,2048})/;
 

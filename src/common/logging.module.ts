@@ -18,7 +18,7 @@ export function requestId(req: IncomingMessage & { id?: unknown }, res: ServerRe
 }
 
 /** Anything that could carry a credential or a person's number is removed before a line is written. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   '*.token',

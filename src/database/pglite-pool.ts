@@ -129,7 +129,7 @@ export interface SessionDatabase {
 }
 
 /** The one connection to the embedded database, as TypeORM's pg driver expects a client to look. */
-export class PGliteClient extends EventEmitter {
+class PGliteClient extends EventEmitter {
   constructor(private readonly db: SessionDatabase) {
     super();
   }

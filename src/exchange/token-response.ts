@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { SignedToken } from '../keys/token-signer';
 
-export const ISSUED_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
+const ISSUED_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 
 /** True when the client prefers JSON: an Accept header naming application/json before text/plain. */
 function wantsJson(request: Request): boolean {

@@ -46,7 +46,7 @@ export class KeyEncryption {
   }
 }
 
-export const GENERATED_SECRET_FILE = 'key-encryption.key';
+const GENERATED_SECRET_FILE = 'key-encryption.key';
 
 /**
  * The configured secret, or outside production one generated once into the data directory.

@@ -47,7 +47,7 @@ export function generateSigningKey(now: number, activatesAt: Date, rotationMs: n
 }
 
 /** A fresh RSA key pair with a self-signed certificate, for consumers that read `x5c`. */
-export async function generateKeyMaterial(subject: string, notBefore: Date, notAfter: Date): Promise<KeyMaterial> {
+async function generateKeyMaterial(subject: string, notBefore: Date, notAfter: Date): Promise<KeyMaterial> {
   const keys = (await webcrypto.subtle.generateKey(
     { ...SIGNING, modulusLength: RSA_BITS, publicExponent: new Uint8Array([1, 0, 1]) },
     true,

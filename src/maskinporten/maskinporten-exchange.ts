@@ -9,7 +9,7 @@ import type { VerifiedToken } from '../trusted-issuers/token-verifier';
 import { platformClaims, readMaskinportenClaims, scopeAllowsOrgClaim, TEST_ORG, TEST_SOURCE_ORG } from './claims';
 
 /** Parses `?test=`: absent, true or false. */
-export function parseTestFlag(value: unknown): boolean {
+function parseTestFlag(value: unknown): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   throw new BadRequestError('the test parameter must be true or false');

@@ -24,7 +24,7 @@ const ORG_NUMBER = /^\d{9}$/;
 const text = (value: unknown, max: number) => (typeof value === 'string' && value.length > 0 ? value.slice(0, max) : null);
 
 /** Reads the platform's altinn-orgs.json format: `{"orgs": {"brg": {"name": {...}, "orgnr": "..."}}}`. */
-export function parseOrganisations(document: unknown): ParsedSource {
+function parseOrganisations(document: unknown): ParsedSource {
   const orgs = (document as { orgs?: unknown } | null)?.orgs;
   if (typeof orgs !== 'object' || orgs === null || Array.isArray(orgs)) throw new OrganisationSourceError('no "orgs" object');
   const organisations: OrganisationRecord[] = [];

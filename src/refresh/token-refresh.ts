@@ -9,7 +9,7 @@ import { OwnTokenVerifier } from '../keys/own-token-verifier';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 
 /** When the chain of refreshes began: the first exchange. Absent on a token straight from an exchange. */
-export const EXCHANGED_AT = 'urn:altinn:exchanged_at';
+const EXCHANGED_AT = 'urn:altinn:exchanged_at';
 
 /**
  * A new token for one of ours: same claims, new jti/iat/nbf/exp. A chain of refreshes never

@@ -19,7 +19,7 @@ async function insertUnlessStored<T extends object>(manager: EntityManager, enti
   }
 }
 
-export type NewTestIdpClient = Omit<TestIdpClient, 'createdAt'>;
+type NewTestIdpClient = Omit<TestIdpClient, 'createdAt'>;
 
 /**
  * The test IdP's tables (its issuers' keys, scopes and who may use them, clients, used assertion
