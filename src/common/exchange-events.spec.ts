@@ -34,7 +34,10 @@ describe('exchange outcome events', () => {
   it('calls a dependency’s outage failed with its reason, and anything unnamed an internal error', () => {
     const { events, seen } = recorder();
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    events.notIssued('idporten', new ServiceUnavailableError('the database is not reachable; retry shortly', 'database_unavailable', 5, refused));
+    events.notIssued(
+      'idporten',
+      new ServiceUnavailableError('the database is not reachable; retry shortly', 'database_unavailable', 5, refused),
+    );
     events.notIssued('refresh', new TypeError('x is undefined'));
     expect(seen.map(({ outcome, reason }) => ({ outcome, reason }))).toEqual([
       { outcome: 'failed', reason: 'database_unavailable' },

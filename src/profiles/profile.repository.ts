@@ -78,12 +78,10 @@ export class ProfileRepository {
   /** Stores a person with the given ids; a person already there is left as it is. */
   insert(person: NewPerson): Promise<void> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query(`INSERT INTO parties (party_id, party_uuid, type, ssn, name) VALUES ($1, $2, 'person', $3, $4) ON CONFLICT DO NOTHING`, [
-        person.partyId,
-        person.partyUuid,
-        person.ssn,
-        person.name,
-      ]);
+      await manager.query(
+        `INSERT INTO parties (party_id, party_uuid, type, ssn, name) VALUES ($1, $2, 'person', $3, $4) ON CONFLICT DO NOTHING`,
+        [person.partyId, person.partyUuid, person.ssn, person.name],
+      );
       await manager.query(`INSERT INTO users (user_id, user_name, ssn, party_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
         person.userId,
         person.userName,
@@ -114,8 +112,12 @@ export class ProfileRepository {
           [u.userId, u.userName ?? '', u.ssn, u.partyId],
         );
       }
-      await manager.query(`SELECT setval('${USER_ID_SEQUENCE}', GREATEST((SELECT COALESCE(max(user_id), 0) FROM users) + 1, nextval('${USER_ID_SEQUENCE}')), false)`);
-      await manager.query(`SELECT setval('${PARTY_ID_SEQUENCE}', GREATEST((SELECT COALESCE(max(party_id), 0) FROM parties) + 1, nextval('${PARTY_ID_SEQUENCE}')), false)`);
+      await manager.query(
+        `SELECT setval('${USER_ID_SEQUENCE}', GREATEST((SELECT COALESCE(max(user_id), 0) FROM users) + 1, nextval('${USER_ID_SEQUENCE}')), false)`,
+      );
+      await manager.query(
+        `SELECT setval('${PARTY_ID_SEQUENCE}', GREATEST((SELECT COALESCE(max(party_id), 0) FROM parties) + 1, nextval('${PARTY_ID_SEQUENCE}')), false)`,
+      );
     });
     return { parties: file.parties.length, users: file.users.length };
   }

@@ -5,7 +5,13 @@ import type { Settings } from '../config/settings';
 import { ProfileService } from './profile.service';
 import type { NewPerson, Person, ProfileRepository } from './profile.repository';
 
-const ANNE: Person = { userId: 20000001, userName: 'anne', partyId: 50000001, partyUuid: '00000000-0000-4000-8000-000050000001', name: 'Anne' };
+const ANNE: Person = {
+  userId: 20000001,
+  userName: 'anne',
+  partyId: 50000001,
+  partyUuid: '00000000-0000-4000-8000-000050000001',
+  name: 'Anne',
+};
 const ANNE_SSN = '01010100001';
 
 /** The repository's people in a map, with each call counted and every answer held until `settle`. */
@@ -27,7 +33,13 @@ class PeopleInMemory {
   async provision(ssn: string): Promise<Person> {
     this.provisions += 1;
     await this.hold();
-    const person = { userId: 30000000 + this.provisions, userName: '', partyId: 60000000 + this.provisions, partyUuid: `uuid-${this.provisions}`, name: '' };
+    const person = {
+      userId: 30000000 + this.provisions,
+      userName: '',
+      partyId: 60000000 + this.provisions,
+      partyUuid: `uuid-${this.provisions}`,
+      name: '',
+    };
     this.people.set(ssn, person);
     return person;
   }
@@ -55,7 +67,13 @@ class PeopleInMemory {
 
 function service(overrides: Partial<Settings['profiles']> = {}): { profiles: ProfileService; people: PeopleInMemory } {
   const people = new PeopleInMemory();
-  const config: Settings['profiles'] = { cacheTtlMs: 60_000, cacheSize: 100, autoProvision: false, seedDevelopmentProfile: false, ...overrides };
+  const config: Settings['profiles'] = {
+    cacheTtlMs: 60_000,
+    cacheSize: 100,
+    autoProvision: false,
+    seedDevelopmentProfile: false,
+    ...overrides,
+  };
   return { profiles: new ProfileService(people as unknown as ProfileRepository, config), people };
 }
 

@@ -47,7 +47,9 @@ export class ProfileService implements OnModuleInit {
 
   /** The person with this ssn, created (user and party, new ids) when unknown; exactly one however many requests race. */
   private findOrProvision(ssn: string): Promise<Profile> {
-    return this.findBySsn(ssn).then((found) => found ?? (this.once(`provision:${ssn}`, ssn, () => this.provision(ssn)) as Promise<Profile>));
+    return this.findBySsn(ssn).then(
+      (found) => found ?? (this.once(`provision:${ssn}`, ssn, () => this.provision(ssn)) as Promise<Profile>),
+    );
   }
 
   /** Runs `load` once for concurrent callers of the same key and caches what it finds under the ssn. */

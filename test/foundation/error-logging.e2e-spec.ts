@@ -82,7 +82,11 @@ describe('the log of a request that fails because the database refuses connectio
     expect(naming[0]).toMatchObject({
       level: 50,
       correlationId: 'db-refused-1',
-      error: { name: 'ServiceUnavailableError', reason: 'database_unavailable', cause: { code: 'ECONNREFUSED', message: expect.stringContaining('ECONNREFUSED') } },
+      error: {
+        name: 'ServiceUnavailableError',
+        reason: 'database_unavailable',
+        cause: { code: 'ECONNREFUSED', message: expect.stringContaining('ECONNREFUSED') },
+      },
     });
     expect(stdout).not.toContain(pid);
   });
