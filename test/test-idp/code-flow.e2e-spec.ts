@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { decodeJwt } from 'jose';
@@ -6,61 +5,9 @@ import * as oidc from 'openid-client';
 import { RunningApp, startApp } from '../helpers/app';
 import { exchange } from '../helpers/exchange';
 import { expectProblem } from '../helpers/problem';
+import { basic, CALLBACK, formOf, ID, logIn, pkce, register, RegisteredClient, tokenRequest } from '../helpers/code-flow-client';
 import { json } from '../helpers/test-idp-client';
 
-const ID = '/test-idp/idporten';
-const CALLBACK = 'http://127.0.0.1:9/callback';
-
-interface RegisteredClient {
-  client_id: string;
-  client_secret?: string;
-  client_name: string;
-  redirect_uris: string[];
-  token_endpoint_auth_method: string;
-}
-
-async function register(running: RunningApp, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<RegisteredClient> {
-  const response = await json(running, 'POST', `${ID}/clients`, body, headers);
-  expect(response.status).toBe(201);
-  return (await response.json()) as RegisteredClient;
-}
-
-/** The hidden fields and the chosen values of the login page's form, as a browser would post them. */
-function formOf(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[match[1]] = match[2].replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
-  }
-  return fields;
-}
-
-/** Drives the login step over HTTP: open the authorization URL, post the form, return where it redirects. */
-async function logIn(authorizationUrl: URL, person: Record<string, string> = {}): Promise<{ status: number; location: string | null; html: string }> {
-  const page = await fetch(authorizationUrl, { redirect: 'manual' });
-  if (page.status !== 200) return { status: page.status, location: page.headers.get('location'), html: await page.text() };
-  expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-  expect(page.headers.get('cache-control')).toBe('no-store');
-  const html = await page.text();
-  const form = { ...formOf(html), pid: '19108000239', acr: 'idporten-loa-high', amr: 'BankID', ...person };
-  const posted = await fetch(new URL('authorize', authorizationUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-  });
-  return { status: posted.status, location: posted.headers.get('location'), html: await posted.text() };
-}
-
-function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
-
-function tokenRequest(running: RunningApp, form: Record<string, string>, headers: Record<string, string> = {}) {
-  return fetch(`${running.url}${ID}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form).toString() });
-}
-
-const basic = (client: RegisteredClient) => ({ authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` });
 
 describe('test ID-porten code flow with openid-client', () => {
   let running: RunningApp;
@@ -290,32 +237,5 @@ describe('test ID-porten code flow with openid-client', () => {
       for (const body of bodies) await expectProblem(await json(running, 'POST', `${ID}/clients`, body), 400);
       expect(((await (await fetch(`${running.url}${ID}/clients`)).json()) as unknown[]).length).toBe(before);
     });
-  });
-});
-
-describe('test ID-porten code flow with an admin token', () => {
-  let running: RunningApp;
-  const ADMIN = { authorization: 'Bearer admin-token-for-code-flow' };
-
-  before(async () => {
-    running = await startApp({ env: { TEST_IDP_ENABLED: 'true', TEST_IDP_ADMIN_TOKEN: 'admin-token-for-code-flow' } });
-  });
-  after(() => running.close());
-
-  it('needs it to register a client, and asks the person for it on the login form', async () => {
-    await expectProblem(await json(running, 'POST', `${ID}/clients`, { client_name: 'x', redirect_uris: [CALLBACK] }), 401);
-    const client = await register(running, { client_name: 'x', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' }, ADMIN);
-    const url = new URL(`${running.url}${ID}/authorize`);
-    for (const [name, value] of Object.entries({ client_id: client.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' })) url.searchParams.set(name, value);
-    const html = await (await fetch(url)).text();
-    expect(html).toContain('name="admin_token" type="password"');
-    const without = await logIn(url);
-    expect(without.status).toBe(401);
-    expect(without.location).toBeNull();
-    const wrong = await logIn(url, { admin_token: 'wrong' });
-    expect(wrong.status).toBe(401);
-    const right = await logIn(url, { admin_token: 'admin-token-for-code-flow' });
-    expect(right.status).toBe(303);
-    expect(new URL(right.location as string).searchParams.get('code')).toMatch(/^[\w-]{43}$/);
   });
 });
