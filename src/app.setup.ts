@@ -10,6 +10,7 @@ import helmet from 'helmet';
 import { BEARER_SCHEME } from './common/openapi';
 import { ROUTES } from './common/routes';
 import { Logger } from 'nestjs-pino';
+import { FrameworkLinesAtDebug } from './common/framework-lines-at-debug';
 import { httpConfig } from './config';
 import { ConnectionDrain } from './common/connection-drain';
 import { requestId } from './common/logging.module';
@@ -60,7 +61,7 @@ function serveOpenApi(app: NestExpressApplication): void {
 /** Everything main.ts does to the app besides listening, shared with the end-to-end tests. */
 export function configureApp(app: NestExpressApplication): ConnectionDrain {
   const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkLinesAtDebug(app.get(Logger)));
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
   // API defaults: no framing, no sniffing, a strict CSP (the test IdP's page loads its script from us).

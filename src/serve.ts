@@ -1,7 +1,9 @@
+import { Logger } from '@nestjs/common';
 import { AppModule } from './app.module';
 import { createApp, shutDown } from './app.setup';
 import { ReadinessRegistry } from './common/readiness';
 import type { Settings } from './config';
+import { startupSummary } from './startup-summary';
 
 /** Logs one line in the service's log format, for the moments before or after the logger exists. */
 export function logLine(level: number, msg: string, fields: Record<string, unknown> = {}): void {
@@ -13,6 +15,8 @@ export async function serve(settings: Settings): Promise<void> {
   const { server } = settings;
   const { app, drain } = await createApp(AppModule.register(settings));
   await app.listen(server.port, server.host);
+  const summary = startupSummary(settings);
+  new Logger('Startup').log(summary.fields, summary.msg);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -5,6 +5,9 @@ import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { appConfig } from '../config';
 
+/** Where the problem filter leaves a refusal's reason for the request line (Express res.locals). */
+export const REFUSAL_REASON = 'refusalReason';
+
 const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -33,6 +36,25 @@ function routeOf(req: IncomingMessage): string | undefined {
   return (req as IncomingMessage & { route?: { path?: string } }).route?.path;
 }
 
+/** Probes, and the metadata and keys of the test IdP (which the service itself fetches): routine, so debug. */
+const ROUTINE_PATHS = /^\/(health\/(live|ready)|test-idp\/[^/]+\/(\.well-known\/[^?]*|jwks))(\?|$)/;
+
+/**
+ * The level of a request line: error for a 5xx, except the readiness probe's 503 (starting,
+ * draining, or a dependency down, which its body names); debug for routine paths; info otherwise.
+ */
+export function requestLogLevel(req: IncomingMessage, res: ServerResponse, err?: Error): 'debug' | 'info' | 'error' {
+  const routine = ROUTINE_PATHS.test(req.url ?? '');
+  if (routine && (res.statusCode < 500 || res.statusCode === 503)) return 'debug';
+  if (err || res.statusCode >= 500) return 'error';
+  return 'info';
+}
+
+/** Set by the problem filter on a refused or failed request (see REFUSAL_REASON). */
+function refusalReasonOf(res: ServerResponse): string | undefined {
+  return (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.[REFUSAL_REASON] as string | undefined;
+}
+
 /** JSON lines, one per request with method, route, status, duration and correlation id. */
 @Module({
   imports: [
@@ -55,11 +77,16 @@ function routeOf(req: IncomingMessage): string | undefined {
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           // At the end of the request, when Express knows the matched route (not the middleware's wildcard).
-          customSuccessObject: (req: IncomingMessage, _res: ServerResponse, line: Record<string, unknown>) => ({ ...line, route: routeOf(req) }),
+          // A refusal carries its reason (set by the problem filter), never the token or the person.
+          customSuccessObject: (req: IncomingMessage, res: ServerResponse, line: Record<string, unknown>) => ({ ...line, route: routeOf(req), reason: refusalReasonOf(res) }),
           // pino-http invents an Error with a stack for every 5xx; the filter logs real ones with their correlation id.
-          customErrorObject: (req: IncomingMessage, _res: ServerResponse, _err: Error, line: Record<string, unknown>) => ({ ...line, err: undefined, route: routeOf(req) }),
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-            err || res.statusCode >= 500 ? 'error' : 'info',
+          customErrorObject: (req: IncomingMessage, res: ServerResponse, _err: Error, line: Record<string, unknown>) => ({
+            ...line,
+            err: undefined,
+            route: routeOf(req),
+            reason: refusalReasonOf(res),
+          }),
+          customLogLevel: requestLogLevel,
           quietReqLogger: true,
           transport:
             process.stdout.isTTY && !config.isProduction

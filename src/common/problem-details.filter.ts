@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError } from './errors';
+import { REFUSAL_REASON } from './logging.module';
 import { allowedMethods } from './route-table';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -108,6 +109,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<Request & { id?: string }>();
     const response = ctx.getResponse<Response>();
     const rendered = this.render(exception, request);
+    // The request line names why (expired, untrusted_issuer ...): a slug, never the token or the person.
+    if (exception instanceof DomainError) response.locals[REFUSAL_REASON] = exception.reason;
     const correlationId = request.id !== undefined ? String(request.id) : undefined;
     if (isHealthReport(exception)) {
       // Probes and operators read terminus' own JSON, which names each failing indicator.

@@ -35,19 +35,27 @@ export class Metrics implements OnModuleInit {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    const fetches: Gauge<'provider' | 'well_known_url'> = new Gauge({
-      name: 'authentication_jwks_fetches',
+    // Counts since start that the issuers and the audit log keep: exposed as counters, set from
+    // those counts at each scrape (reset, then increased by the count).
+    const fetches: Counter<'provider' | 'well_known_url'> = new Counter({
+      name: 'authentication_jwks_fetches_total',
       help: 'Discovery and JWKS fetches per upstream issuer since start',
       labelNames: ['provider', 'well_known_url'],
       registers,
-      collect: () => this.forEachIssuer((provider, url, stats) => fetches.set({ provider, well_known_url: url }, stats.jwksFetches)),
+      collect: () => {
+        fetches.reset();
+        this.forEachIssuer((provider, url, stats) => fetches.inc({ provider, well_known_url: url }, stats.jwksFetches));
+      },
     });
-    const failures: Gauge<'provider' | 'well_known_url'> = new Gauge({
-      name: 'authentication_jwks_fetch_failures',
+    const failures: Counter<'provider' | 'well_known_url'> = new Counter({
+      name: 'authentication_jwks_fetch_failures_total',
       help: 'Failed discovery or JWKS fetches per upstream issuer since start',
       labelNames: ['provider', 'well_known_url'],
       registers,
-      collect: () => this.forEachIssuer((provider, url, stats) => failures.set({ provider, well_known_url: url }, stats.jwksFailures)),
+      collect: () => {
+        failures.reset();
+        this.forEachIssuer((provider, url, stats) => failures.inc({ provider, well_known_url: url }, stats.jwksFailures));
+      },
     });
     const organisationAge: Gauge = new Gauge({
       name: 'authentication_organisations_sync_age_seconds',
@@ -68,11 +76,14 @@ export class Metrics implements OnModuleInit {
         for (const key of this.keys.publishedKeys()) keyAge.set({ kid: key.kid }, (this.clock.now() - key.activatesAt.getTime()) / 1000);
       },
     });
-    const dropped: Gauge = new Gauge({
-      name: 'authentication_audit_dropped_events',
+    const dropped: Counter = new Counter({
+      name: 'authentication_audit_dropped_events_total',
       help: 'Audit events dropped because the buffer was full, since start',
       registers,
-      collect: () => dropped.set(this.audit.dropped),
+      collect: () => {
+        dropped.reset();
+        dropped.inc(this.audit.dropped);
+      },
     });
     const pending: Gauge = new Gauge({ name: 'authentication_audit_pending_events', help: 'Audit events waiting for the next batch write', registers, collect: () => pending.set(this.audit.pending) });
   }

@@ -59,7 +59,7 @@ describe('a full audit buffer', () => {
     expect(audit.pending).toBe(10);
     expect(audit.dropped).toBe(20);
     const metrics = await (await fetch(`${running.url}/metrics`)).text();
-    expect(metrics).toContain('authentication_audit_dropped_events 20');
+    expect(metrics).toContain('authentication_audit_dropped_events_total 20');
     await audit.flush();
     const rows = await running.app.get(DataSource).query<{ n: number }[]>('SELECT count(*)::int AS n FROM authentication_events');
     expect(rows[0].n).toBe(10);

@@ -49,9 +49,15 @@ describe('protections', () => {
     const text = await response.text();
     expect(text).toMatch(/authentication_exchanges_total\{provider="maskinporten",outcome="issued"\} 5/);
     expect(text).toMatch(/authentication_exchange_duration_seconds_count\{provider="maskinporten"\} [1-9]/);
-    expect(text).toMatch(/authentication_jwks_fetches\{provider="maskinporten",well_known_url="[^"]+"\} [1-9]/);
+    expect(text).toMatch(/authentication_jwks_fetches_total\{provider="maskinporten",well_known_url="[^"]+"\} [1-9]/);
+    expect(text).toMatch(/authentication_jwks_fetch_failures_total\{provider="maskinporten",well_known_url="[^"]+"\} 0/);
+    // Counts since start are counters named _total, as Prometheus expects of them.
+    for (const counter of ['authentication_jwks_fetches_total', 'authentication_jwks_fetch_failures_total', 'authentication_audit_dropped_events_total']) {
+      expect(text).toContain(`# TYPE ${counter} counter`);
+    }
+    expect(text).not.toMatch(/^# TYPE authentication_(jwks_fetches|jwks_fetch_failures|audit_dropped_events) gauge$/m);
     expect(text).toMatch(/authentication_signing_key_age_seconds\{kid="[^"]+"\}/);
-    expect(text).toContain('authentication_audit_dropped_events 0');
+    expect(text).toContain('authentication_audit_dropped_events_total 0');
     expect(text).toContain('process_resident_memory_bytes');
   });
 });
