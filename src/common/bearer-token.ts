@@ -30,7 +30,8 @@ export function bearerToken(request: AuthorizedRequest): string {
 
 /** The token of one `Authorization` value (already known to be the only one; see authorizationHeader). */
 export function parseBearerHeader(header: string | undefined): string {
-  if (header === undefined || header === '') throw new InvalidRequestError('the Authorization header with a Bearer token is missing', 'missing_token');
+  if (header === undefined || header === '')
+    throw new InvalidRequestError('the Authorization header with a Bearer token is missing', 'missing_token');
   if (header.length > MAX_TOKEN_BYTES + 7) throw new InvalidRequestError('the token is larger than 8 KB', 'token_too_large');
   const match = /^bearer[ ]+(\S+)[ ]*$/i.exec(header);
   if (!match) {
@@ -60,6 +61,7 @@ export class SecretBearer {
   checkHeader(header: string | undefined, what: string, reason: string): void {
     if (!this.expected) return;
     const given = Buffer.from(parseBearerHeader(header));
-    if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected)) throw new InvalidTokenError(`the ${what} is wrong`, reason);
+    if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected))
+      throw new InvalidTokenError(`the ${what} is wrong`, reason);
   }
 }

@@ -58,7 +58,8 @@ export async function fetchJsonObject(url: string, timeoutMs: number, maxBytes =
   try {
     if (!response.ok) throw new UpstreamError(`${url}: HTTP ${response.status}`);
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (declared > maxBytes) throw new DocumentTooLargeError(`${url}: Content-Length ${declared} is over the cap of ${maxBytes} bytes; not read`);
+    if (declared > maxBytes)
+      throw new DocumentTooLargeError(`${url}: Content-Length ${declared} is over the cap of ${maxBytes} bytes; not read`);
     let bytes: Buffer;
     try {
       bytes = response.body ? await readCapped(response.body, maxBytes, url) : Buffer.alloc(0);

@@ -7,7 +7,9 @@ import { loadOrganisations } from './organisation-source';
 
 describe('organisation source files', () => {
   it('stops reading a file at the byte cap, even one with no end (/dev/zero)', async () => {
-    await expect(loadOrganisations('/dev/zero', 1000, 1024 * 1024)).rejects.toThrow('/dev/zero: the document is larger than 1048576 bytes; read cancelled');
+    await expect(loadOrganisations('/dev/zero', 1000, 1024 * 1024)).rejects.toThrow(
+      '/dev/zero: the document is larger than 1048576 bytes; read cancelled',
+    );
   });
 
   it('reads a file under the cap, and refuses one just over it', async () => {

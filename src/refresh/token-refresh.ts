@@ -27,7 +27,8 @@ export function subjectOf(payload: JWTPayload): ExchangeSubject {
 function optionalTime(payload: JWTPayload, name: string): number | undefined {
   const value = payload[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidTokenError(`the ${name} claim must be a NumericDate`, 'malformed_claims');
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new InvalidTokenError(`the ${name} claim must be a NumericDate`, 'malformed_claims');
   return value;
 }
 

@@ -32,15 +32,20 @@ describe('a key revoked by keys rotate --now', () => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       });
     });
-  const refresh = (token: string) => fetch(`${running.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${token}` } });
-  const publishedKids = async () => ((await (await fetch(`${running.url}${JWKS_PATH}`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+  const refresh = (token: string) =>
+    fetch(`${running.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${token}` } });
+  const publishedKids = async () =>
+    ((await (await fetch(`${running.url}${JWKS_PATH}`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
 
   before(async () => {
     available = await serverAnswers();
     if (!available) return;
     database = await createTestDatabase(LOCAL_SERVER_URL);
     maskinporten = await FakeIssuer.start('maskinporten');
-    running = await startApp({ database, env: { ISSUER_URL: ISSUER, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, KEY_RELOAD_SECONDS: '1', KEY_ENCRYPTION_KEY } });
+    running = await startApp({
+      database,
+      env: { ISSUER_URL: ISSUER, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, KEY_RELOAD_SECONDS: '1', KEY_ENCRYPTION_KEY },
+    });
   });
   after(async () => {
     if (!available) return;
@@ -56,7 +61,16 @@ describe('a key revoked by keys rotate --now', () => {
     // The attacker holds the private key: any claims, any times.
     const now = Math.floor(running.clock.now() / 1000);
     const forge = (claims: Record<string, unknown>) =>
-      new SignJWT({ client_id: 'stolen', 'urn:altinn:orgNumber': '974760673', iss: ISSUER, iat: now, nbf: now, exp: now + 600, jti: `forged-${Math.random()}`, ...claims })
+      new SignJWT({
+        client_id: 'stolen',
+        'urn:altinn:orgNumber': '974760673',
+        iss: ISSUER,
+        iat: now,
+        nbf: now,
+        exp: now + 600,
+        jti: `forged-${Math.random()}`,
+        ...claims,
+      })
         .setProtectedHeader({ alg: 'RS256', kid: leaked.kid, typ: 'JWT' })
         .sign(leaked.privateKey);
     const forged = await forge({});
@@ -64,7 +78,10 @@ describe('a key revoked by keys rotate --now', () => {
     expect(decodeProtectedHeader(legitimate).kid).toBe(leaked.kid);
     // Before the rotation the leaked key is as good as ours; a forged far-future window is not.
     expect((await refresh(forged)).status).toBe(200);
-    const stretched = await expectProblem(await refresh(await forge({ iat: now + 100_000_000, 'urn:altinn:exchanged_at': now + 100_000_000, exp: now + 100_000_600 })), 401);
+    const stretched = await expectProblem(
+      await refresh(await forge({ iat: now + 100_000_000, 'urn:altinn:exchanged_at': now + 100_000_000, exp: now + 100_000_600 })),
+      401,
+    );
     expect(stretched.detail).toMatch(/in the future/);
 
     const rotated = await keysCli('rotate', '--now');
@@ -85,7 +102,9 @@ describe('a key revoked by keys rotate --now', () => {
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
     }
     await running.app.get(AuditLog).flush();
-    const reasons = await running.app.get(DataSource).query<{ reason: string }[]>("SELECT reason FROM authentication_events WHERE provider = 'refresh' AND outcome = 'refused'");
+    const reasons = await running.app
+      .get(DataSource)
+      .query<{ reason: string }[]>("SELECT reason FROM authentication_events WHERE provider = 'refresh' AND outcome = 'refused'");
     expect(reasons.filter((r) => r.reason === 'revoked_key')).toHaveLength(3);
 
     // Service goes on with the new key: exchange and refresh work, signed by it.

@@ -13,14 +13,26 @@ const ISSUER = 'https://platform.test/authentication/api/v1/openid/';
 const EXCHANGED_AT = 'urn:altinn:exchanged_at';
 const REFRESH_UNTIL = 'urn:altinn:refresh_until';
 
-const refresh = (app: RunningApp, token: string) => fetch(`${app.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${token}` } });
+const refresh = (app: RunningApp, token: string) =>
+  fetch(`${app.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${token}` } });
 const seconds = (app: RunningApp) => Math.floor(app.clock.now() / 1000);
 
 async function audited(app: RunningApp) {
   await app.app.get(AuditLog).flush();
   return app.app
     .get(DataSource)
-    .query<{ provider: string; outcome: string; reason: string | null; client_id: string | null; org_number: string | null; user_id: number | null; issued_jti: string | null; replaced_jti: string | null }[]>(
+    .query<
+      {
+        provider: string;
+        outcome: string;
+        reason: string | null;
+        client_id: string | null;
+        org_number: string | null;
+        user_id: number | null;
+        issued_jti: string | null;
+        replaced_jti: string | null;
+      }[]
+    >(
       "SELECT provider, outcome, reason, client_id, org_number, user_id, issued_jti, replaced_jti FROM authentication_events WHERE provider = 'refresh' ORDER BY occurred_at",
     );
 }
@@ -30,7 +42,16 @@ async function signedByUs(app: RunningApp, claims: Record<string, unknown>): Pro
   const key = app.app.get(KeyRing).activeKey();
   if (!key) throw new Error('no active key');
   const now = seconds(app);
-  return new SignJWT({ client_id: 'c1', 'urn:altinn:orgNumber': '974760673', iss: ISSUER, iat: now, nbf: now, exp: now + 600, jti: `jti-${Math.random()}`, ...claims })
+  return new SignJWT({
+    client_id: 'c1',
+    'urn:altinn:orgNumber': '974760673',
+    iss: ISSUER,
+    iat: now,
+    nbf: now,
+    exp: now + 600,
+    jti: `jti-${Math.random()}`,
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
     .sign(key.privateKey);
 }
@@ -42,7 +63,13 @@ describe('refresh with IDPORTEN_TOKEN_LIFETIME=upstream never outlives the ID-po
     idporten = await FakeIssuer.start('idporten');
     // Tokens up to 10 minutes, chains up to 8 hours: only the upstream expiry can stop the chain early.
     running = await startApp({
-      env: { ISSUER_URL: ISSUER, IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_TOKEN_LIFETIME: 'upstream', TOKEN_LIFETIME_SECONDS: '600', REFRESH_MAX_AGE_SECONDS: '28800' },
+      env: {
+        ISSUER_URL: ISSUER,
+        IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
+        IDPORTEN_TOKEN_LIFETIME: 'upstream',
+        TOKEN_LIFETIME_SECONDS: '600',
+        REFRESH_MAX_AGE_SECONDS: '28800',
+      },
     });
   });
   after(async () => {
@@ -168,7 +195,13 @@ describe('the refresh window starts at the earlier of exchanged_at and iat, neve
     const once = await (await refresh(running, exchanged)).text();
     const twice = await (await refresh(running, once)).text();
     const rows = await audited(running);
-    const subject = { provider: 'refresh', outcome: 'issued', client_id: '0de19f7a-f5fa-45d1-874c-3d2e88ce97d9', org_number: '974760673', user_id: null };
+    const subject = {
+      provider: 'refresh',
+      outcome: 'issued',
+      client_id: '0de19f7a-f5fa-45d1-874c-3d2e88ce97d9',
+      org_number: '974760673',
+      user_id: null,
+    };
     expect(rows.slice(-2)).toEqual([
       { ...subject, reason: null, issued_jti: decodeJwt(once).jti, replaced_jti: decodeJwt(exchanged).jti },
       { ...subject, reason: null, issued_jti: decodeJwt(twice).jti, replaced_jti: decodeJwt(once).jti },
@@ -187,13 +220,34 @@ describe('the refresh window starts at the earlier of exchanged_at and iat, neve
     const refreshed = await (await refresh(running, exchanged)).text();
     let rows = await audited(running);
     expect(rows[rows.length - 1]).toEqual({
-      provider: 'refresh', outcome: 'issued', reason: null, client_id: null, org_number: null, user_id: userId, issued_jti: decodeJwt(refreshed).jti, replaced_jti: decodeJwt(exchanged).jti,
+      provider: 'refresh',
+      outcome: 'issued',
+      reason: null,
+      client_id: null,
+      org_number: null,
+      user_id: userId,
+      issued_jti: decodeJwt(refreshed).jti,
+      replaced_jti: decodeJwt(exchanged).jti,
     });
     // A token we trust that is past its window: refused, and the row still says whose and which.
     const now = seconds(running);
-    const stale = await signedByUs(running, { client_id: undefined, 'urn:altinn:orgNumber': undefined, 'urn:altinn:userid': '42', iat: now - 1000, nbf: now - 1000, exp: now + 60 });
+    const stale = await signedByUs(running, {
+      client_id: undefined,
+      'urn:altinn:orgNumber': undefined,
+      'urn:altinn:userid': '42',
+      iat: now - 1000,
+      nbf: now - 1000,
+      exp: now + 60,
+    });
     expect((await expectProblem(await refresh(running, stale), 401)).detail).toMatch(/refresh window/);
     rows = await audited(running);
-    expect(rows[rows.length - 1]).toMatchObject({ outcome: 'refused', reason: 'refresh_window_over', user_id: 42, client_id: null, replaced_jti: decodeJwt(stale).jti, issued_jti: null });
+    expect(rows[rows.length - 1]).toMatchObject({
+      outcome: 'refused',
+      reason: 'refresh_window_over',
+      user_id: 42,
+      client_id: null,
+      replaced_jti: decodeJwt(stale).jti,
+      issued_jti: null,
+    });
   });
 });

@@ -40,9 +40,11 @@ describe('exactly one Authorization header', () => {
 
   const rows = async () => {
     await running.app.get(AuditLog).flush();
-    return running.app.get(DataSource).query<{ outcome: string; reason: string | null; org_number: string | null }[]>(
-      'SELECT outcome, reason, org_number FROM authentication_events ORDER BY occurred_at',
-    );
+    return running.app
+      .get(DataSource)
+      .query<{ outcome: string; reason: string | null; org_number: string | null }[]>(
+        'SELECT outcome, reason, org_number FROM authentication_events ORDER BY occurred_at',
+      );
   };
 
   it('refuses two valid tokens of two organisations with 400 and issues nothing (first one used to win)', async () => {
@@ -70,7 +72,11 @@ describe('exactly one Authorization header', () => {
   });
 
   it('refuses two headers at refresh, even when both carry the same valid token', async () => {
-    const ours = await (await fetch(`${running.url}${EXCHANGE}/maskinporten`, { headers: { authorization: `Bearer ${await maskinporten.maskinportenToken()}` } })).text();
+    const ours = await (
+      await fetch(`${running.url}${EXCHANGE}/maskinporten`, {
+        headers: { authorization: `Bearer ${await maskinporten.maskinportenToken()}` },
+      })
+    ).text();
     const url = `${running.url}/authentication/api/v1/refresh`;
     expect((await rawGet(url, { authorization: `Bearer ${ours}` })).status).toBe(200);
     expectAmbiguous(await rawGet(url, { authorization: [`Bearer ${ours}`, `Bearer ${ours}`] }), `Bearer ${ours}`);
@@ -78,7 +84,10 @@ describe('exactly one Authorization header', () => {
 
   it('refuses two headers at /metrics, even when the first holds the right token', async () => {
     expect((await rawGet(`${running.url}/metrics`, { authorization: `Bearer ${METRICS_TOKEN}` })).status).toBe(200);
-    expectAmbiguous(await rawGet(`${running.url}/metrics`, { authorization: [`Bearer ${METRICS_TOKEN}`, 'Bearer other-token-0123456789'] }), `Bearer ${METRICS_TOKEN}`);
+    expectAmbiguous(
+      await rawGet(`${running.url}/metrics`, { authorization: [`Bearer ${METRICS_TOKEN}`, 'Bearer other-token-0123456789'] }),
+      `Bearer ${METRICS_TOKEN}`,
+    );
   });
 
   it('still reads one header as before: one Bearer token is exchanged, a comma-joined pair is malformed', async () => {

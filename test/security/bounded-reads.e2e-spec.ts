@@ -36,7 +36,14 @@ class HostileUpstream {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const which = req.url === '/.well-known/oauth-authorization-server' ? 'discovery' : req.url === '/jwks' ? 'jwks' : req.url === '/orgs' ? 'orgs' : undefined;
+    const which =
+      req.url === '/.well-known/oauth-authorization-server'
+        ? 'discovery'
+        : req.url === '/jwks'
+          ? 'jwks'
+          : req.url === '/orgs'
+            ? 'orgs'
+            : undefined;
     if (!which) return void res.writeHead(404).end();
     if (this.answers[which] === 'ok') {
       const small = {
@@ -90,7 +97,11 @@ describe('upstream documents are read with a byte cap', () => {
     upstream = new HostileUpstream();
     await upstream.start();
     running = await startApp({
-      env: { MASKINPORTEN_WELL_KNOWN_URLS: `${upstream.url}/.well-known/oauth-authorization-server`, ORGANISATIONS_SOURCE: `${upstream.url}/orgs`, UPSTREAM_TIMEOUT_MS: '30000' },
+      env: {
+        MASKINPORTEN_WELL_KNOWN_URLS: `${upstream.url}/.well-known/oauth-authorization-server`,
+        ORGANISATIONS_SOURCE: `${upstream.url}/orgs`,
+        UPSTREAM_TIMEOUT_MS: '30000',
+      },
     });
     await issuer().refresh();
     expect([issuer().ready, issuer().stats.lastError]).toEqual([true, undefined]);
@@ -118,7 +129,9 @@ describe('upstream documents are read with a byte cap', () => {
     const growth = await rssGrowth(() => issuer().refresh());
     await upstream.last.done;
     t.diagnostic(`RSS growth ${(growth / 1048576).toFixed(1)} MB; upstream sent ${(upstream.last.sent / 1048576).toFixed(1)} MB of 400 MB`);
-    expect(issuer().stats.lastError).toBe(`${upstream.url}/jwks: Content-Length ${HUGE} is over the cap of ${MAX_DOCUMENT_BYTES} bytes; not read`);
+    expect(issuer().stats.lastError).toBe(
+      `${upstream.url}/jwks: Content-Length ${HUGE} is over the cap of ${MAX_DOCUMENT_BYTES} bytes; not read`,
+    );
     expect(upstream.last.cut).toBe(true);
     expect(upstream.last.sent).toBeLessThan(HUGE / 25);
     expect(growth).toBeLessThan(HUGE / 8);
@@ -146,7 +159,9 @@ describe('upstream documents are read with a byte cap', () => {
       let synced: boolean | undefined;
       const growth = await rssGrowth(async () => (synced = await registry.sync()));
       await upstream.last.done;
-      t.diagnostic(`RSS growth ${(growth / 1048576).toFixed(1)} MB; upstream sent ${(upstream.last.sent / 1048576).toFixed(1)} MB of 400 MB`);
+      t.diagnostic(
+        `RSS growth ${(growth / 1048576).toFixed(1)} MB; upstream sent ${(upstream.last.sent / 1048576).toFixed(1)} MB of 400 MB`,
+      );
       expect(synced).toBe(false);
       expect(upstream.last.cut).toBe(true);
       // The organisation cap is larger (32 MB), so more may be in flight, still far from 400 MB.

@@ -25,7 +25,12 @@ const PRODUCTION: Record<string, string> = {
 
 /** Starts the built service with a configuration that production must refuse, and returns its one-line complaint. */
 async function refusal(env: Record<string, string>): Promise<string> {
-  const { child, exited } = spawnService({ ...PRODUCTION, DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-lockdown-')), LOG_LEVEL: 'silent', ...env });
+  const { child, exited } = spawnService({
+    ...PRODUCTION,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-lockdown-')),
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   try {
     const { code, stderr } = await exited;
@@ -42,11 +47,16 @@ async function refusal(env: Record<string, string>): Promise<string> {
 describe('production upstreams are https', () => {
   it('refuses an http Maskinporten discovery URL that is not loopback', async () => {
     const line = await refusal({ MASKINPORTEN_WELL_KNOWN_URLS: 'http://maskinporten.example/.well-known/oauth-authorization-server' });
-    expect(line).toContain('MASKINPORTEN_WELL_KNOWN_URLS must hold only https URLs (http only to a loopback address) in production (got "http://maskinporten.example/');
+    expect(line).toContain(
+      'MASKINPORTEN_WELL_KNOWN_URLS must hold only https URLs (http only to a loopback address) in production (got "http://maskinporten.example/',
+    );
   });
 
   it('refuses an http ID-porten discovery URL hidden second in the list', async () => {
-    const line = await refusal({ IDPORTEN_WELL_KNOWN_URLS: 'https://idporten.example/.well-known/openid-configuration, http://10.0.0.7/.well-known/openid-configuration' });
+    const line = await refusal({
+      IDPORTEN_WELL_KNOWN_URLS:
+        'https://idporten.example/.well-known/openid-configuration, http://10.0.0.7/.well-known/openid-configuration',
+    });
     expect(line).toContain('IDPORTEN_WELL_KNOWN_URLS must hold only https URLs');
     expect(line).toContain('http://10.0.0.7/');
   });
@@ -61,7 +71,13 @@ describe('production takes a jwks_uri only over https (and one trusted proxy hop
     // Loopback discovery is allowed (a sidecar); the jwks_uri it names is the attacker's choice.
     // One trusted hop and a small rate limit, for the TRUST_PROXY test at the end.
     running = await startApp({
-      env: { ...PRODUCTION, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, IDPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TRUST_PROXY: '1', RATE_LIMIT_PER_MINUTE: '5' },
+      env: {
+        ...PRODUCTION,
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        IDPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        TRUST_PROXY: '1',
+        RATE_LIMIT_PER_MINUTE: '5',
+      },
     });
   });
   after(async () => {
@@ -96,7 +112,6 @@ describe('production takes a jwks_uri only over https (and one trusted proxy hop
     expect(body.detail).not.toContain('0.0.0.0');
     expect(maskinporten.hits.jwks).toBe(jwksHits);
   });
-
 });
 
 describe('outside production the same jwks_uri is taken (control for the test above)', () => {
