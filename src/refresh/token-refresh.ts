@@ -4,12 +4,13 @@ import { bearerToken } from '../common/bearer-token';
 import { Clock } from '../common/clock';
 import { InvalidTokenError } from '../common/errors';
 import { ExchangeEvents } from '../common/exchange-events';
+import { EXCHANGED_AT } from '../common/issued-claims';
 import { tokenConfig } from '../config';
 import { OwnTokenVerifier } from '../keys/own-token-verifier';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 
 /** When the chain of refreshes began: the first exchange. Absent on a token straight from an exchange. */
-export const EXCHANGED_AT = 'urn:altinn:exchanged_at';
+export { EXCHANGED_AT };
 
 /**
  * A new token for one of ours: same claims, new jti/iat/nbf/exp. A chain of refreshes never

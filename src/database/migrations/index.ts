@@ -4,6 +4,15 @@ import { Profiles1795655424349 } from './1795655424349-Profiles';
 import { TestIdp1795655943315 } from './1795655943315-TestIdp';
 import { OrganisationSync1796318470265 } from './1796318470265-OrganisationSync';
 import { TestIdpOidcClients1796331874615 } from './1796331874615-TestIdpOidcClients';
+import { SystemUsersAndSuppliers1796342574615 } from './1796342574615-SystemUsersAndSuppliers';
 
 /** In order; each runs in its own transaction. */
-export const MIGRATIONS = [SigningKeys1795654461912, OrganisationsAndAudit1795655237758, Profiles1795655424349, TestIdp1795655943315, OrganisationSync1796318470265, TestIdpOidcClients1796331874615];
+export const MIGRATIONS = [
+  SigningKeys1795654461912,
+  OrganisationsAndAudit1795655237758,
+  Profiles1795655424349,
+  TestIdp1795655943315,
+  OrganisationSync1796318470265,
+  TestIdpOidcClients1796331874615,
+  SystemUsersAndSuppliers1796342574615,
+];
