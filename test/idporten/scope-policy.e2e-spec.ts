@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../src/audit/audit-log';
-import { importProfiles, validateImport } from '../../src/profiles/profile-import';
+import { validateImport } from '../../src/profiles/profile-import';
+import { ProfileRepository } from '../../src/profiles/profile.repository';
 import { RunningApp, startApp } from '../helpers/app';
 import { exchange, verifyIssued } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
@@ -96,7 +97,7 @@ describe('ID-porten scope policy in production by default', () => {
       parties: [{ partyId: 50002119, partyUuid: '8b2a6cf1-1d6e-4d4b-9f59-2c0a3c6f1a01', type: 'person', ssn: '19108000239', name: 'Test Testesen' }],
       users: [{ userId: 20000011, userName: '', ssn: '19108000239', partyId: 50002119 }],
     });
-    await importProfiles(running.app.get(DataSource), person);
+    await new ProfileRepository(running.app.get(DataSource)).import(person);
   });
   after(async () => {
     await running.close();
