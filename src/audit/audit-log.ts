@@ -67,6 +67,8 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       clientId: clip(event.clientId, 128),
       orgNumber: clip(event.orgNumber, 9),
       userId: event.userId ?? null,
+      systemUserId: event.systemUserId ?? null,
+      supplierOrgNumber: clip(event.supplierOrgNumber, 9),
       issuedJti: clip(event.issuedJti, 64),
       replacedJti: clip(event.replacedJti, 64),
     });

@@ -29,6 +29,12 @@ export class AuthenticationEvent {
   @Column({ name: 'user_id', type: 'integer', nullable: true })
   userId: number | null;
 
+  @Column({ name: 'system_user_id', type: 'uuid', nullable: true })
+  systemUserId: string | null;
+
+  @Column({ name: 'supplier_org_number', type: 'varchar', length: 9, nullable: true })
+  supplierOrgNumber: string | null;
+
   @Column({ name: 'issued_jti', type: 'varchar', length: 64, nullable: true })
   issuedJti: string | null;
 

@@ -81,6 +81,17 @@ export class InsufficientScopeError extends DomainError {
   }
 }
 
+/** A valid token none of whose scopes starts with an accepted prefix (the ID-porten scope policy). */
+export class ScopeNotAcceptedError extends DomainError {
+  readonly status = 403;
+  readonly kind = 'insufficient-scope';
+  readonly title = 'Insufficient scope';
+  constructor(readonly prefixes: readonly string[]) {
+    super(`the token's scope must include a scope starting with ${prefixes.join(' or ')}`, { reason: 'scope_not_accepted' });
+    this.headers['WWW-Authenticate'] = bearerChallenge('insufficient_scope', this.detail);
+  }
+}
+
 export class UnknownProviderError extends DomainError {
   readonly status = 400;
   readonly kind = 'unknown-provider';

@@ -10,6 +10,10 @@ export interface ExchangeSubject {
   orgNumber?: string;
   /** ID-porten: the person's user id. */
   userId?: number;
+  /** A system user's exchange: the (first) system user id of its authorization_details. */
+  systemUserId?: string;
+  /** A supplier-delegated exchange: the supplier's organisation number. */
+  supplierOrgNumber?: string;
   /** The jti of the token we issued. */
   issuedJti?: string;
   /** A refresh: the jti of the token it replaced, which links the new token to its chain. */

@@ -12,6 +12,7 @@ const PRODUCTION = {
   KEY_ENCRYPTION_KEY: 'k'.repeat(40),
   MASKINPORTEN_WELL_KNOWN_URLS: 'https://mp.example/.well-known/oauth-authorization-server',
   IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/.well-known/openid-configuration',
+  MASKINPORTEN_AUDIENCE: 'https://auth.example/',
 };
 
 describe('environment', () => {
@@ -58,6 +59,37 @@ describe('environment', () => {
     }
     for (const value of ['1', '2', '10.0.0.0/8', 'loopback, 10.1.2.3']) expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
     expect(parseEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe('true');
+  });
+
+  it('refuses production without a Maskinporten binding: an audience, or accepting any audience explicitly', () => {
+    const { MASKINPORTEN_AUDIENCE: _audience, ...unbound } = PRODUCTION;
+    expect(() => parseEnvironment(unbound)).toThrow(
+      'MASKINPORTEN_AUDIENCE must be set (or MASKINPORTEN_ACCEPT_ANY_AUDIENCE=true for any audience) in production (got nothing)',
+    );
+    expect(parseEnvironment({ ...unbound, MASKINPORTEN_ACCEPT_ANY_AUDIENCE: 'true' }).MASKINPORTEN_ACCEPT_ANY_AUDIENCE).toBe(true);
+    expect(() => parseEnvironment({ ...unbound, MASKINPORTEN_ACCEPT_ANY_AUDIENCE: 'false' })).toThrow('MASKINPORTEN_AUDIENCE must be set');
+  });
+
+  it('refuses an audience and accepting any audience together, anywhere', () => {
+    expect(() => parseEnvironment({ MASKINPORTEN_AUDIENCE: 'https://a.example/', MASKINPORTEN_ACCEPT_ANY_AUDIENCE: 'true' })).toThrow(
+      'MASKINPORTEN_ACCEPT_ANY_AUDIENCE must be false when MASKINPORTEN_AUDIENCE is set',
+    );
+  });
+
+  it('refuses production with an open ID-porten scope policy and no audience or required scope', () => {
+    expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*' })).toThrow(
+      'IDPORTEN_ACCEPTED_SCOPE_PREFIXES may be * only with IDPORTEN_AUDIENCE or IDPORTEN_REQUIRED_SCOPE set in production (got "*")',
+    );
+    expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*', IDPORTEN_AUDIENCE: 'rp' })).not.toThrow();
+    expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*', IDPORTEN_REQUIRED_SCOPE: 'altinn:enduser' })).not.toThrow();
+    expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: 'altinn:, partner:' })).not.toThrow();
+  });
+
+  it('refuses malformed scope rules', () => {
+    for (const value of ['altinn: partner:', 'a,,b', 'alt*', ',altinn:']) {
+      expect(() => parseEnvironment({ IDPORTEN_ACCEPTED_SCOPE_PREFIXES: value })).toThrow('IDPORTEN_ACCEPTED_SCOPE_PREFIXES must be a comma-separated list');
+    }
+    for (const value of ['altinn:service owner', 'a*']) expect(() => parseEnvironment({ MASKINPORTEN_ORG_CLAIM_SCOPE: value })).toThrow('MASKINPORTEN_ORG_CLAIM_SCOPE must be a scope prefix');
   });
 
   it('documents every variable in .env.example and in the README table', () => {

@@ -95,11 +95,14 @@ export class Environment {
   @IntegerBetween(0, 86400) DISCOVERY_MAX_AGE_SECONDS = 300;
   @OptionalUrlList() MASKINPORTEN_WELL_KNOWN_URLS?: string = undefined;
   @OptionalText({ max: 512 }) MASKINPORTEN_AUDIENCE?: string = undefined;
-  @OptionalText({ max: 512 }) MASKINPORTEN_ORG_CLAIM_SCOPE?: string = undefined;
+  @Flag() MASKINPORTEN_ACCEPT_ANY_AUDIENCE = false;
+  @OptionalMatching(/^(\*|[^\s*]{1,512})$/, 'must be a scope prefix such as altinn:serviceowner, or * for any scope') MASKINPORTEN_ORG_CLAIM_SCOPE?: string = undefined;
   @Flag() ALLOW_TEST_ORG_MAPPING = false;
   @OptionalUrlList() IDPORTEN_WELL_KNOWN_URLS?: string = undefined;
   @OptionalText({ max: 512 }) IDPORTEN_AUDIENCE?: string = undefined;
   @OptionalText({ max: 512 }) IDPORTEN_REQUIRED_SCOPE?: string = undefined;
+  @OptionalMatching(/^\s*(\*|[^\s,*]{1,256}(\s*,\s*[^\s,*]{1,256}){0,31})\s*$/, 'must be a comma-separated list of scope prefixes (such as altinn:), or * for any scope')
+  IDPORTEN_ACCEPTED_SCOPE_PREFIXES?: string = undefined;
   @Matches(new RegExp(`^${ALGORITHM}(,${ALGORITHM})*$`), { message: 'must be a comma-separated list of RS256, RS384, RS512, PS256, PS384, PS512' })
   TRUSTED_ALGORITHMS = 'RS256';
   @IntegerBetween(1, 3600) JWKS_COOLDOWN_SECONDS = 30;
@@ -138,6 +141,9 @@ function firstMessage(error: ValidationError): string {
 /** Rules that depend on more than one variable, or on production. */
 function crossChecks(env: Environment): string[] {
   const problems: string[] = [];
+  if (env.MASKINPORTEN_AUDIENCE && env.MASKINPORTEN_ACCEPT_ANY_AUDIENCE) {
+    problems.push('MASKINPORTEN_ACCEPT_ANY_AUDIENCE must be false when MASKINPORTEN_AUDIENCE is set (got true)');
+  }
   if (env.NODE_ENV !== 'production') return problems;
   const need = (name: keyof Environment, rule: string) => problems.push(`${name} ${rule} in production (got ${describe(name, env[name])})`);
   if (!env.ISSUER_URL) need('ISSUER_URL', 'must be set');
@@ -154,6 +160,13 @@ function crossChecks(env: Environment): string[] {
   if (trustsEveryone) need('TRUST_PROXY', 'must not trust every proxy (give the hop count or the proxy addresses)');
   if (env.TEST_IDP_ENABLED) need('TEST_IDP_ENABLED', 'must be false');
   if (env.PROFILES_AUTO_PROVISION) need('PROFILES_AUTO_PROVISION', 'must be false');
+  // Each provider's tokens must be bound to this service: by audience, or (ID-porten) by scope.
+  if (!env.MASKINPORTEN_AUDIENCE && !env.MASKINPORTEN_ACCEPT_ANY_AUDIENCE) {
+    need('MASKINPORTEN_AUDIENCE', 'must be set (or MASKINPORTEN_ACCEPT_ANY_AUDIENCE=true for any audience)');
+  }
+  if (!env.IDPORTEN_AUDIENCE && !env.IDPORTEN_REQUIRED_SCOPE && env.IDPORTEN_ACCEPTED_SCOPE_PREFIXES?.trim() === '*') {
+    need('IDPORTEN_ACCEPTED_SCOPE_PREFIXES', 'may be * only with IDPORTEN_AUDIENCE or IDPORTEN_REQUIRED_SCOPE set');
+  }
   return problems;
 }
 

@@ -9,6 +9,7 @@ const PRODUCTION = {
   KEY_ENCRYPTION_KEY: 'k'.repeat(40),
   MASKINPORTEN_WELL_KNOWN_URLS: 'https://mp.example/.well-known/oauth-authorization-server',
   IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/.well-known/openid-configuration',
+  MASKINPORTEN_AUDIENCE: 'https://auth.example/',
 };
 
 const settingsOf = (env: Record<string, string>): Settings => deriveSettings(parseEnvironment(env));
@@ -83,5 +84,27 @@ describe('settings', () => {
     expect(settings.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(settings.keys.rotationMs).toBe(2 * 86_400_000);
     expect(settings.server.shutdownDrainMs).toBe(5000);
+  });
+
+  it('binds both providers by default in production: altinn: scopes for ID-porten, the org claim for altinn:serviceowner', () => {
+    const settings = settingsOf(PRODUCTION);
+    expect(settings.issuers.idporten.acceptedScopePrefixes).toEqual(['altinn:']);
+    expect(settings.maskinporten.orgClaimScope).toBe('altinn:serviceowner');
+    expect(settings.issuers.maskinporten).toMatchObject({ audience: 'https://auth.example/', acceptAnyAudience: false });
+  });
+
+  it('keeps development permissive: any ID-porten scope, org for any scope', () => {
+    const settings = settingsOf({});
+    expect(settings.issuers.idporten.acceptedScopePrefixes).toBeUndefined();
+    expect(settings.maskinporten.orgClaimScope).toBeUndefined();
+  });
+
+  it('reads the scope rules as lists, and * as open', () => {
+    const listed = settingsOf({ IDPORTEN_ACCEPTED_SCOPE_PREFIXES: ' altinn: , partner:x/ ', MASKINPORTEN_ORG_CLAIM_SCOPE: 'altinn:serviceowner' });
+    expect(listed.issuers.idporten.acceptedScopePrefixes).toEqual(['altinn:', 'partner:x/']);
+    expect(listed.maskinporten.orgClaimScope).toBe('altinn:serviceowner');
+    const open = settingsOf({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*', IDPORTEN_AUDIENCE: 'rp', MASKINPORTEN_ORG_CLAIM_SCOPE: '*' });
+    expect(open.issuers.idporten.acceptedScopePrefixes).toBeUndefined();
+    expect(open.maskinporten.orgClaimScope).toBeUndefined();
   });
 });

@@ -12,6 +12,20 @@ const list = (value: string | undefined) =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
+/** The platform's service-owner scopes: in production the `org` claim is only for them, unless opened with `*`. */
+export const SERVICE_OWNER_SCOPE_PREFIX = 'altinn:serviceowner';
+/** The platform's own ID-porten rule: an `altinn:` scope. */
+export const DEFAULT_IDPORTEN_SCOPE_PREFIXES = ['altinn:'];
+
+/** `*` opens a scope rule: undefined. */
+const unlessAny = (value: string) => (value.trim() === '*' ? undefined : value);
+
+/** The ID-porten accepted-scope policy: the listed prefixes, none for `*`, and by default altinn: in production only. */
+function scopePrefixes(value: string | undefined, production: boolean): string[] | undefined {
+  if (value === undefined) return production ? DEFAULT_IDPORTEN_SCOPE_PREFIXES : undefined;
+  return unlessAny(value) === undefined ? undefined : list(value);
+}
+
 /** Express `trust proxy`: false, true, a hop count, or addresses/subnets. */
 function trustProxy(value: string | undefined): boolean | number | string {
   if (value === undefined || value === 'false') return false;
@@ -96,6 +110,8 @@ export function deriveSettings(env: Environment) {
             ? [`${testIdpBaseUrl}/maskinporten/.well-known/oauth-authorization-server`]
             : [],
         audience: env.MASKINPORTEN_AUDIENCE,
+        /** No audience check at all (the platform's historical behaviour): explicit, and warned about at start. */
+        acceptAnyAudience: env.MASKINPORTEN_ACCEPT_ANY_AUDIENCE,
       },
       idporten: {
         wellKnownUrls: env.IDPORTEN_WELL_KNOWN_URLS
@@ -105,6 +121,8 @@ export function deriveSettings(env: Environment) {
             : [],
         audience: env.IDPORTEN_AUDIENCE,
         requiredScope: env.IDPORTEN_REQUIRED_SCOPE,
+        /** One of the token's scopes must start with one of these (else 403); undefined: any token. `altinn:` in production, any outside. */
+        acceptedScopePrefixes: scopePrefixes(env.IDPORTEN_ACCEPTED_SCOPE_PREFIXES, production),
       },
       algorithms: list(env.TRUSTED_ALGORITHMS),
       clockSkewSeconds: env.CLOCK_SKEW_SECONDS,
@@ -115,7 +133,8 @@ export function deriveSettings(env: Environment) {
       httpsOnly: production,
     },
     maskinporten: {
-      orgClaimScope: env.MASKINPORTEN_ORG_CLAIM_SCOPE,
+      /** The `org` claim only for a scope starting with this; undefined: any scope. altinn:serviceowner in production, any outside. */
+      orgClaimScope: unlessAny(env.MASKINPORTEN_ORG_CLAIM_SCOPE ?? (production ? SERVICE_OWNER_SCOPE_PREFIX : '*')),
       /** `?test=true` maps digdir to ttd: outside production, or in it when explicitly allowed. */
       allowTestOrgMapping: !production || env.ALLOW_TEST_ORG_MAPPING,
     },

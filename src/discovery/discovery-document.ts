@@ -1,13 +1,5 @@
-import { EXCHANGED_AT, REFRESH_UNTIL } from '../common/refresh-claims';
 import { EXCHANGE_PROVIDERS, OPENID_PATH, ROUTES } from '../common/routes';
-
-/** Claims our tokens may carry, for `claims_supported`. */
-export const ISSUED_CLAIMS = [
-  'iss', 'iat', 'nbf', 'exp', 'jti', 'scope', 'token_type', 'client_id', 'client_orgno', 'consumer', 'org', 'orgNumber',
-  'AuthenticateMethod', 'AuthenticationLevel', 'urn:altinn:org', 'urn:altinn:orgNumber', 'urn:altinn:authenticatemethod',
-  'urn:altinn:authlevel', 'nameid', 'urn:altinn:userid', 'urn:altinn:username', 'urn:altinn:partyid', 'urn:altinn:party:uuid',
-  'amr', 'acr', 'pid', 'locale', 'nonce', 'sid', 'auth_time', EXCHANGED_AT, REFRESH_UNTIL,
-] as const;
+import { ISSUED_CLAIM_NAMES } from '../common/issued-claims';
 
 /**
  * The service's base URL from the issuer: an issuer ending in `authentication/api/v1/openid/` sits
@@ -33,6 +25,6 @@ export function buildDiscoveryDocument(issuer: string): Record<string, unknown> 
     id_token_signing_alg_values_supported: ['RS256'],
     token_endpoint_auth_methods_supported: ['bearer'],
     grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange'],
-    claims_supported: [...ISSUED_CLAIMS],
+    claims_supported: [...ISSUED_CLAIM_NAMES],
   };
 }

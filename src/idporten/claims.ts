@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
+import type { PersonTokenClaims } from '../common/issued-claims';
 import type { Profile } from '../profiles/profile';
 
 /** ID-porten `acr` values and the platform's authentication levels. */
@@ -13,23 +14,6 @@ export const ACR_LEVELS: Readonly<Record<string, number>> = {
   Level4: 4,
   'idporten-loa-high': 4,
 };
-
-export const Claim = {
-  nameId: 'nameid',
-  userId: 'urn:altinn:userid',
-  userName: 'urn:altinn:username',
-  partyId: 'urn:altinn:partyid',
-  partyUuid: 'urn:altinn:party:uuid',
-  authenticateMethod: 'urn:altinn:authenticatemethod',
-  authLevel: 'urn:altinn:authlevel',
-  amr: 'amr',
-  pid: 'pid',
-  locale: 'locale',
-  nonce: 'nonce',
-  sid: 'sid',
-  acr: 'acr',
-  authTime: 'auth_time',
-} as const;
 
 const PID = /^\d{11}$/;
 const MAX_CLAIM_LENGTH = 1024;
@@ -72,8 +56,8 @@ export function readIdportenClaims(payload: JWTPayload): IdportenClaims {
     acr: payload.acr as string,
     authLevel: acrToAuthLevel(payload.acr),
     amr: firstAmr(payload.amr),
-    locale: optionalStringClaim(payload, Claim.locale, MAX_CLAIM_LENGTH),
-    nonce: optionalStringClaim(payload, Claim.nonce, MAX_CLAIM_LENGTH),
+    locale: optionalStringClaim(payload, 'locale', MAX_CLAIM_LENGTH),
+    nonce: optionalStringClaim(payload, 'nonce', MAX_CLAIM_LENGTH),
     scope: optionalStringClaim(payload, 'scope', MAX_CLAIM_LENGTH),
     authTime: authTime,
   };
@@ -83,46 +67,37 @@ export function hasScope(scope: string | undefined, required: string): boolean {
   return (scope ?? '').split(/\s+/).includes(required);
 }
 
+/** The accepted-scope policy: one of the token's scopes starts with one of the prefixes (undefined: any token). */
+export function scopeMatchesPrefixes(scope: string | undefined, prefixes: readonly string[] | undefined): boolean {
+  if (prefixes === undefined) return true;
+  const scopes = (scope ?? '').split(/\s+/).filter(Boolean);
+  return scopes.some((s) => prefixes.some((prefix) => s.startsWith(prefix)));
+}
+
 /**
  * The claims of our token (the signer adds iss/iat/nbf/exp/jti): the seed's output with the
  * person's ids. A new `sid`; the input's aud, iss, at_hash, sub and sid are never copied.
  */
-export function platformClaims(input: IdportenClaims, profile: Profile): Record<string, unknown> {
-  const claims: Record<string, unknown> = {
-    [Claim.nameId]: String(profile.userId),
-    [Claim.userId]: String(profile.userId),
-    [Claim.userName]: profile.userName,
-    [Claim.partyId]: profile.partyId,
-    [Claim.partyUuid]: profile.partyUuid,
+/** The platform's name for an unknown authentication method: a token without amr still names one, as the platform requires. */
+export const AUTHENTICATE_METHOD_NOT_DEFINED = 'NotDefined';
+
+export function platformClaims(input: IdportenClaims, profile: Profile): PersonTokenClaims {
+  const claims: PersonTokenClaims = {
+    nameid: String(profile.userId),
+    'urn:altinn:userid': String(profile.userId),
+    'urn:altinn:username': profile.userName,
+    'urn:altinn:partyid': profile.partyId,
+    'urn:altinn:party:uuid': profile.partyUuid,
+    'urn:altinn:authenticatemethod': input.amr ?? AUTHENTICATE_METHOD_NOT_DEFINED,
+    'urn:altinn:authlevel': input.authLevel,
+    amr: input.amr,
+    pid: input.pid,
+    locale: input.locale,
+    nonce: input.nonce,
+    sid: randomBytes(32).toString('base64url'),
+    acr: input.acr,
+    auth_time: input.authTime,
   };
-  if (input.amr !== undefined) claims[Claim.authenticateMethod] = input.amr;
-  claims[Claim.authLevel] = input.authLevel;
-  if (input.amr !== undefined) claims[Claim.amr] = input.amr;
-  claims[Claim.pid] = input.pid;
-  if (input.locale !== undefined) claims[Claim.locale] = input.locale;
-  if (input.nonce !== undefined) claims[Claim.nonce] = input.nonce;
-  claims[Claim.sid] = randomBytes(32).toString('base64url');
-  claims[Claim.acr] = input.acr;
-  if (input.authTime !== undefined) claims[Claim.authTime] = input.authTime;
+  for (const name of Object.keys(claims) as (keyof PersonTokenClaims)[]) if (claims[name] === undefined) delete claims[name];
   return claims;
 }
-
-/** The seed's output example, for the API documentation. */
-export const SEED_OUTPUT_EXAMPLE = {
-  nameid: '20000011',
-  'urn:altinn:userid': '20000011',
-  'urn:altinn:username': '',
-  'urn:altinn:partyid': 50002119,
-  'urn:altinn:authenticatemethod': 'Minid-PIN',
-  'urn:altinn:authlevel': 3,
-  amr: 'Minid-PIN',
-  pid: '191080XXXXX',
-  locale: 'nb',
-  nonce: '1585045781364132',
-  sid: 'BYSqEpVGRrh6rElmnzzTjcU0roC95rxNCC2kAsB2hmY',
-  acr: 'Level3',
-  auth_time: 1585045793,
-  exp: 1585047785,
-  iat: 1585045985,
-  nbf: 1585045985,
-};

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InsufficientScopeError, InvalidTokenError } from '../common/errors';
+import { InsufficientScopeError, InvalidTokenError, ScopeNotAcceptedError } from '../common/errors';
 import { Clock } from '../common/clock';
 import { ExchangeEvents } from '../common/exchange-events';
-import { REFRESH_UNTIL } from '../common/refresh-claims';
+import { REFRESH_UNTIL } from '../common/issued-claims';
 import { issuersConfig, tokenConfig } from '../config';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 import { ProfileService } from '../profiles/profile.service';
 import type { VerifiedToken } from '../trusted-issuers/token-verifier';
-import { hasScope, platformClaims, readIdportenClaims } from './claims';
+import { hasScope, platformClaims, readIdportenClaims, scopeMatchesPrefixes } from './claims';
 
 /** Turns a verified ID-porten token into ours: the person's pid → user and party ids; acr → level. */
 @Injectable()
@@ -34,6 +34,8 @@ export class IdportenExchange {
       const claims = readIdportenClaims(verified.payload);
       const required = this.config.idporten.requiredScope;
       if (required && !hasScope(claims.scope, required)) throw new InsufficientScopeError(required);
+      const prefixes = this.config.idporten.acceptedScopePrefixes;
+      if (!scopeMatchesPrefixes(claims.scope, prefixes)) throw new ScopeNotAcceptedError(prefixes ?? []);
       const profile = await this.profiles.profileFor(claims.pid);
       if (!profile) throw new InvalidTokenError('unknown person', 'unknown_person');
       userId = profile.userId;

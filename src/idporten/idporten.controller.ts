@@ -2,11 +2,11 @@ import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
 import { ApiProblems, ApiTokenResponses } from '../common/openapi';
 import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../common/routes';
 import { sendToken } from '../exchange/token-response';
 import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
-import { SEED_OUTPUT_EXAMPLE } from './claims';
 import { IdportenExchange } from './idporten-exchange';
 
 @ApiTags('exchange')
@@ -17,7 +17,7 @@ export class IdportenController {
   /** An ID-porten access token in, our token with the person's user and party out. */
   @Get(EXCHANGE_PROVIDERS.idporten)
   @ApiOperation({ summary: 'Exchange an ID-porten access token for a platform token with the person’s user and party' })
-  @ApiTokenResponses('The platform token.', SEED_OUTPUT_EXAMPLE)
+  @ApiTokenResponses('The platform token.', [ISSUED_TOKEN_EXAMPLES.person])
   @ApiProblems(403)
   @AcceptTokensFrom('idporten')
   @UseGuards(ThrottlerGuard, BearerTokenGuard)

@@ -55,7 +55,7 @@ export class TokenSigner {
     return this.config.issuer;
   }
 
-  async sign(claims: Record<string, unknown>, options: SignOptions = {}): Promise<SignedToken> {
+  async sign(claims: object, options: SignOptions = {}): Promise<SignedToken> {
     const key = this.keys.activeKey();
     if (!key) throw new ServiceUnavailableError('no signing key is loaded yet', 'signing_key_unavailable', 5);
     const issuedAt = this.clock.nowSeconds();

@@ -1,33 +1,30 @@
 import type { JWTPayload } from 'jose';
 import { optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
+import { type AuthorizationDetail, type OrganisationTokenClaims, SYSTEM_USER_TYPE, type SystemUserAuthorization } from '../common/issued-claims';
+import { ISO6523_AUTHORITY, type Iso6523Organisation, isValidOrgNumber, orgNumberOfIso6523Id } from '../common/organisation-number';
 
-/** Claim names and values of Maskinporten tokens and of the tokens we issue for them. */
-export const CONSUMER_AUTHORITY = 'iso6523-actorid-upis';
-export const NORWEGIAN_ORG_NUMBER_SCHEME = '0192';
+/** Claim values of Maskinporten tokens and of the tokens we issue for them. */
 export const AUTHENTICATE_METHOD = 'maskinporten';
 export const AUTHENTICATION_LEVEL = 3;
 export const TEST_SOURCE_ORG = 'digdir';
 export const TEST_ORG = 'ttd';
 
-export const Claim = {
-  scope: 'scope',
-  tokenType: 'token_type',
-  clientId: 'client_id',
-  clientOrgNo: 'client_orgno',
-  consumer: 'consumer',
-  org: 'org',
-  orgNumber: 'orgNumber',
-  authenticateMethod: 'AuthenticateMethod',
-  authenticationLevel: 'AuthenticationLevel',
-  urnOrg: 'urn:altinn:org',
-  urnOrgNumber: 'urn:altinn:orgNumber',
-  urnAuthenticateMethod: 'urn:altinn:authenticatemethod',
-  urnAuthLevel: 'urn:altinn:authlevel',
+const MAX_CLAIM_LENGTH = 4096;
+
+/** Bounds on `authorization_details`: its JSON, its entries, their nesting, and a system user's fields. */
+export const AUTHORIZATION_DETAILS_LIMITS = {
+  maxJsonLength: 4096,
+  maxEntries: 10,
+  maxDepth: 6,
+  maxTypeLength: 256,
+  maxSystemUserIds: 16,
+  maxSystemIdLength: 128,
 } as const;
 
-const CONSUMER_ID = new RegExp(`^${NORWEGIAN_ORG_NUMBER_SCHEME}:(\\d{9})$`);
-const MAX_CLAIM_LENGTH = 4096;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Printable, no spaces or controls: a system id is `<vendor orgno>_<name>` in practice. */
+const SYSTEM_ID = /^[\x21-\x7e]+$/;
 
 /** The parts of a Maskinporten token the exchange relies on, checked. */
 export interface MaskinportenClaims {
@@ -35,33 +32,113 @@ export interface MaskinportenClaims {
   tokenType?: string;
   clientId?: string;
   clientOrgNo?: string;
-  consumer: { authority: string; ID: string };
+  consumer: Iso6523Organisation;
+  /** The consumer's organisation number. */
   orgNumber: string;
+  /** Supplier delegation: the organisation acting for the consumer. */
+  supplier?: Iso6523Organisation;
+  supplierOrgNumber?: string;
+  /** RFC 9396 details, exactly as the token had them; present only with a system user entry. */
+  authorizationDetails?: AuthorizationDetail[];
+  /** The system user entry of authorizationDetails. */
+  systemUser?: SystemUserAuthorization;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads and checks the claims; the consumer must be a Norwegian organisation number (ISO 6523, 0192). */
 export function readMaskinportenClaims(payload: JWTPayload): MaskinportenClaims {
-  const consumer = payload.consumer as { authority?: unknown; ID?: unknown } | undefined;
-  if (typeof consumer !== 'object' || consumer === null || Array.isArray(consumer)) {
-    throw new InvalidTokenError('the token has no consumer claim', 'missing_consumer');
+  const consumer = payload.consumer;
+  if (!isObject(consumer)) throw new InvalidTokenError('the token has no consumer claim', 'missing_consumer');
+  if (consumer.authority !== ISO6523_AUTHORITY) {
+    throw new InvalidTokenError(`the consumer authority must be ${ISO6523_AUTHORITY}`, 'invalid_consumer');
   }
-  if (consumer.authority !== CONSUMER_AUTHORITY) {
-    throw new InvalidTokenError(`the consumer authority must be ${CONSUMER_AUTHORITY}`, 'invalid_consumer');
-  }
-  const match = typeof consumer.ID === 'string' ? CONSUMER_ID.exec(consumer.ID) : null;
-  if (!match) throw new InvalidTokenError('the consumer ID must be 0192: followed by 9 digits', 'invalid_consumer');
+  const orgNumber = orgNumberOfIso6523Id(consumer.ID);
+  if (!orgNumber) throw new InvalidTokenError('the consumer ID must be 0192: followed by 9 digits', 'invalid_consumer');
   const scope = payload.scope;
   if (typeof scope !== 'string' || scope.trim() === '' || scope.length > MAX_CLAIM_LENGTH) {
     throw new InvalidTokenError('the scope claim must be a non-empty string', 'invalid_scope');
   }
+  const supplier = payload.supplier === undefined ? undefined : readSupplier(payload.supplier);
+  const details = payload.authorization_details === undefined ? undefined : readAuthorizationDetails(payload.authorization_details);
   return {
     scope,
-    tokenType: optionalStringClaim(payload, Claim.tokenType, MAX_CLAIM_LENGTH),
-    clientId: optionalStringClaim(payload, Claim.clientId, MAX_CLAIM_LENGTH),
-    clientOrgNo: optionalStringClaim(payload, Claim.clientOrgNo, MAX_CLAIM_LENGTH),
-    consumer: { authority: CONSUMER_AUTHORITY, ID: consumer.ID as string },
-    orgNumber: match[1],
+    tokenType: optionalStringClaim(payload, 'token_type', MAX_CLAIM_LENGTH),
+    clientId: optionalStringClaim(payload, 'client_id', MAX_CLAIM_LENGTH),
+    clientOrgNo: optionalStringClaim(payload, 'client_orgno', MAX_CLAIM_LENGTH),
+    consumer: { authority: ISO6523_AUTHORITY, ID: consumer.ID as string },
+    orgNumber,
+    supplier: supplier?.organisation,
+    supplierOrgNumber: supplier?.orgNumber,
+    authorizationDetails: details?.all,
+    systemUser: details?.systemUser,
   };
+}
+
+/** `supplier` in the consumer's ISO 6523 shape, with a valid organisation number; only authority and ID are kept. */
+function readSupplier(value: unknown): { organisation: Iso6523Organisation; orgNumber: string } {
+  if (!isObject(value) || value.authority !== ISO6523_AUTHORITY) {
+    throw new InvalidTokenError(`the supplier claim must be an object with authority ${ISO6523_AUTHORITY}`, 'invalid_supplier');
+  }
+  const orgNumber = orgNumberOfIso6523Id(value.ID);
+  if (!orgNumber || !isValidOrgNumber(orgNumber)) {
+    throw new InvalidTokenError('the supplier ID must be 0192: followed by a valid organisation number', 'invalid_supplier');
+  }
+  return { organisation: { authority: ISO6523_AUTHORITY, ID: value.ID as string }, orgNumber };
+}
+
+const invalidDetails = (detail: string) => new InvalidTokenError(`authorization_details: ${detail}`, 'invalid_authorization_details');
+
+/** Depth of nested arrays and objects, stopping as soon as it passes the bound. */
+function depthWithin(value: unknown, bound: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (bound === 0) return false;
+  return Object.values(value).every((member) => depthWithin(member, bound - 1));
+}
+
+/**
+ * RFC 9396 details: a non-empty JSON array of objects, each with a string `type`, within size and
+ * depth bounds. Exactly one `urn:altinn:systemuser` entry is required (the platform reads every token
+ * with authorization_details as a system user), and it is checked strictly. Entries of other types
+ * are copied unchanged alongside it.
+ */
+export function readAuthorizationDetails(value: unknown): { all: AuthorizationDetail[]; systemUser: SystemUserAuthorization } {
+  const limits = AUTHORIZATION_DETAILS_LIMITS;
+  if (!Array.isArray(value) || value.length === 0) throw invalidDetails('must be a non-empty array of objects');
+  if (value.length > limits.maxEntries) throw invalidDetails(`at most ${limits.maxEntries} entries`);
+  if (!depthWithin(value, limits.maxDepth)) throw invalidDetails(`nested at most ${limits.maxDepth} levels deep`);
+  if (JSON.stringify(value).length > limits.maxJsonLength) throw invalidDetails(`at most ${limits.maxJsonLength} characters of JSON`);
+  for (const entry of value as unknown[]) {
+    if (!isObject(entry)) throw invalidDetails('every entry must be an object');
+    if (typeof entry.type !== 'string' || entry.type.length === 0 || entry.type.length > limits.maxTypeLength) {
+      throw invalidDetails('every entry must have a type');
+    }
+  }
+  const entries = value as AuthorizationDetail[];
+  const systemUsers = entries.filter((entry) => entry.type === SYSTEM_USER_TYPE);
+  if (systemUsers.length === 0) {
+    throw new InvalidTokenError(`authorization_details without a ${SYSTEM_USER_TYPE} entry are not accepted`, 'unsupported_authorization_details');
+  }
+  if (systemUsers.length > 1) throw invalidDetails(`only one ${SYSTEM_USER_TYPE} entry is accepted`);
+  return { all: entries, systemUser: checkSystemUser(systemUsers[0]) };
+}
+
+function checkSystemUser(entry: AuthorizationDetail): SystemUserAuthorization {
+  const limits = AUTHORIZATION_DETAILS_LIMITS;
+  const ids = entry.systemuser_id;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > limits.maxSystemUserIds || !ids.every((id) => typeof id === 'string' && UUID.test(id))) {
+    throw invalidDetails(`systemuser_id must be a list of 1 to ${limits.maxSystemUserIds} UUIDs`);
+  }
+  const org = entry.systemuser_org;
+  const orgNumber = isObject(org) && org.authority === ISO6523_AUTHORITY ? orgNumberOfIso6523Id(org.ID) : undefined;
+  if (!orgNumber || !isValidOrgNumber(orgNumber)) {
+    throw invalidDetails(`systemuser_org must have authority ${ISO6523_AUTHORITY} and ID 0192: followed by a valid organisation number`);
+  }
+  const systemId = entry.system_id;
+  if (typeof systemId !== 'string' || systemId.length > limits.maxSystemIdLength || !SYSTEM_ID.test(systemId)) {
+    throw invalidDetails(`system_id must be a non-empty string of at most ${limits.maxSystemIdLength} printable characters`);
+  }
+  return entry as SystemUserAuthorization;
 }
 
 /** True when the org claim may be issued: no scope is required, or one of the token's scopes starts with it. */
@@ -71,40 +148,28 @@ export function scopeAllowsOrgClaim(scope: string, requiredScope: string | undef
 }
 
 /**
- * The claims of our token (without iss/iat/nbf/exp/jti, which the signer adds): the seed's output,
- * plus the URN forms the platform's newer APIs read. Nothing else of the input is copied.
+ * The claims of our token (the signer adds iss/iat/nbf/exp/jti): the seed's output, the URN forms
+ * the platform's newer APIs read, and `supplier` and `authorization_details` when the token had them.
+ * orgNumber and org are always the consumer's. Nothing else of the input is copied.
  */
-export function platformClaims(input: MaskinportenClaims, orgCode: string | undefined): Record<string, unknown> {
-  const claims: Record<string, unknown> = { [Claim.scope]: input.scope };
-  if (input.tokenType !== undefined) claims[Claim.tokenType] = input.tokenType;
-  if (input.clientId !== undefined) claims[Claim.clientId] = input.clientId;
-  if (input.clientOrgNo !== undefined) claims[Claim.clientOrgNo] = input.clientOrgNo;
-  claims[Claim.consumer] = input.consumer;
-  if (orgCode !== undefined) claims[Claim.org] = orgCode;
-  claims[Claim.orgNumber] = Number(input.orgNumber);
-  claims[Claim.authenticateMethod] = AUTHENTICATE_METHOD;
-  claims[Claim.authenticationLevel] = AUTHENTICATION_LEVEL;
-  if (orgCode !== undefined) claims[Claim.urnOrg] = orgCode;
-  claims[Claim.urnOrgNumber] = input.orgNumber;
-  claims[Claim.urnAuthenticateMethod] = AUTHENTICATE_METHOD;
-  claims[Claim.urnAuthLevel] = AUTHENTICATION_LEVEL;
+export function platformClaims(input: MaskinportenClaims, orgCode: string | undefined): OrganisationTokenClaims {
+  const claims: OrganisationTokenClaims = {
+    scope: input.scope,
+    token_type: input.tokenType,
+    client_id: input.clientId,
+    client_orgno: input.clientOrgNo,
+    consumer: input.consumer,
+    supplier: input.supplier,
+    authorization_details: input.authorizationDetails,
+    org: orgCode,
+    orgNumber: Number(input.orgNumber),
+    AuthenticateMethod: AUTHENTICATE_METHOD,
+    AuthenticationLevel: AUTHENTICATION_LEVEL,
+    'urn:altinn:org': orgCode,
+    'urn:altinn:orgNumber': input.orgNumber,
+    'urn:altinn:authenticatemethod': AUTHENTICATE_METHOD,
+    'urn:altinn:authlevel': AUTHENTICATION_LEVEL,
+  };
+  for (const name of Object.keys(claims) as (keyof OrganisationTokenClaims)[]) if (claims[name] === undefined) delete claims[name];
   return claims;
 }
-
-/** The seed's output example, for the API documentation. */
-export const SEED_OUTPUT_EXAMPLE = {
-  scope: 'altinn:instances.read altinn:instances.write',
-  token_type: 'Bearer',
-  exp: 1571996946,
-  iat: 1571995146,
-  client_id: '0de19f7a-f5fa-45d1-874c-3d2e88ce97d9',
-  client_orgno: '974760673',
-  jti: 'BcNIAuZKXdjpECmmwalAm-pcBp0iNc56T6eXhlxNBZE',
-  consumer: { authority: 'iso6523-actorid-upis', ID: '0192:974760673' },
-  org: 'brg',
-  orgNumber: 974760673,
-  iss: 'https://platform.altinn.cloud/',
-  AuthenticateMethod: 'maskinporten',
-  AuthenticationLevel: 3,
-  nbf: 1571995146,
-};

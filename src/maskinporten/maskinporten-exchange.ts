@@ -31,7 +31,12 @@ export class MaskinportenExchange {
       const test = parseTestFlag(testFlag);
       if (test && !this.config.allowTestOrgMapping) throw new BadRequestError('the test organisation mapping is not enabled here');
       const claims = readMaskinportenClaims(verified.payload);
-      subject = { clientId: claims.clientId, orgNumber: claims.orgNumber };
+      subject = {
+        clientId: claims.clientId,
+        orgNumber: claims.orgNumber,
+        systemUserId: claims.systemUser?.systemuser_id[0],
+        supplierOrgNumber: claims.supplierOrgNumber,
+      };
       let orgCode = this.organisations.byOrgNumber(claims.orgNumber)?.orgCode;
       if (orgCode !== undefined && !scopeAllowsOrgClaim(claims.scope, this.config.orgClaimScope)) orgCode = undefined;
       if (test && orgCode === TEST_SOURCE_ORG) orgCode = TEST_ORG;

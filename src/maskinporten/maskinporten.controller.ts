@@ -2,11 +2,11 @@ import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
 import { ApiProblems, ApiTokenResponses } from '../common/openapi';
 import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../common/routes';
 import { sendToken } from '../exchange/token-response';
 import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
-import { SEED_OUTPUT_EXAMPLE } from './claims';
 import { MaskinportenExchange } from './maskinporten-exchange';
 
 @ApiTags('exchange')
@@ -18,7 +18,7 @@ export class MaskinportenController {
   @Get(EXCHANGE_PROVIDERS.maskinporten)
   @ApiOperation({ summary: 'Exchange a Maskinporten access token for a platform token' })
   @ApiQuery({ name: 'test', required: false, enum: ['true', 'false'], description: 'true maps the organisation digdir to ttd (not in production unless allowed)' })
-  @ApiTokenResponses('The platform token.', SEED_OUTPUT_EXAMPLE)
+  @ApiTokenResponses('The platform token.', [ISSUED_TOKEN_EXAMPLES.organisation, ISSUED_TOKEN_EXAMPLES.systemUser, ISSUED_TOKEN_EXAMPLES.supplier])
   @ApiProblems(400)
   @AcceptTokensFrom('maskinporten')
   @UseGuards(ThrottlerGuard, BearerTokenGuard)

@@ -2,6 +2,7 @@ import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
 import { ApiTokenResponses } from '../common/openapi';
 import { API_PREFIX } from '../common/routes';
 import { sendToken } from '../exchange/token-response';
@@ -15,7 +16,7 @@ export class RefreshController {
   /** One of our own tokens in, a fresh one out (text/plain, or JSON on Accept). */
   @Get('refresh')
   @ApiOperation({ summary: 'Refresh one of our own tokens: same claims, new jti/iat/nbf/exp, within REFRESH_MAX_AGE_SECONDS of the first exchange' })
-  @ApiTokenResponses('The refreshed token; it carries urn:altinn:exchanged_at, the time of the first exchange.', { 'urn:altinn:exchanged_at': 1571995146 })
+  @ApiTokenResponses('The refreshed token; it carries urn:altinn:exchanged_at, the time of the first exchange.', [ISSUED_TOKEN_EXAMPLES.refreshed])
   @UseGuards(ThrottlerGuard)
   async refresh(@Req() request: Request, @Res() response: Response): Promise<void> {
     sendToken(request, response, await this.refresher.refresh(request));

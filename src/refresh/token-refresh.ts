@@ -5,15 +5,13 @@ import { AuthorizedRequest, bearerToken } from '../common/bearer-token';
 import { Clock } from '../common/clock';
 import { InvalidTokenError } from '../common/errors';
 import { ExchangeEvents, type ExchangeSubject } from '../common/exchange-events';
-import { EXCHANGED_AT, REFRESH_UNTIL } from '../common/refresh-claims';
+import { EXCHANGED_AT, REFRESH_UNTIL } from '../common/issued-claims';
 import { tokenConfig } from '../config';
 import { OwnTokenVerifier } from '../keys/own-token-verifier';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 
-export { EXCHANGED_AT, REFRESH_UNTIL };
-
 /** Who a token of ours speaks for, for the audit trail: the client and organisation, or the person's user id. */
-export function subjectOf(payload: JWTPayload): ExchangeSubject {
+function subjectOf(payload: JWTPayload): ExchangeSubject {
   const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
   const userId = Number(payload['urn:altinn:userid']);
   return {

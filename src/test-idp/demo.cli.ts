@@ -9,7 +9,9 @@ const USAGE = `usage: npm run demo -- [base URL]     (default ${'http://127.0.0.
 
 Runs the seed's flow against a running service with the test IdP on, and prints every step and the
 raw tokens: register a scope, grant it to 974760673 (brg), create a client, register a new key for it,
-get a Maskinporten token with a JWT-bearer grant, exchange it; then the same for an ID-porten person.
+get a Maskinporten token with a JWT-bearer grant, exchange it; then the same for an ID-porten person;
+then a system user: register a system of 974760673 with the client, create a system user for
+991825827 (digdir) on it, get its token (authorization_details in the grant) and exchange it.
 A rerun reuses the scope and the client (it replaces the client's key). Sends TEST_IDP_ADMIN_TOKEN
 as a Bearer token when it is set.`;
 
@@ -17,6 +19,8 @@ const SCOPE = 'altinn:instances/metadata.read';
 const ORG = '974760673';
 const CLIENT_NAME = 'altinnOrgRead';
 const PERSON = '19108000239';
+/** Digitaliseringsdirektoratet: the customer of the demo's system user. */
+const CUSTOMER = '991825827';
 
 /** Talks to the running service; turns "nothing listens there" into advice. */
 class DemoService {
@@ -123,15 +127,20 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
   const kid = `demo-${randomBytes(4).toString('hex')}`;
   step('4. Register a new public key for it', (await service.call('POST', `${mp}/clients/${client.client_id}/jwks`, { body: { keys: [{ ...(await exportJWK(publicKey)), kid }] } })).body);
 
-  const now = Math.floor(Date.now() / 1000);
-  const assertion = await new SignJWT({ scope: SCOPE, jti: randomBytes(16).toString('hex') })
-    .setProtectedHeader({ alg: 'RS256', kid })
-    .setIssuer(client.client_id)
-    .setAudience(metadata.body.issuer)
-    .setIssuedAt(now)
-    .setExpirationTime(now + 60)
-    .sign(privateKey);
-  const grant = await service.call<{ access_token: string }>('POST', metadata.body.token_endpoint, { body: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }, form: true, admin: false });
+  const clientId = client.client_id;
+  /** An RFC 7523 JWT-bearer grant signed with the client's new key; `claims` ask for more (authorization_details). */
+  const grantToken = async (claims: Record<string, unknown> = {}) => {
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({ scope: SCOPE, jti: randomBytes(16).toString('hex'), ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .setIssuer(clientId)
+      .setAudience(metadata.body.issuer)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(privateKey);
+    return service.call<{ access_token: string }>('POST', metadata.body.token_endpoint, { body: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }, form: true, admin: false });
+  };
+  const grant = await grantToken();
   showToken('5. Maskinporten token (JWT-bearer grant)', grant.body.access_token);
   const exchanged = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/maskinporten`, { admin: false, headers: { authorization: `Bearer ${grant.body.access_token}` } });
   showToken('6. Exchanged for a platform token', exchanged.body);
@@ -140,6 +149,15 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
   showToken(`7. ID-porten token for ${PERSON}`, person.body.access_token);
   const personToken = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/id-porten`, { admin: false, headers: { authorization: `Bearer ${person.body.access_token}` } });
   showToken('8. Exchanged for a platform token', personToken.body);
+
+  // A system user: the client's organisation is a vendor whose system acts for a customer.
+  const systemId = `${ORG}_demo${randomBytes(4).toString('hex')}`;
+  step(`9. Register the system ${systemId} of vendor ${ORG}, with the client`, (await service.call('POST', `${mp}/systems`, { body: { system_id: systemId, vendor_orgno: ORG, name: 'Demo system', client_ids: [clientId] } })).body);
+  step(`10. Create a system user for the customer ${CUSTOMER} on it`, (await service.call('POST', `${mp}/systemusers`, { body: { system_id: systemId, customer_orgno: CUSTOMER } })).body);
+  const systemUser = await grantToken({ authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: { authority: 'iso6523-actorid-upis', ID: `0192:${CUSTOMER}` } }] });
+  showToken('11. Maskinporten token for the system user (authorization_details in the grant)', systemUser.body.access_token);
+  const systemUserToken = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/maskinporten`, { admin: false, headers: { authorization: `Bearer ${systemUser.body.access_token}` } });
+  showToken('12. Exchanged for a platform token', systemUserToken.body);
   console.log(`\nA token in one call: curl -s -X POST ${mp}/token -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`);
 }
 

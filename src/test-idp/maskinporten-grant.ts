@@ -3,6 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createLocalJWKSet, decodeJwt, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { Clock } from '../common/clock';
+import { type AuthorizationDetail, SYSTEM_USER_TYPE } from '../common/issued-claims';
+import { ISO6523_AUTHORITY, iso6523, isValidOrgNumber, orgNumberOfIso6523Id } from '../common/organisation-number';
 import { testIdpConfig } from '../config';
 import { withOverrides } from './claim-overrides';
 import { IssuerKeyStore } from './issuer-key-store';
@@ -21,6 +23,13 @@ export interface TokenResponse {
   token_type: 'Bearer';
   expires_in: number;
   scope: string;
+}
+
+/** Whom the token acts for: the client's own organisation, a system user, or a consumer (supplier delegation). */
+interface Acting {
+  consumerOrgno: string;
+  supplierOrgno?: string;
+  authorizationDetails?: AuthorizationDetail[];
 }
 
 /**
@@ -48,10 +57,10 @@ export class MaskinportenGrant {
     const client = await this.client(body.assertion);
     const claims = await this.verifyAssertion(body.assertion, client);
     const scope = this.scopes(claims, client);
-    await this.checkGranted(client, scope);
+    const acting = await this.actingFor(client, claims, scope);
     await this.consume(client, claims);
     const resource = typeof claims.resource === 'string' ? claims.resource : 'unspecified';
-    return this.issue({ clientId: client.clientId, orgno: client.clientOrgno, scope, audience: resource });
+    return this.issue({ clientId: client.clientId, orgno: acting.consumerOrgno, scope, audience: resource, supplierOrgno: acting.supplierOrgno, authorizationDetails: acting.authorizationDetails });
   }
 
   /**
@@ -112,10 +121,48 @@ export class MaskinportenGrant {
     return [...new Set(requested)].join(' ');
   }
 
-  private async checkGranted(client: TestIdpClient, scope: string): Promise<void> {
+  /**
+   * The assertion may ask for a system user (RFC 9396 `authorization_details`) or, from a supplier,
+   * for a consumer organisation (`consumer_org`); not both. Each scope must be granted to the
+   * organisation the token is for, and delegated to the supplier.
+   */
+  private async actingFor(client: TestIdpClient, claims: JWTPayload, scope: string): Promise<Acting> {
+    if (claims.authorization_details !== undefined && claims.consumer_org !== undefined) {
+      throw new OAuthError('invalid_request', 'ask for either authorization_details or consumer_org, not both');
+    }
+    if (claims.consumer_org !== undefined) {
+      const consumer = claims.consumer_org;
+      if (typeof consumer !== 'string' || !isValidOrgNumber(consumer)) throw new OAuthError('invalid_request', 'consumer_org must be a valid organisation number');
+      for (const name of scope.split(' ')) {
+        const delegated = await this.records.isDelegated(name, consumer, client.clientOrgno);
+        if (!delegated) throw new OAuthError('invalid_grant', `${consumer} has not delegated ${name} to ${client.clientOrgno}`);
+      }
+      await this.checkGranted(consumer, scope);
+      return { consumerOrgno: consumer, supplierOrgno: client.clientOrgno };
+    }
+    await this.checkGranted(client.clientOrgno, scope);
+    if (claims.authorization_details === undefined) return { consumerOrgno: client.clientOrgno };
+    return { consumerOrgno: client.clientOrgno, authorizationDetails: [await this.systemUser(client, claims.authorization_details)] };
+  }
+
+  /** `[{"type": "urn:altinn:systemuser", "systemuser_org": {…}}]` → the entry with the system user of one of the client's systems. */
+  private async systemUser(client: TestIdpClient, requested: unknown): Promise<AuthorizationDetail> {
+    const entry = Array.isArray(requested) && requested.length === 1 ? (requested[0] as Record<string, unknown>) : undefined;
+    if (typeof entry !== 'object' || entry === null || entry.type !== SYSTEM_USER_TYPE) {
+      throw new OAuthError('invalid_authorization_details', `authorization_details must be one entry of type ${SYSTEM_USER_TYPE}`);
+    }
+    const org = entry.systemuser_org as Record<string, unknown> | undefined;
+    const customer = typeof org === 'object' && org !== null && org.authority === ISO6523_AUTHORITY ? orgNumberOfIso6523Id(org.ID) : undefined;
+    if (!customer) throw new OAuthError('invalid_authorization_details', `systemuser_org must be {"authority": "${ISO6523_AUTHORITY}", "ID": "0192:<orgno>"}`);
+    const user = await this.records.systemUserFor(client.clientId, customer);
+    if (!user) throw new OAuthError('invalid_authorization_details', `no system user for ${customer} on a system of this client`);
+    return { type: SYSTEM_USER_TYPE, systemuser_id: [user.id], systemuser_org: iso6523(customer), system_id: user.systemId };
+  }
+
+  private async checkGranted(orgno: string, scope: string): Promise<void> {
     for (const name of scope.split(' ')) {
-      const granted = await this.records.isGranted(name, client.clientOrgno);
-      if (!granted) throw new OAuthError('invalid_scope', `${name} is no longer granted to ${client.clientOrgno}`);
+      const granted = await this.records.isGranted(name, orgno);
+      if (!granted) throw new OAuthError('invalid_scope', `${name} is not granted to ${orgno}`);
     }
   }
 
@@ -130,7 +177,7 @@ export class MaskinportenGrant {
   }
 
   private async issue(
-    subject: { clientId: string; orgno: string; scope: string; audience: string },
+    subject: { clientId: string; orgno: string; scope: string; audience: string; supplierOrgno?: string; authorizationDetails?: AuthorizationDetail[] },
     overrides?: Record<string, unknown>,
     lifetime = ACCESS_TOKEN_LIFETIME_S,
   ): Promise<TokenResponse> {
@@ -148,7 +195,9 @@ export class MaskinportenGrant {
         client_id: subject.clientId,
         client_orgno: subject.orgno,
         jti: randomBytes(32).toString('base64url'),
-        consumer: { authority: 'iso6523-actorid-upis', ID: `0192:${subject.orgno}` },
+        consumer: iso6523(subject.orgno),
+        ...(subject.supplierOrgno === undefined ? {} : { supplier: iso6523(subject.supplierOrgno) }),
+        ...(subject.authorizationDetails === undefined ? {} : { authorization_details: subject.authorizationDetails }),
       },
       overrides,
     );

@@ -3,14 +3,15 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createValidationPipe } from '../common/validation';
+import { SYSTEM_USER_TYPE } from '../common/issued-claims';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
 import { ROUTES } from '../common/routes';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IssuerKeyStore } from './issuer-key-store';
 import { JWT_BEARER, MaskinportenGrant } from './maskinporten-grant';
 import { OAuthErrorFilter } from './oauth-error.filter';
-import { CreateClientDto, CreateScopeDto, MaskinportenTokenDto, RegisterClientKeysDto } from './provisioning.dto';
-import { ClientView, clientView, ProvisioningService, ScopeView } from './provisioning.service';
+import { CreateClientDto, CreateDelegationDto, CreateScopeDto, CreateSystemUserDto, MaskinportenTokenDto, RegisterClientKeysDto, RegisterSystemDto } from './provisioning.dto';
+import { ClientView, clientView, DelegationView, ProvisioningService, ScopeView, SystemUserView, SystemView } from './provisioning.service';
 
 /** The local Maskinporten: metadata, JWKS, the JWT-bearer token endpoint and the provisioning API. */
 @ApiTags('test-idp')
@@ -39,7 +40,7 @@ export class MaskinportenStandInController {
       grant_types_supported: [JWT_BEARER],
       token_endpoint_auth_methods_supported: ['private_key_jwt'],
       token_endpoint_auth_signing_alg_values_supported: ['RS256'],
-      authorization_details_types_supported: [],
+      authorization_details_types_supported: [SYSTEM_USER_TYPE],
     };
   }
 
@@ -52,7 +53,7 @@ export class MaskinportenStandInController {
   @ApiOperation({
     summary: 'A Maskinporten-shaped access token',
     description:
-      'Form-encoded: the RFC 7523 JWT-bearer grant of a provisioned client. JSON (development shortcut, admin token when one is set): a token for any `orgno` and `scope` at once, with `claims` added or overridden (never `iss` or `exp`) and `expires_in` (0 or negative: expired).',
+      'Form-encoded: the RFC 7523 JWT-bearer grant of a provisioned client; its assertion may carry authorization_details [{"type": "urn:altinn:systemuser", "systemuser_org": {"authority": "iso6523-actorid-upis", "ID": "0192:<customer>"}}] for a system user of one of the client\'s systems, or consumer_org (a supplier acting for a consumer that delegated the scope to it). JSON (development shortcut, admin token when one is set): a token for any `orgno` and `scope` at once, with `claims` added or overridden (never `iss` or `exp`) and `expires_in` (0 or negative: expired).',
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
@@ -64,7 +65,7 @@ export class MaskinportenStandInController {
     },
   })
   @ApiResponse({ status: 200, description: '{access_token, token_type, expires_in, scope}' })
-  @ApiResponse({ status: 400, description: 'RFC 6749 error: {error, error_description}', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'invalid_scope', 'unsupported_grant_type'] }, error_description: { type: 'string' } } } } } })
+  @ApiResponse({ status: 400, description: 'RFC 6749 error: {error, error_description}', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'invalid_scope', 'unsupported_grant_type', 'invalid_authorization_details'] }, error_description: { type: 'string' } } } } } })
   @UseFilters(OAuthErrorFilter)
   async token(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     let issued;
@@ -139,5 +140,26 @@ export class MaskinportenStandInController {
   @UseGuards(TestIdpAdminGuard)
   registerKeys(@Param('id') id: string, @Body() dto: RegisterClientKeysDto) {
     return this.provisioning.registerKeys(id, dto.keys);
+  }
+
+  @Post('systems')
+  @ApiOperation({ summary: "Register a vendor's system: its system_id and the vendor's clients that may act as its system users" })
+  @UseGuards(TestIdpAdminGuard)
+  registerSystem(@Body() dto: RegisterSystemDto): Promise<SystemView> {
+    return this.provisioning.registerSystem(dto);
+  }
+
+  @Post('systemusers')
+  @ApiOperation({ summary: 'Create a system user for a customer organisation on a system' })
+  @UseGuards(TestIdpAdminGuard)
+  createSystemUser(@Body() dto: CreateSystemUserDto): Promise<SystemUserView> {
+    return this.provisioning.createSystemUser(dto);
+  }
+
+  @Post('delegations')
+  @ApiOperation({ summary: 'Record that a consumer organisation delegates a scope to a supplier organisation' })
+  @UseGuards(TestIdpAdminGuard)
+  createDelegation(@Body() dto: CreateDelegationDto): Promise<DelegationView> {
+    return this.provisioning.createDelegation(dto);
   }
 }

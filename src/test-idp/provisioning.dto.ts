@@ -1,5 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { isValidOrgNumber } from '../common/organisation-number';
 import { fixedClaimsIn, MAX_CLAIM_OVERRIDES, MAX_EXPIRES_IN_S, MIN_EXPIRES_IN_S } from './claim-overrides';
 import { isValidScopePart } from './scope-name';
 
@@ -195,4 +196,61 @@ export class IdportenTokenDto extends TokenShortcutDto {
   @MaxLength(256)
   @ApiPropertyOptional({ example: 'test-idp-client' })
   aud?: string;
+}
+
+const ORG_NUMBER_MESSAGE = '$property must be a valid organisation number (9 digits, modulus 11 check digit)';
+/** 9 digits with a valid modulus 11 check digit: what the exchange requires of system-user and supplier organisations. */
+const IsOrgNumber = () =>
+  ValidateBy({ name: 'isOrgNumber', validator: { validate: (v: unknown) => typeof v === 'string' && isValidOrgNumber(v), defaultMessage: () => ORG_NUMBER_MESSAGE } });
+
+export class RegisterSystemDto {
+  /** `<vendor orgno>_<name>`, as the platform's system register names systems. */
+  @IsString()
+  @Matches(/^\d{9}_[A-Za-z0-9.-]{1,100}$/, { message: 'system_id must be <vendor orgno>_<name> (letters, digits, . and -; at most 100)' })
+  @ApiProperty({ example: '974760673_smartcloud' })
+  system_id: string;
+
+  @Matches(/^\d{9}$/, { message: 'vendor_orgno must be 9 digits' })
+  @ApiProperty({ example: '974760673' })
+  vendor_orgno: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  @ApiPropertyOptional({ example: 'SmartCloud accounting' })
+  name?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @Matches(/^[0-9a-f-]{36}$/i, { each: true, message: 'each client id must be a client_id' })
+  @ApiProperty({ example: ['0de19f7a-f5fa-45d1-874c-3d2e88ce97d9'] })
+  client_ids: string[];
+}
+
+export class CreateSystemUserDto {
+  @IsString()
+  @MaxLength(128)
+  @ApiProperty({ example: '974760673_smartcloud' })
+  system_id: string;
+
+  @IsOrgNumber()
+  @ApiProperty({ example: '991825827' })
+  customer_orgno: string;
+}
+
+export class CreateDelegationDto {
+  @IsOrgNumber()
+  @ApiProperty({ example: '974760673' })
+  consumer_orgno: string;
+
+  @IsOrgNumber()
+  @ApiProperty({ example: '991825827' })
+  supplier_orgno: string;
+
+  @IsString()
+  @MaxLength(512)
+  @ApiProperty({ example: 'altinn:instances/metadata.read' })
+  scope: string;
 }

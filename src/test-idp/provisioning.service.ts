@@ -3,8 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import { BadRequestError, ConflictError, NotFoundError } from '../common/errors';
 import { ValidationFailedError } from '../common/validation';
-import type { CreateClientDto, CreateScopeDto } from './provisioning.dto';
-import { TestIdpClient, TestIdpScope } from './test-idp.entities';
+import { type Iso6523Organisation, iso6523 } from '../common/organisation-number';
+import type { CreateClientDto, CreateDelegationDto, CreateScopeDto, CreateSystemUserDto, RegisterSystemDto } from './provisioning.dto';
+import { TestIdpClient, TestIdpScope, TestIdpSystem, TestIdpSystemUser } from './test-idp.entities';
 import { TestIdpRepository } from './test-idp.repository';
 
 const ORG_NUMBER = /^\d{9}$/;
@@ -39,6 +40,28 @@ export const clientView = (c: TestIdpClient): ClientView => ({
   client_orgno: c.clientOrgno,
   keys: c.jwks.length,
 });
+
+export interface SystemView {
+  system_id: string;
+  vendor_orgno: string;
+  name: string;
+  client_ids: string[];
+}
+
+export interface SystemUserView {
+  id: string;
+  system_id: string;
+  systemuser_org: Iso6523Organisation;
+}
+
+export interface DelegationView {
+  consumer_orgno: string;
+  supplier_orgno: string;
+  scope: string;
+}
+
+const systemView = (s: TestIdpSystem): SystemView => ({ system_id: s.systemId, vendor_orgno: s.vendorOrgno, name: s.name, client_ids: s.clientIds });
+const systemUserView = (u: TestIdpSystemUser): SystemUserView => ({ id: u.id, system_id: u.systemId, systemuser_org: iso6523(u.customerOrgno) });
 
 export function checkOrgNumber(orgno: string): void {
   if (!ORG_NUMBER.test(orgno)) throw new ValidationFailedError([{ field: 'orgno', message: 'orgno must be 9 digits' }]);
@@ -90,8 +113,9 @@ export class ProvisioningService {
     }
     const orgno = dto.client_orgno ?? (await this.soleGrantee(dto.scopes));
     const granted = new Set((await this.accessOf(orgno)).scopes);
+    const delegated = new Set(await this.records.scopesDelegatedTo(orgno));
     for (const scope of dto.scopes) {
-      if (!granted.has(scope)) throw new BadRequestError(`the scope ${scope} is not granted to ${orgno}`);
+      if (!granted.has(scope) && !delegated.has(scope)) throw new BadRequestError(`the scope ${scope} is not granted to ${orgno}`);
     }
     const client = await this.records.addClient({
       clientId: randomUUID(),
@@ -138,6 +162,38 @@ export class ProvisioningService {
     }
     await this.records.setClientKeys(client.clientId, accepted);
     return { client_id: client.clientId, keys: accepted };
+  }
+
+  /** A vendor's system: its clients (the vendor's own) may then act as the system's users. */
+  async registerSystem(dto: RegisterSystemDto): Promise<SystemView> {
+    if (!dto.system_id.startsWith(`${dto.vendor_orgno}_`)) throw new BadRequestError('system_id must start with the vendor organisation number and _');
+    for (const clientId of dto.client_ids) {
+      const client = await this.records.client(clientId);
+      if (!client) throw new BadRequestError(`no client ${clientId}`);
+      if (client.clientOrgno !== dto.vendor_orgno) throw new BadRequestError(`the client ${clientId} is not the vendor's`);
+    }
+    const created = await this.records.addSystem({ systemId: dto.system_id, vendorOrgno: dto.vendor_orgno, name: dto.name ?? '', clientIds: dto.client_ids });
+    if (!created) throw new ConflictError(`the system ${dto.system_id} already exists`);
+    return systemView((await this.records.system(dto.system_id)) as TestIdpSystem);
+  }
+
+  /** A customer organisation's system user on a registered system; one per system and customer. */
+  async createSystemUser(dto: CreateSystemUserDto): Promise<SystemUserView> {
+    if (!(await this.records.systemExists(dto.system_id))) throw new NotFoundError(`no system ${dto.system_id}`);
+    const id = randomUUID();
+    const created = await this.records.addSystemUser({ id, systemId: dto.system_id, customerOrgno: dto.customer_orgno });
+    if (!created) throw new ConflictError(`${dto.customer_orgno} already has a system user on ${dto.system_id}`);
+    return systemUserView((await this.records.systemUser(id)) as TestIdpSystemUser);
+  }
+
+  /** A consumer delegates one of its scopes to a supplier, whose clients may then ask for tokens on its behalf. */
+  async createDelegation(dto: CreateDelegationDto): Promise<DelegationView> {
+    if (dto.consumer_orgno === dto.supplier_orgno) throw new BadRequestError('an organisation cannot delegate to itself');
+    const scope = await this.existingScope(dto.scope);
+    if (!(await this.records.isGranted(scope, dto.consumer_orgno))) throw new BadRequestError(`the scope ${scope} is not granted to ${dto.consumer_orgno}`);
+    const created = await this.records.addDelegation({ consumerOrgno: dto.consumer_orgno, supplierOrgno: dto.supplier_orgno, scope });
+    if (!created) throw new ConflictError(`${dto.consumer_orgno} already delegates ${scope} to ${dto.supplier_orgno}`);
+    return { consumer_orgno: dto.consumer_orgno, supplier_orgno: dto.supplier_orgno, scope };
   }
 
   /** Without client_orgno: the one organisation granted every requested scope. */

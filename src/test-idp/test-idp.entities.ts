@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 import type { JWK } from 'jose';
 
 /** The signing key of one stand-in issuer, kept so that a restart keeps its tokens valid. */
@@ -115,4 +115,67 @@ export class TestIdpOidcClient {
   createdAt: Date;
 }
 
-export const TEST_IDP_ENTITIES = [TestIdpKey, TestIdpScope, TestIdpScopeAccess, TestIdpClient, TestIdpUsedAssertion, TestIdpOidcClient];
+/** A vendor's system registered for system users: the vendor's clients may act as its system users. */
+@Entity({ name: 'test_idp_systems' })
+export class TestIdpSystem {
+  /** `<vendor orgno>_<name>` */
+  @PrimaryColumn({ name: 'system_id', type: 'varchar', length: 128 })
+  systemId: string;
+
+  @Column({ name: 'vendor_orgno', type: 'varchar', length: 9 })
+  vendorOrgno: string;
+
+  @Column({ type: 'varchar', length: 255, default: '' })
+  name: string;
+
+  @Column({ name: 'client_ids', type: 'jsonb' })
+  clientIds: string[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** A customer organisation's system user on a system. */
+@Entity({ name: 'test_idp_system_users' })
+@Unique('uq_test_idp_system_users_system_customer', ['systemId', 'customerOrgno'])
+export class TestIdpSystemUser {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'system_id', type: 'varchar', length: 128 })
+  systemId: string;
+
+  @Column({ name: 'customer_orgno', type: 'varchar', length: 9 })
+  customerOrgno: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/** A consumer organisation's delegation of one scope to a supplier organisation. */
+@Entity({ name: 'test_idp_delegations' })
+export class TestIdpDelegation {
+  @PrimaryColumn({ name: 'consumer_orgno', type: 'varchar', length: 9 })
+  consumerOrgno: string;
+
+  @PrimaryColumn({ name: 'supplier_orgno', type: 'varchar', length: 9 })
+  supplierOrgno: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 512 })
+  scope: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+
+export const TEST_IDP_ENTITIES = [
+  TestIdpKey,
+  TestIdpScope,
+  TestIdpScopeAccess,
+  TestIdpClient,
+  TestIdpUsedAssertion,
+  TestIdpOidcClient,
+  TestIdpSystem,
+  TestIdpSystemUser,
+  TestIdpDelegation,
+];

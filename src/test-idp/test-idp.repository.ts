@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { DataSource, EntityManager, In, LessThan, QueryFailedError } from 'typeorm';
-import { TestIdpClient, TestIdpKey, TestIdpScope, TestIdpScopeAccess, TestIdpUsedAssertion } from './test-idp.entities';
+import {
+  TestIdpClient,
+  TestIdpDelegation,
+  TestIdpKey,
+  TestIdpScope,
+  TestIdpScopeAccess,
+  TestIdpSystem,
+  TestIdpSystemUser,
+  TestIdpUsedAssertion,
+} from './test-idp.entities';
 
 /** True for PostgreSQL's unique_violation: the row is already there. */
 function isDuplicate(error: unknown): boolean {
@@ -112,5 +121,56 @@ export class TestIdpRepository {
   async useAssertion(key: string, expiresAt: Date, forgetBefore: Date): Promise<boolean> {
     await this.manager.delete(TestIdpUsedAssertion, { expiresAt: LessThan(forgetBefore) });
     return insertUnlessStored(this.manager, TestIdpUsedAssertion, { key, expiresAt });
+  }
+
+  /** Registers the system; false when one with that id exists. */
+  addSystem(system: Omit<TestIdpSystem, 'createdAt'>): Promise<boolean> {
+    return insertUnlessStored(this.manager, TestIdpSystem, system as TestIdpSystem);
+  }
+
+  system(systemId: string): Promise<TestIdpSystem | null> {
+    return this.manager.findOneBy(TestIdpSystem, { systemId });
+  }
+
+  systemExists(systemId: string): Promise<boolean> {
+    return this.manager.existsBy(TestIdpSystem, { systemId });
+  }
+
+  /** Creates the system user; false when the customer already has one on that system. */
+  addSystemUser(user: Omit<TestIdpSystemUser, 'createdAt'>): Promise<boolean> {
+    return insertUnlessStored(this.manager, TestIdpSystemUser, user as TestIdpSystemUser);
+  }
+
+  systemUser(id: string): Promise<TestIdpSystemUser | null> {
+    return this.manager.findOneBy(TestIdpSystemUser, { id });
+  }
+
+  /** The customer's oldest system user on a system that lists the client among its clients. */
+  async systemUserFor(clientId: string, customerOrgno: string): Promise<TestIdpSystemUser | null> {
+    const systems = await this.manager
+      .getRepository(TestIdpSystem)
+      .createQueryBuilder('s')
+      .where('s.client_ids @> :ids::jsonb', { ids: JSON.stringify([clientId]) })
+      .getMany();
+    if (systems.length === 0) return null;
+    return this.manager.findOne(TestIdpSystemUser, {
+      where: { systemId: In(systems.map((s) => s.systemId)), customerOrgno },
+      order: { createdAt: 'ASC' },
+    });
+  }
+
+  /** Records the delegation; false when it is already recorded. */
+  addDelegation(delegation: Omit<TestIdpDelegation, 'createdAt'>): Promise<boolean> {
+    return insertUnlessStored(this.manager, TestIdpDelegation, delegation as TestIdpDelegation);
+  }
+
+  isDelegated(scope: string, consumerOrgno: string, supplierOrgno: string): Promise<boolean> {
+    return this.manager.existsBy(TestIdpDelegation, { scope, consumerOrgno, supplierOrgno });
+  }
+
+  /** The scopes delegated to the supplier, by any consumer. */
+  async scopesDelegatedTo(supplierOrgno: string): Promise<string[]> {
+    const rows = await this.manager.find(TestIdpDelegation, { where: { supplierOrgno } });
+    return rows.map((r) => r.scope);
   }
 }

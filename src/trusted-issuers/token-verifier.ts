@@ -50,6 +50,11 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   onModuleInit(): void {
+    if (this.config.maskinporten.acceptAnyAudience) {
+      this.logger.warn(
+        'MASKINPORTEN_ACCEPT_ANY_AUDIENCE=true: Maskinporten tokens minted for any audience are accepted (the platform\'s historical behaviour); set MASKINPORTEN_AUDIENCE to bind them to this service',
+      );
+    }
     this.registerReadiness();
   }
 

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { parseAllDocuments } from 'yaml';
 import { Environment, parseEnvironment } from '../../src/config/environment';
+import { deriveSettings } from '../../src/config/settings';
 import { projectRoot } from '../../src/config/project-root';
 
 interface Container {
@@ -64,6 +65,21 @@ describe('Kubernetes manifests', () => {
     expect(Number(env.UV_THREADPOOL_SIZE)).toBe(Math.max(2, Number((container.resources.limits as { cpu: string }).cpu) - 1));
     expect(env.NODE_ENV).toBe('production');
     expect(env.TEST_IDP_ENABLED).toBeUndefined();
+  });
+
+  it('bind each provider to the platform: production validation passes with these values and fails without them', () => {
+    const env = { ...config, ...secret, ...Object.fromEntries(container.env.map((e) => [e.name, e.value])) };
+    const settings = deriveSettings(parseEnvironment(env));
+    expect(settings.issuers.maskinporten).toMatchObject({ audience: expect.stringMatching(/^https:\/\//), acceptAnyAudience: false });
+    expect(settings.maskinporten.orgClaimScope).toBe('altinn:serviceowner');
+    expect(settings.issuers.idporten.acceptedScopePrefixes).toEqual(['altinn:']);
+    const without = (...names: string[]) => Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)));
+    expect(() => parseEnvironment(without('MASKINPORTEN_AUDIENCE'))).toThrow('MASKINPORTEN_AUDIENCE must be set');
+    expect(() => parseEnvironment({ ...without('MASKINPORTEN_AUDIENCE'), MASKINPORTEN_ACCEPT_ANY_AUDIENCE: 'true' })).not.toThrow();
+    expect(() => parseEnvironment({ ...env, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*' })).toThrow('IDPORTEN_ACCEPTED_SCOPE_PREFIXES may be * only with');
+    // Without the two scope rules, production falls back to the same platform rules, never to "any".
+    const defaults = deriveSettings(parseEnvironment(without('MASKINPORTEN_ORG_CLAIM_SCOPE', 'IDPORTEN_ACCEPTED_SCOPE_PREFIXES')));
+    expect([defaults.maskinporten.orgClaimScope, defaults.issuers.idporten.acceptedScopePrefixes]).toEqual(['altinn:serviceowner', ['altinn:']]);
   });
 
   it('probe the service health routes on its port', () => {

@@ -22,6 +22,11 @@ export interface StartOptions {
   /** Reuse a database (two replicas on one database); otherwise a fresh one is made and dropped. */
   database?: TestDatabase;
   clock?: TestClock;
+  /**
+   * Changes the settings after validation, for what the environment cannot express here: a
+   * production app whose upstream issuers are this machine's plain-http fakes.
+   */
+  adjust?: (settings: Settings) => void;
 }
 
 /** Settings every test app gets unless a test says otherwise: quiet logs, no test IdP. */
@@ -60,6 +65,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const clock = options.clock ?? new TestClock();
   try {
     const settings = testSettings({ PORT: String(port), ...database.env, ...options.env });
+    options.adjust?.(settings);
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(settings)] })
       .overrideProvider(Clock)
       .useValue(clock)

@@ -18,7 +18,7 @@ describe('profiles CLI', () => {
   let dir: string;
   const run = (...args: string[]) => {
     const result = spawnSync(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, ...database.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: 'x'.repeat(40), ISSUER_URL: 'https://a.test/', MASKINPORTEN_WELL_KNOWN_URLS: 'https://m.test/', IDPORTEN_WELL_KNOWN_URLS: 'https://i.test/' },
+      env: { PATH: process.env.PATH, ...database.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: 'x'.repeat(40), ISSUER_URL: 'https://a.test/', MASKINPORTEN_WELL_KNOWN_URLS: 'https://m.test/', IDPORTEN_WELL_KNOWN_URLS: 'https://i.test/', MASKINPORTEN_AUDIENCE: 'https://a.test/' },
       encoding: 'utf8',
       ...CLI_LIMITS,
     });

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
+import { ISSUED_CLAIM_NAMES } from '../../src/common/issued-claims';
 import * as x509 from '@peculiar/x509';
 import { createLocalJWKSet, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import { TokenSigner } from '../../src/keys/token-signer';
@@ -36,6 +37,9 @@ describe('OpenID Connect discovery', () => {
       grant_types_supported: expect.any(Array),
     });
     expect(document.claims_supported).toEqual(expect.arrayContaining(['orgNumber', 'org', 'urn:altinn:userid', 'urn:altinn:partyid']));
+    // Exactly the claims of the one typed description, the refresh and system-user ones too.
+    expect(document.claims_supported).toEqual(ISSUED_CLAIM_NAMES);
+    expect(document.claims_supported).toEqual(expect.arrayContaining(['urn:altinn:exchanged_at', 'authorization_details', 'supplier']));
     expect(JSON.stringify(document)).not.toContain('evil.example');
   });
 

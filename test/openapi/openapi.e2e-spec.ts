@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
+import { ISSUED_TOKEN_EXAMPLES } from '../../src/common/issued-claims';
 import { RunningApp, startApp } from '../helpers/app';
 
 interface RouterLayer {
@@ -41,6 +42,9 @@ describe('OpenAPI document', () => {
     expect(exchange.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(exchange.responses['200'].content).sort()).toEqual(['application/json', 'text/plain']);
     expect(exchange.responses['200'].description).toContain('"orgNumber":974760673');
+    // One example per shape we issue, from the typed description of our claims.
+    expect(exchange.responses['200'].description).toContain(JSON.stringify(ISSUED_TOKEN_EXAMPLES.systemUser.value));
+    expect(exchange.responses['200'].description).toContain(JSON.stringify(ISSUED_TOKEN_EXAMPLES.supplier.value));
     for (const status of ['400', '401', '429', '503']) expect(Object.keys(exchange.responses[status].content)).toEqual(['application/problem+json']);
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
@@ -58,8 +62,9 @@ describe('OpenAPI in production', () => {
   const production = {
     NODE_ENV: 'production',
     ISSUER_URL: 'https://auth.platform.test/authentication/api/v1/openid/',
-    MASKINPORTEN_WELL_KNOWN_URLS: 'http://127.0.0.1:9/.well-known/oauth-authorization-server',
-    IDPORTEN_WELL_KNOWN_URLS: 'http://127.0.0.1:9/.well-known/openid-configuration',
+    MASKINPORTEN_WELL_KNOWN_URLS: 'https://127.0.0.1:9/.well-known/oauth-authorization-server',
+    IDPORTEN_WELL_KNOWN_URLS: 'https://127.0.0.1:9/.well-known/openid-configuration',
+    MASKINPORTEN_AUDIENCE: 'https://auth.platform.test/',
   };
 
   it('is off by default and on with OPENAPI_ENABLED=true', async () => {

@@ -61,6 +61,7 @@ describe('a start that refuses what it cannot serve', () => {
       KEY_ENCRYPTION_KEY: 'x'.repeat(40),
       MASKINPORTEN_WELL_KNOWN_URLS: 'http://mp.example/.well-known/oauth-authorization-server',
       IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/.well-known/openid-configuration',
+      MASKINPORTEN_AUDIENCE: 'https://auth.example/',
     });
     expect(code).toBe(1);
     expect(oneLine(stderr)).toBe(

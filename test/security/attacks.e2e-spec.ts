@@ -199,6 +199,84 @@ describe('JWT attack suite', () => {
     });
   });
 
+  describe('system users (authorization_details) and suppliers', () => {
+    const systemUser = {
+      type: 'urn:altinn:systemuser',
+      systemuser_id: ['a6355a68-86b8-4344-8a81-0248cb461468'],
+      systemuser_org: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' },
+      system_id: '974760673_smartcloud',
+    };
+
+    it('refuses authorization_details or a supplier added to a signed token, or signed by another key under a trusted kid', async () => {
+      const [header, , signature] = (await maskinporten.maskinportenToken()).split('.');
+      for (const added of [{ authorization_details: [systemUser] }, { supplier: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' } }]) {
+        await refuse(bearer(`${header}.${b64({ ...maskinporten.maskinportenClaims(), ...added })}.${signature}`), 'bad_signature');
+        const stranger = await FakeIssuer.newKey();
+        await refuse(bearer(await maskinporten.sign(maskinporten.maskinportenClaims(added), { key: { ...stranger, kid: maskinporten.keys[0].kid } })), 'bad_signature');
+      }
+    });
+
+    it('refuses our own system-user token presented back for a new exchange', async () => {
+      const response = await fetch(`${running.url}${EXCHANGE}/maskinporten`, { headers: { authorization: bearer(await maskinporten.maskinportenToken({ authorization_details: [systemUser] })) } });
+      expect(response.status).toBe(200);
+      await refuse(bearer(await response.text()), 'untrusted_issuer');
+    });
+
+    it('refuses oversized authorization_details: long JSON, many entries, deep nesting, a long type, many ids', async () => {
+      await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: [systemUser, { type: 'urn:example:x', blob: 'A'.repeat(4200) }] })), 'invalid_authorization_details');
+      const many = Array.from({ length: 11 }, (_, i) => ({ type: `urn:example:${i}` }));
+      await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: [systemUser, ...many.slice(1)] })), 'invalid_authorization_details');
+      let deep: unknown = 0;
+      for (let i = 0; i < 1500; i += 1) deep = [deep];
+      await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: [systemUser, { type: 'urn:example:deep', deep }] })), 'invalid_authorization_details');
+      await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: [systemUser, { type: `urn:example:${'x'.repeat(300)}` }] })), 'invalid_authorization_details');
+      await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: [{ ...systemUser, systemuser_id: Array(17).fill(systemUser.systemuser_id[0]) }] })), 'invalid_authorization_details');
+      await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: [systemUser, { type: 'urn:example:x', blob: 'A'.repeat(9000) }] })), 'token_too_large');
+    });
+
+    it('refuses malformed authorization_details: wrong JSON types, injected ids, look-alike types, prototype keys', async () => {
+      for (const details of [null, {}, 'urn:altinn:systemuser', 42, [null], [[systemUser]], [{ ...systemUser, type: ['urn:altinn:systemuser'] }]]) {
+        await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: details })), 'invalid_authorization_details');
+      }
+      for (const patch of [
+        { systemuser_id: ["a6355a68-86b8-4344-8a81-0248cb461468' OR '1'='1"] },
+        { systemuser_id: ['a6355a68-86b8-4344-8a81-0248cb461468\n'] },
+        { systemuser_id: [{ $ne: null }] },
+        { systemuser_org: { authority: 'iso6523-actorid-upis', ID: '0192:９９１８２５８２７' } },
+        { systemuser_org: { authority: 'ISO6523-ACTORID-UPIS', ID: '0192:991825827' } },
+        { systemuser_org: [{ authority: 'iso6523-actorid-upis', ID: '0192:991825827' }] },
+        { system_id: '974760673_smart\u0000cloud' },
+        { system_id: { toString: 'x' } },
+      ]) {
+        await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: [{ ...systemUser, ...patch }] })), 'invalid_authorization_details');
+      }
+      for (const type of ['URN:ALTINN:SYSTEMUSER', 'urn:altinn:systemuser ', 'urn:altinn:systemusers']) {
+        await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: [{ ...systemUser, type }] })), 'unsupported_authorization_details');
+      }
+      // A JSON "__proto__" member is an ordinary key to JSON.parse: no type of its own, so refused.
+      const polluted = JSON.parse(`[{"__proto__": ${JSON.stringify(systemUser)}}]`) as unknown;
+      await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: polluted })), 'invalid_authorization_details');
+      expect(({} as Record<string, unknown>).type).toBeUndefined();
+    });
+
+    it('refuses a forged or malformed supplier', async () => {
+      for (const supplier of [
+        null,
+        '0192:991825827',
+        ['iso6523-actorid-upis', '0192:991825827'],
+        { authority: 'iso6523-actorid-upis' },
+        { authority: 'iso6523-actorid-upis', ID: '0192:991825828' },
+        { authority: 'iso6523-actorid-upis', ID: '0192:991825827 ' },
+        { authority: 'iso6523-actorid-upis', ID: '0193:991825827' },
+        { authority: 'iso6523-actorid-upis', ID: { ID: '0192:991825827' } },
+        { authority: 'iso6523-actorid-upis', ID: `0192:${'9'.repeat(4000)}` },
+        { authority: 'other', ID: '0192:991825827' },
+      ]) {
+        await refuse(bearer(await maskinporten.maskinportenToken({ supplier })), 'invalid_supplier');
+      }
+    });
+  });
+
   describe('the Authorization header', () => {
     it('refuses it missing, empty, of another scheme, with two tokens, or over 8 KB', async () => {
       const token = await maskinporten.maskinportenToken();

@@ -34,8 +34,11 @@ describe('a start with development defaults', () => {
     expect(result.stdout).toContain('"org": "brg"');
     expect(result.stdout).toContain('"orgNumber": 974760673');
     expect(result.stdout).toContain('"urn:altinn:userid": "20000011"');
-    // Four tokens, each on a line of its own, ready to copy.
-    expect(result.stdout.match(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/gm)).toHaveLength(4);
+    // Six tokens, each on a line of its own, ready to copy.
+    expect(result.stdout.match(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/gm)).toHaveLength(6);
+    const systemUser = result.stdout.slice(result.stdout.indexOf('== 12. Exchanged for a platform token'));
+    expect(systemUser).toMatch(/"type": "urn:altinn:systemuser",\s+"systemuser_id": \[\s+"[0-9a-f-]{36}"\s+\],\s+"systemuser_org": \{\s+"authority": "iso6523-actorid-upis",\s+"ID": "0192:991825827"\s+\},\s+"system_id": "974760673_demo[0-9a-f]{8}"/);
+    expect(systemUser).toContain('"orgNumber": 974760673');
   });
 
   it('reuses its scope and client on a rerun, with no conflict and no second client', async () => {

@@ -114,4 +114,12 @@ describe('test IdP admin token', () => {
     expect((await json(running, 'POST', `${MP}/scopes`, body, { authorization: 'Bearer admin-token-0123456789' })).status).toBe(201);
     expect((await fetch(`${running.url}${MP}/.well-known/oauth-authorization-server`)).status).toBe(200);
   });
+
+  it('protects the system, system user and delegation calls with it too, before reading the body', async () => {
+    for (const path of ['systems', 'systemusers', 'delegations']) {
+      await expectProblem(await json(running, 'POST', `${MP}/${path}`, {}), 401);
+      await expectProblem(await json(running, 'POST', `${MP}/${path}`, {}, { authorization: 'Bearer wrong-token-0123456789' }), 401);
+      await expectProblem(await json(running, 'POST', `${MP}/${path}`, {}, { authorization: 'Bearer admin-token-0123456789' }), 400);
+    }
+  });
 });
