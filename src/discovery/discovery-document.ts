@@ -1,9 +1,10 @@
+import { GRANT_TYPES, INTROSPECTION_AUTH_METHODS, TOKEN_ENDPOINT_AUTH_METHODS } from '../common/oauth';
 import { EXCHANGED_AT, REFRESH_UNTIL } from '../common/refresh-claims';
 import { EXCHANGE_PROVIDERS, OPENID_PATH, ROUTES } from '../common/routes';
 
 /** Claims our tokens may carry, for `claims_supported`. */
 export const ISSUED_CLAIMS = [
-  'iss', 'iat', 'nbf', 'exp', 'jti', 'scope', 'token_type', 'client_id', 'client_orgno', 'consumer', 'org', 'orgNumber',
+  'iss', 'aud', 'iat', 'nbf', 'exp', 'jti', 'scope', 'token_type', 'client_id', 'client_orgno', 'consumer', 'org', 'orgNumber',
   'AuthenticateMethod', 'AuthenticationLevel', 'urn:altinn:org', 'urn:altinn:orgNumber', 'urn:altinn:authenticatemethod',
   'urn:altinn:authlevel', 'nameid', 'urn:altinn:userid', 'urn:altinn:username', 'urn:altinn:partyid', 'urn:altinn:party:uuid',
   'amr', 'acr', 'pid', 'locale', 'nonce', 'sid', 'auth_time', EXCHANGED_AT, REFRESH_UNTIL,
@@ -18,21 +19,34 @@ export function serviceBaseUrl(issuer: string): string {
   return issuer.endsWith(suffix) ? issuer.slice(0, -suffix.length) : issuer;
 }
 
-export function buildDiscoveryDocument(issuer: string): Record<string, unknown> {
+/** What the document depends on besides the issuer: endpoints that are only served when configured. */
+export interface ServedFeatures {
+  introspection: boolean;
+}
+
+/**
+ * The discovery document, built from the same constants the routes and the token endpoint use, so
+ * it names only what is served: the RFC 8693 token endpoint (no client authentication), the
+ * introspection endpoint when it is on, the GET exchanges, and our keys. No authorization endpoint,
+ * so no response type; no `sub`, so no subject types; no ID tokens, so no ID token algorithms.
+ */
+export function buildDiscoveryDocument(issuer: string, served: ServedFeatures): Record<string, unknown> {
   const base = serviceBaseUrl(issuer);
+  const introspection = served.introspection
+    ? { introspection_endpoint: `${base}${ROUTES.introspection}`, introspection_endpoint_auth_methods_supported: [...INTROSPECTION_AUTH_METHODS] }
+    : {};
   return {
     issuer,
     jwks_uri: `${issuer}.well-known/openid-configuration/jwks`,
-    token_endpoint: `${base}${ROUTES.maskinportenExchange}`,
+    token_endpoint: `${base}${ROUTES.token}`,
+    token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
+    grant_types_supported: [...GRANT_TYPES],
+    ...introspection,
     exchange_endpoints: {
       [EXCHANGE_PROVIDERS.maskinporten]: `${base}${ROUTES.maskinportenExchange}`,
       [EXCHANGE_PROVIDERS.idporten]: `${base}${ROUTES.idportenExchange}`,
     },
-    response_types_supported: ['token'],
-    subject_types_supported: ['pairwise'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    token_endpoint_auth_methods_supported: ['bearer'],
-    grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+    response_types_supported: [],
     claims_supported: [...ISSUED_CLAIMS],
   };
 }
