@@ -1,7 +1,8 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { expect } from 'expect';
 import * as client from 'openid-client';
-import { decodeJwt } from 'jose';
+import { JwksClient } from 'jwks-rsa';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
 import { freePort, RunningApp, startApp } from '../helpers/app';
 import { exchange, verifyIssued } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
@@ -100,13 +101,46 @@ describe('POST /token (RFC 8693 token exchange)', () => {
       expect(error).toMatchObject({ status: 400, error: 'invalid_grant', error_description: 'the token has expired' });
     });
 
-    it('binds the token to a requested audience, which a consumer checks with jose and the published JWKS', async () => {
+    it('binds the token to a requested audience, which an API checks as RFC 9068 asks: jose with the discovered JWKS', async () => {
       const response = await client.genericGrantRequest(config, TOKEN_EXCHANGE, {
         subject_token: await maskinporten.maskinportenToken(),
         subject_token_type: ACCESS_TOKEN_TYPE,
         audience: AUDIENCE,
       });
-      expect(decodeJwt(response.access_token).aud).toBe(AUDIENCE);
+      // The API: keys from jwks_uri of our discovery document, issuer, audience, expiry, RS256 only.
+      const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri as string));
+      const check = (token: string, audience: string) =>
+        jwtVerify(token, jwks, { issuer, audience, algorithms: ['RS256'], requiredClaims: ['exp', 'iat', 'jti'], currentDate: new Date(running.clock.now()) });
+      const { payload } = await check(response.access_token, AUDIENCE);
+      expect(payload).toMatchObject({ aud: AUDIENCE, iss: issuer, orgNumber: 974760673 });
+      // Another API refuses it, and an API that requires its audience refuses a token bound to none.
+      await expect(check(response.access_token, OTHER_AUDIENCE)).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
+      const unbound = await client.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: await maskinporten.maskinportenToken(), subject_token_type: ACCESS_TOKEN_TYPE });
+      await expect(check(unbound.access_token, AUDIENCE)).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
+    });
+
+    it('gives an audience-bound token that an API using jwks-rsa verifies, and a second audience it also accepts', async () => {
+      const response = await client.genericGrantRequest(config, TOKEN_EXCHANGE, {
+        subject_token: await idporten.idportenToken(),
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        audience: AUDIENCE,
+      });
+      const keys = new JwksClient({ jwksUri: config.serverMetadata().jwks_uri as string, cache: true, rateLimit: true });
+      const { kid } = decodeProtectedHeader(response.access_token);
+      const key = await keys.getSigningKey(kid);
+      const publicKey = await importSPKI(key.getPublicKey(), 'RS256');
+      const { payload } = await jwtVerify(response.access_token, publicKey, { issuer, audience: AUDIENCE, algorithms: ['RS256'], currentDate: new Date(running.clock.now()) });
+      expect(payload).toMatchObject({ aud: AUDIENCE, pid: '19108000239' });
+      const both = await client.genericGrantRequest(config, TOKEN_EXCHANGE, {
+        subject_token: await idporten.idportenToken(),
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        audience: OTHER_AUDIENCE,
+        resource: AUDIENCE,
+      });
+      for (const audience of [AUDIENCE, OTHER_AUDIENCE]) {
+        const verified = await jwtVerify(both.access_token, publicKey, { issuer, audience, algorithms: ['RS256'], currentDate: new Date(running.clock.now()) });
+        expect(verified.payload.aud).toEqual([OTHER_AUDIENCE, AUDIENCE]);
+      }
     });
   });
 
@@ -166,6 +200,22 @@ describe('POST /token (RFC 8693 token exchange)', () => {
         ['maskinporten', 'refused', 'invalid_target'],
         ['idporten', 'refused', 'invalid_target'],
       ]);
+    });
+
+    it('keeps aud on refresh, and refuses the refresh once TOKEN_AUDIENCES no longer allows it', async () => {
+      const bound = (await (await tokenExchange(running, await maskinporten.maskinportenToken(), { audience: AUDIENCE })).json()) as { access_token: string };
+      const refresh = (app: RunningApp) => fetch(`${app.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${bound.access_token}` } });
+      const refreshed = await refresh(running);
+      expect(refreshed.status).toBe(200);
+      expect((await verifyIssued(running, await refreshed.text(), issuer)).aud).toBe(AUDIENCE);
+      // A replica on the same database (same keys and issuer) whose list no longer holds the audience.
+      const narrowed = await startApp({ database: running.database, env: { ISSUER_URL: issuer, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TOKEN_AUDIENCES: OTHER_AUDIENCE } });
+      try {
+        const problem = await expectProblem(await refresh(narrowed), 400);
+        expect(problem.type).toBe('urn:problem-type:authentication:invalid-target');
+      } finally {
+        await narrowed.close();
+      }
     });
 
     it('refuses an audience not in TOKEN_AUDIENCES, one that only resembles an allowed one, and a resource that is no absolute URI', async () => {
