@@ -78,8 +78,8 @@ describe('OpenAPI in production', () => {
   const production = {
     NODE_ENV: 'production',
     ISSUER_URL: 'https://auth.platform.test/authentication/api/v1/openid/',
-    MASKINPORTEN_WELL_KNOWN_URLS: 'http://127.0.0.1:9/.well-known/oauth-authorization-server',
-    IDPORTEN_WELL_KNOWN_URLS: 'http://127.0.0.1:9/.well-known/openid-configuration',
+    MASKINPORTEN_WELL_KNOWN_URLS: 'https://127.0.0.1:9/.well-known/oauth-authorization-server',
+    IDPORTEN_WELL_KNOWN_URLS: 'https://127.0.0.1:9/.well-known/openid-configuration',
   };
 
   it('is off by default and on with OPENAPI_ENABLED=true', async () => {
