@@ -109,11 +109,18 @@ describe('POST /introspect (RFC 7662)', () => {
     }
   });
 
-  it('audits each answer with the token’s jti, never the token', async () => {
+  it('audits and counts each answer, with the token’s jti, never the token', async () => {
     const token = await ours();
+    const counted = async (outcome: string, reason: string) => {
+      const sample = `authentication_introspections_total{outcome="${outcome}",reason="${reason}"} `;
+      const line = (await (await fetch(`${running.url}/metrics`)).text()).split('\n').find((l) => l.startsWith(sample));
+      return line ? Number(line.slice(sample.length)) : 0;
+    };
+    const before = [await counted('active', ''), await counted('inactive', 'malformed')];
     await clearAudit(running);
     await answer(token);
     await answer('x.y.z');
+    expect([await counted('active', ''), await counted('inactive', 'malformed')]).toEqual([before[0] + 1, before[1] + 1]);
     const rows = await auditRows(running);
     expect(rows).toEqual([
       { provider: 'introspection', outcome: 'active', reason: null, client_id: null, org_number: null, user_id: null, issued_jti: decodeJwt(token).jti },
