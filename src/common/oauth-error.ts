@@ -3,7 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import { DomainError, InsufficientScopeError, InvalidTargetError, InvalidTokenError, ServiceUnavailableError } from './errors';
 
 /** RFC 6749 §5.2 (and RFC 8693 §2.2.2) error codes a token endpoint answers with. */
-export type OAuthErrorCode =
+type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
   | 'invalid_grant'
@@ -32,7 +32,7 @@ export class OAuthError extends DomainError {
 }
 
 /** An error as a token endpoint answers it. */
-export interface OAuthAnswer {
+interface OAuthAnswer {
   status: number;
   headers: Record<string, string>;
   body: { error: OAuthErrorCode; error_description: string };

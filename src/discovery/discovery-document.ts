@@ -20,7 +20,7 @@ export function serviceBaseUrl(issuer: string): string {
 }
 
 /** What the document depends on besides the issuer: endpoints that are only served when configured. */
-export interface ServedFeatures {
+interface ServedFeatures {
   introspection: boolean;
 }
 

@@ -6,7 +6,7 @@ import { tokenConfig } from '../config';
 import { ProviderExchanges } from './provider-exchanges';
 
 /** At most this many audiences in one token, and this long each. */
-export const MAX_AUDIENCES = 10;
+const MAX_AUDIENCES = 10;
 const MAX_AUDIENCE_LENGTH = 512;
 
 /**

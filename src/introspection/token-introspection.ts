@@ -3,7 +3,7 @@ import { InvalidTokenError } from '../common/errors';
 import { ExchangeEvents, INTROSPECTION } from '../common/exchange-events';
 import { OwnTokenVerifier } from '../keys/own-token-verifier';
 
-export type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
+type IntrospectionResponse = { active: false } | ({ active: true } & Record<string, unknown>);
 
 /**
  * RFC 7662 for our own tokens: active when one of our still-published keys signed it, the issuer

@@ -7,7 +7,7 @@ import { TokenVerifier, type VerifiedToken } from '../trusted-issuers/token-veri
 import { readTokenExchangeRequest, type TokenRequestInput } from './token-exchange-request';
 
 /** How audit and metrics name a request refused before its provider was known. */
-export const UNKNOWN_PROVIDER = 'unknown';
+const UNKNOWN_PROVIDER = 'unknown';
 
 /** What the request turned out to be, for the metrics' timing label; filled as it is learnt. */
 export interface ExchangeAttempt {

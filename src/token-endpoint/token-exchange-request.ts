@@ -3,7 +3,7 @@ import { OAuthError } from '../common/oauth-error';
 import { EXCHANGEABLE_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT_TYPE, TokenTypeUri } from '../common/oauth';
 
 /** An RFC 8693 token exchange request, read and checked. */
-export interface TokenExchangeRequest {
+interface TokenExchangeRequest {
   subjectToken: string;
   subjectTokenType: string;
   /** What `issued_token_type` will say: the requested type, or a JWT. */
