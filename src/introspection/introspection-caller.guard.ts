@@ -25,7 +25,7 @@ export class IntrospectionCallerGuard implements CanActivate {
     if (!this.enabled) throw new NotFoundError('no resource at this path');
     const request = context.switchToHttp().getRequest<Request>();
     try {
-      this.callers.check(request.headers.authorization, 'introspection secret', 'wrong_introspection_secret');
+      this.callers.check(request, 'introspection secret', 'wrong_introspection_secret');
       return true;
     } catch (error) {
       this.events.notIssued(INTROSPECTION, error);
