@@ -50,6 +50,8 @@ describe('Discovery advertises exactly what is served', () => {
         IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
         INTROSPECTION_TOKENS: INTROSPECTION_SECRET,
         TOKEN_AUDIENCES: AUDIENCE,
+        // ID-porten tokens then carry urn:altinn:refresh_until, which claims_supported names too.
+        IDPORTEN_TOKEN_LIFETIME: 'upstream',
       },
     });
     document = (await (await fetch(`${issuer}.well-known/openid-configuration`)).json()) as Record<string, unknown>;

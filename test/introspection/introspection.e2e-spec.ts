@@ -111,16 +111,17 @@ describe('POST /introspect (RFC 7662)', () => {
 
   it('audits and counts each answer, with the token’s jti, never the token', async () => {
     const token = await ours();
-    const counted = async (outcome: string, reason: string) => {
-      const sample = `authentication_introspections_total{outcome="${outcome}",reason="${reason}"} `;
-      const line = (await (await fetch(`${running.url}/metrics`)).text()).split('\n').find((l) => l.startsWith(sample));
-      return line ? Number(line.slice(sample.length)) : 0;
+    /** The sum of the introspection counter's samples for this outcome, whatever their reason. */
+    const counted = async (outcome: string) => {
+      const prefix = `authentication_introspections_total{outcome="${outcome}"`;
+      const lines = (await (await fetch(`${running.url}/metrics`)).text()).split('\n').filter((l) => l.startsWith(prefix));
+      return lines.reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     };
-    const before = [await counted('active', ''), await counted('inactive', 'malformed')];
+    const before = [await counted('active'), await counted('inactive')];
     await clearAudit(running);
     await answer(token);
-    await answer('x.y.z');
-    expect([await counted('active', ''), await counted('inactive', 'malformed')]).toEqual([before[0] + 1, before[1] + 1]);
+    await answer('not-a-jwt');
+    expect([await counted('active'), await counted('inactive')]).toEqual([before[0] + 1, before[1] + 1]);
     const rows = await auditRows(running);
     expect(rows).toEqual([
       { provider: 'introspection', outcome: 'active', reason: null, client_id: null, org_number: null, user_id: null, issued_jti: decodeJwt(token).jti },
