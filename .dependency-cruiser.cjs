@@ -9,7 +9,7 @@
  */
 const CAPABILITY = '^src/(?!common/|config/|database/)[^/]+/';
 /** Folders that only serve HTTP endpoints: nothing but the composition root imports them. */
-const ENDPOINTS = '^src/(discovery|health|metrics|refresh|maskinporten|idporten|test-idp)/';
+const ENDPOINTS = '^src/(discovery|health|metrics|refresh|maskinporten|idporten|test-idp|token-endpoint|introspection)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

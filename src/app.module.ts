@@ -12,14 +12,16 @@ import { DiscoveryModule } from './discovery/discovery.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
 import { IdportenModule } from './idporten/idporten.module';
+import { IntrospectionModule } from './introspection/introspection.module';
 import { MaskinportenModule } from './maskinporten/maskinporten.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RefreshModule } from './refresh/refresh.module';
 import { TestIdpModule } from './test-idp/test-idp.module';
+import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
 
 @Module({})
 export class AppModule {
-  /** The application the settings describe; the test IdP only when enabled. */
+  /** The application the settings describe; the test IdP and introspection only when enabled. */
   static register(settings: Settings): DynamicModule {
     return {
       module: AppModule,
@@ -37,6 +39,8 @@ export class AppModule {
         MaskinportenModule,
         IdportenModule,
         ExchangeModule,
+        TokenEndpointModule,
+        ...(settings.introspection.enabled ? [IntrospectionModule] : []),
         RefreshModule,
         MetricsModule,
         ...(settings.testIdp.enabled ? [TestIdpModule] : []),

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AmbiguousAuthorizationError, InvalidRequestError, InvalidTokenError } from './errors';
 
@@ -43,14 +43,16 @@ export function parseBearerHeader(header: string | undefined): string {
 }
 
 /**
- * An operator secret presented as a Bearer token (admin, metrics): compared in constant time.
- * Without a configured secret every request passes, as on a laptop.
+ * Operator secrets presented as a Bearer token (admin, metrics, introspection callers): compared
+ * in constant time, as SHA-256 digests so that neither a secret's length nor which one matched
+ * shows in the timing. Without a configured secret every request passes, as on a laptop.
  */
 export class SecretBearer {
-  private readonly expected?: Buffer;
+  private readonly expected: Buffer[];
 
-  constructor(secret: string | undefined) {
-    this.expected = secret ? Buffer.from(secret) : undefined;
+  constructor(secrets: string | readonly string[] | undefined) {
+    const list = secrets === undefined ? [] : typeof secrets === 'string' ? [secrets] : secrets;
+    this.expected = list.filter((s) => s.length > 0).map(digest);
   }
 
   check(request: AuthorizedRequest, what: string, reason: string): void {
@@ -59,9 +61,14 @@ export class SecretBearer {
 
   /** The same for one `Authorization` value (a form field standing in for the header, say). */
   checkHeader(header: string | undefined, what: string, reason: string): void {
-    if (!this.expected) return;
-    const given = Buffer.from(parseBearerHeader(header));
-    if (given.length !== this.expected.length || !timingSafeEqual(given, this.expected))
-      throw new InvalidTokenError(`the ${what} is wrong`, reason);
+    if (this.expected.length === 0) return;
+    const given = digest(parseBearerHeader(header));
+    let matched = false;
+    for (const expected of this.expected) matched = timingSafeEqual(given, expected) || matched;
+    if (!matched) throw new InvalidTokenError(`the ${what} is wrong`, reason);
   }
+}
+
+function digest(secret: string): Buffer {
+  return createHash('sha256').update(secret).digest();
 }

@@ -101,6 +101,19 @@ export class UnknownProviderError extends DomainError {
   }
 }
 
+/**
+ * A requested audience (`audience`, `resource`, `?audience=`) that our tokens may not be bound to:
+ * not in TOKEN_AUDIENCES, or none may be requested (RFC 8693 invalid_target).
+ */
+export class InvalidTargetError extends DomainError {
+  readonly status = 400;
+  readonly kind = 'invalid-target';
+  readonly title = 'Invalid target';
+  constructor(detail: string) {
+    super(detail, { reason: 'invalid_target' });
+  }
+}
+
 /** A dependency (database, upstream issuer) is away; the client may retry. */
 export class ServiceUnavailableError extends DomainError {
   readonly status = 503;

@@ -1,7 +1,11 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { DomainError } from './errors';
 
-export type ExchangeOutcome = 'issued' | 'refused' | 'failed';
+/** `active`/`inactive`: an introspection's answer. */
+export type ExchangeOutcome = 'issued' | 'refused' | 'failed' | 'active' | 'inactive';
+
+/** The `provider` of introspection events (outcome active, inactive or refused); metrics count them apart. */
+export const INTROSPECTION = 'introspection';
 
 /** What the exchange knew about who asked and what it issued. Never a token or a pid. Add fields here. */
 export interface ExchangeSubject {

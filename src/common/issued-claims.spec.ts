@@ -135,7 +135,7 @@ describe('the tokens we issue, classified by the platform', () => {
     expect(ISSUED_CLAIM_NAMES).toEqual(Object.keys(ISSUED_CLAIMS));
     expect(ISSUED_CLAIM_NAMES).toEqual(expect.arrayContaining(['urn:altinn:exchanged_at', 'supplier', 'authorization_details']));
     const issued = new Set(SHAPES.flatMap((s) => Object.keys(s.claims)));
-    // Every described claim is issued by some shape here, except the two that only refresh chains carry.
-    expect(ISSUED_CLAIM_NAMES.filter((name) => !issued.has(name))).toEqual([EXCHANGED_AT, REFRESH_UNTIL]);
+    // Every described claim is issued by some shape here, except the audience (only on request) and the two that only refresh chains carry.
+    expect(ISSUED_CLAIM_NAMES.filter((name) => !issued.has(name))).toEqual(['aud', EXCHANGED_AT, REFRESH_UNTIL]);
   });
 });

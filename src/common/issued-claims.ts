@@ -33,6 +33,8 @@ export interface AuthorizationDetail {
 /** Added by the signer (and, on refresh, the start of the chain) to every token. */
 export interface RegisteredClaims {
   iss: string;
+  /** Only when the caller asked for an audience in TOKEN_AUDIENCES. */
+  aud?: string;
   iat: number;
   nbf: number;
   exp: number;
@@ -99,6 +101,7 @@ const all = ['all'] as const;
 /** Every claim we issue. The compiler keeps this list and the types above in step. */
 export const ISSUED_CLAIMS = {
   iss: { type: 'string', issuedBy: all, description: 'Our issuer (ISSUER_URL).' },
+  aud: { type: 'string', issuedBy: all, description: 'Only when an audience in TOKEN_AUDIENCES was asked for: the API the token is bound to.' },
   iat: { type: 'integer', issuedBy: all, description: 'Issued at, seconds.' },
   nbf: { type: 'integer', issuedBy: all, description: 'Not before; equals iat.' },
   exp: { type: 'integer', issuedBy: all, description: 'Expiry, seconds.' },

@@ -3,7 +3,9 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError } from './errors';
 import { REFUSAL_REASON } from './logging.module';
+import { renderOAuthError } from './oauth-error';
 import { allowedMethods } from './route-table';
+import { ROUTES } from './routes';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -75,6 +77,17 @@ export function loggable(error: unknown, depth = 0): Record<string, unknown> {
   return fields;
 }
 
+/**
+ * True for POST /token, whose errors are RFC 6749 JSON (OAuth clients parse those): by the matched
+ * route, or by the path for errors raised before routing (a body the parser refused).
+ */
+function isTokenEndpoint(request: Request): boolean {
+  if (request.method !== 'POST') return false;
+  const route = (request.route as { path?: unknown } | undefined)?.path;
+  const path = typeof route === 'string' ? route : (request.path ?? '').toLowerCase().replace(/\/+$/, '');
+  return path === `/${ROUTES.token}`;
+}
+
 /** Terminus' 503 (failing or shutting down): its body is the health report, not an error description. */
 function isHealthReport(exception: unknown): exception is HttpException {
   if (!(exception instanceof HttpException) || exception.getStatus() !== 503) return false;
@@ -108,10 +121,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const request = ctx.getRequest<Request & { id?: string }>();
     const response = ctx.getResponse<Response>();
-    const rendered = this.render(exception, request);
     // The request line names why (expired, untrusted_issuer ...): a slug, never the token or the person.
     if (exception instanceof DomainError) response.locals[REFUSAL_REASON] = exception.reason;
     const correlationId = request.id !== undefined ? String(request.id) : undefined;
+    if (isTokenEndpoint(request)) {
+      this.answerOAuth(exception, response, correlationId);
+      return;
+    }
+    const rendered = this.render(exception, request);
     if (isHealthReport(exception)) {
       // Probes and operators read terminus' own JSON, which names each failing indicator.
       response.status(exception.getStatus()).setHeader('Cache-Control', 'no-store').json(exception.getResponse());
@@ -130,6 +147,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     response.status(problem.status);
     for (const [name, value] of Object.entries(problem.headers)) response.setHeader(name, value);
     response.send(problem.body);
+  }
+
+  /** The token endpoint's RFC 6749 form, with the same 5xx logging. */
+  private answerOAuth(exception: unknown, response: Response, correlationId: string | undefined): void {
+    const answer = renderOAuthError(exception);
+    if (answer.status >= 500) {
+      const what = exception instanceof DomainError ? `${answer.status} ${exception.reason}` : 'unhandled error';
+      this.logger.error({ error: loggable(exception), correlationId }, what);
+    }
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(answer.status);
+    for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+    response.json(answer.body);
   }
 
   private render(exception: unknown, request: Request): Rendered {

@@ -16,6 +16,10 @@ export const ROUTES = {
   maskinportenExchange: `${EXCHANGE_PATH}/${EXCHANGE_PROVIDERS.maskinporten}`,
   idportenExchange: `${EXCHANGE_PATH}/${EXCHANGE_PROVIDERS.idporten}`,
   refresh: `${API_PREFIX}/refresh`,
+  /** RFC 8693 token exchange (POST, form-encoded): discovery's token_endpoint. */
+  token: `${API_PREFIX}/token`,
+  /** RFC 7662 introspection (POST), served only when INTROSPECTION_TOKENS is set. */
+  introspection: `${API_PREFIX}/introspect`,
   health: 'health',
   metrics: 'metrics',
   /** The OpenAPI UI and its JSON document (outside production, or when OPENAPI_ENABLED). */

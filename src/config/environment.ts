@@ -62,7 +62,7 @@ function OneOf(values: readonly string[], message = `must be one of ${values.joi
 }
 
 /** Variables whose values never appear in a message. */
-const SECRET_VARIABLES = new Set(['KEY_ENCRYPTION_KEY', 'TEST_IDP_ADMIN_TOKEN', 'METRICS_TOKEN']);
+const SECRET_VARIABLES = new Set(['KEY_ENCRYPTION_KEY', 'TEST_IDP_ADMIN_TOKEN', 'METRICS_TOKEN', 'INTROSPECTION_TOKENS']);
 const ALGORITHM = '(RS256|RS384|RS512|PS256|PS384|PS512)';
 const SECRET_16 = [16, 'must be at least 16 characters'] as [number, string];
 
@@ -93,6 +93,10 @@ export class Environment {
   @IntegerBetween(0, 720) KEY_PUBLISH_AHEAD_HOURS = 24;
   @IntegerBetween(1, 3600) KEY_RELOAD_SECONDS = 60;
   @IntegerBetween(0, 86400) DISCOVERY_MAX_AGE_SECONDS = 300;
+  @OptionalMatching(/^[^\s,]{1,512}(\s*,\s*[^\s,]{1,512})*$/, 'must be a comma-separated list of audiences (names or URIs, no spaces)')
+  TOKEN_AUDIENCES?: string = undefined;
+  @OptionalMatching(/^[^\s,]{32,512}(\s*,\s*[^\s,]{32,512})*$/, 'must be a comma-separated list of secrets of 32 to 512 characters each')
+  INTROSPECTION_TOKENS?: string = undefined;
   @OptionalUrlList() MASKINPORTEN_WELL_KNOWN_URLS?: string = undefined;
   @OptionalText({ max: 512 }) MASKINPORTEN_AUDIENCE?: string = undefined;
   @Flag() MASKINPORTEN_ACCEPT_ANY_AUDIENCE = false;

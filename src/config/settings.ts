@@ -91,6 +91,14 @@ export function deriveSettings(env: Environment) {
       refreshMaxAgeSeconds: env.REFRESH_MAX_AGE_SECONDS,
       clockSkewSeconds: env.CLOCK_SKEW_SECONDS,
       discoveryMaxAgeSeconds: env.DISCOVERY_MAX_AGE_SECONDS,
+      /** Audiences a client may ask our tokens to be bound to (`aud`); empty: none may be asked for. */
+      audiences: list(env.TOKEN_AUDIENCES),
+    },
+    /** RFC 7662 introspection of our tokens: served only when callers have secrets. */
+    introspection: {
+      enabled: list(env.INTROSPECTION_TOKENS).length > 0,
+      /** Bearer secrets of the endpoint's callers. */
+      callerSecrets: list(env.INTROSPECTION_TOKENS),
     },
     keys: {
       /** Secret the private keys are encrypted with; generated into dataDir outside production. */

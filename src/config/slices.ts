@@ -24,6 +24,7 @@ export const organisationsConfig = slice('organisations');
 export const profilesConfig = slice('profiles');
 export const testIdpConfig = slice('testIdp');
 export const tokenConfig = slice('token');
+export const introspectionConfig = slice('introspection');
 
 /** Every slice a module injects, each provided under its KEY by SettingsModule (main.ts reads `server` itself). */
 export const SETTINGS_SLICES: SettingsSlice<keyof Settings>[] = [
@@ -38,4 +39,5 @@ export const SETTINGS_SLICES: SettingsSlice<keyof Settings>[] = [
   profilesConfig,
   testIdpConfig,
   tokenConfig,
+  introspectionConfig,
 ];

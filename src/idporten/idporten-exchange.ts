@@ -1,10 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InsufficientScopeError, InvalidTokenError, ScopeNotAcceptedError } from '../common/errors';
 import { Clock } from '../common/clock';
 import { ExchangeEvents } from '../common/exchange-events';
 import { REFRESH_UNTIL } from '../common/issued-claims';
 import { issuersConfig, tokenConfig } from '../config';
+import type { ExchangeOptions, ProviderExchange } from '../exchange/exchange-options';
+import { ProviderExchanges } from '../exchange/provider-exchanges';
+import { TokenAudiences } from '../exchange/token-audiences';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 import { ProfileService } from '../profiles/profile.service';
 import type { VerifiedToken } from '../trusted-issuers/token-verifier';
@@ -12,15 +15,22 @@ import { hasScope, platformClaims, readIdportenClaims, scopeMatchesPrefixes } fr
 
 /** Turns a verified ID-porten token into ours: the person's pid → user and party ids; acr → level. */
 @Injectable()
-export class IdportenExchange {
+export class IdportenExchange implements ProviderExchange, OnModuleInit {
   constructor(
     private readonly profiles: ProfileService,
     private readonly signer: TokenSigner,
+    private readonly audiences: TokenAudiences,
+    private readonly registry: ProviderExchanges,
     private readonly events: ExchangeEvents,
     private readonly clock: Clock,
     @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
     @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
   ) {}
+
+  /** Offers this exchange to POST /token, which picks it by the subject token's issuer. */
+  onModuleInit(): void {
+    this.registry.register('idporten', this);
+  }
 
   /** Fixed, or until the ID-porten token expires (at least a second, never beyond the fixed lifetime). */
   private lifetime(upstreamExp: number | undefined): number | undefined {
@@ -28,10 +38,11 @@ export class IdportenExchange {
     return Math.max(upstreamExp - this.clock.nowSeconds(), 1);
   }
 
-  async exchange(verified: VerifiedToken): Promise<SignedToken> {
+  async exchange(verified: VerifiedToken, options: ExchangeOptions = {}): Promise<SignedToken> {
     let userId: number | undefined;
     try {
       const claims = readIdportenClaims(verified.payload);
+      const audience = this.audiences.resolve(options.audience ?? []);
       const required = this.config.idporten.requiredScope;
       if (required && !hasScope(claims.scope, required)) throw new InsufficientScopeError(required);
       const prefixes = this.config.idporten.acceptedScopePrefixes;
@@ -42,7 +53,7 @@ export class IdportenExchange {
       const lifetimeSeconds = this.lifetime(verified.payload.exp);
       // A token whose life follows the upstream one says until when, so refresh cannot stretch it.
       const chain = lifetimeSeconds === undefined ? {} : { [REFRESH_UNTIL]: verified.payload.exp };
-      const signed = await this.signer.sign({ ...platformClaims(claims, profile), ...chain }, { lifetimeSeconds });
+      const signed = await this.signer.sign({ ...platformClaims(claims, profile), ...chain }, { lifetimeSeconds, audience });
       this.events.issued('idporten', { userId, issuedJti: signed.jti });
       return signed;
     } catch (error) {

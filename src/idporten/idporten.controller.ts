@@ -1,10 +1,11 @@
-import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
 import { ApiProblems, ApiTokenResponses } from '../common/openapi';
 import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../common/routes';
+import { ApiAudienceQuery, audienceParameter } from '../exchange/token-audiences';
 import { sendToken } from '../exchange/token-response';
 import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
 import { IdportenExchange } from './idporten-exchange';
@@ -17,11 +18,12 @@ export class IdportenController {
   /** An ID-porten access token in, our token with the person's user and party out. */
   @Get(EXCHANGE_PROVIDERS.idporten)
   @ApiOperation({ summary: 'Exchange an ID-porten access token for a platform token with the person’s user and party' })
+  @ApiAudienceQuery()
   @ApiTokenResponses('The platform token.', [ISSUED_TOKEN_EXAMPLES.person])
-  @ApiProblems(403)
+  @ApiProblems(400, 403)
   @AcceptTokensFrom('idporten')
   @UseGuards(ThrottlerGuard, BearerTokenGuard)
-  async exchangeToken(@Req() request: VerifiedRequest, @Res() response: Response): Promise<void> {
-    sendToken(request, response, await this.exchange.exchange(request.verifiedToken));
+  async exchangeToken(@Req() request: VerifiedRequest, @Res() response: Response, @Query('audience') audience?: unknown): Promise<void> {
+    sendToken(request, response, await this.exchange.exchange(request.verifiedToken, { audience: audienceParameter(audience) }));
   }
 }

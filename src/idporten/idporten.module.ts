@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RateLimitModule } from '../common/rate-limit.module';
+import { ExchangeSharedModule } from '../exchange/token-audiences';
 import { KeysModule } from '../keys/keys.module';
 import { ProfilesModule } from '../profiles/profiles.module';
 import { TrustedIssuersModule } from '../trusted-issuers/trusted-issuers.module';
@@ -7,7 +8,7 @@ import { IdportenController } from './idporten.controller';
 import { IdportenExchange } from './idporten-exchange';
 
 @Module({
-  imports: [RateLimitModule, TrustedIssuersModule, KeysModule, ProfilesModule],
+  imports: [RateLimitModule, TrustedIssuersModule, KeysModule, ExchangeSharedModule, ProfilesModule],
   controllers: [IdportenController],
   providers: [IdportenExchange],
 })

@@ -20,6 +20,8 @@ export interface SignOptions {
   /** Shorter than the configured lifetime, never longer. */
   lifetimeSeconds?: number;
   jti?: string;
+  /** `aud`: the APIs the token is bound to (already checked against TOKEN_AUDIENCES). */
+  audience?: string | string[];
 }
 
 const TOKEN_ID_BYTES = 32;
@@ -62,7 +64,8 @@ export class TokenSigner {
     const lifetime = Math.min(options.lifetimeSeconds ?? this.config.lifetimeSeconds, this.config.lifetimeSeconds);
     const expiresIn = Math.max(lifetime, 0);
     const jti = options.jti ?? newTokenId();
-    const payload = { ...claims, iss: this.config.issuer, iat: issuedAt, nbf: issuedAt, exp: issuedAt + expiresIn, jti };
+    const audience = options.audience === undefined ? {} : { aud: options.audience };
+    const payload = { ...claims, iss: this.config.issuer, ...audience, iat: issuedAt, nbf: issuedAt, exp: issuedAt + expiresIn, jti };
     const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })
       .sign(key.privateKey);

@@ -1,8 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { BadRequestError } from '../common/errors';
 import { ExchangeEvents, ExchangeSubject } from '../common/exchange-events';
 import { maskinportenConfig } from '../config';
+import type { ExchangeOptions, ProviderExchange } from '../exchange/exchange-options';
+import { ProviderExchanges } from '../exchange/provider-exchanges';
+import { TokenAudiences } from '../exchange/token-audiences';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 import { OrganisationRegistry } from '../organisations/organisation-registry';
 import type { VerifiedToken } from '../trusted-issuers/token-verifier';
@@ -17,18 +20,26 @@ function parseTestFlag(value: unknown): boolean {
 
 /** Turns a verified Maskinporten token into ours: consumer → orgNumber, org code from the registry. */
 @Injectable()
-export class MaskinportenExchange {
+export class MaskinportenExchange implements ProviderExchange, OnModuleInit {
   constructor(
     private readonly organisations: OrganisationRegistry,
     private readonly signer: TokenSigner,
+    private readonly audiences: TokenAudiences,
+    private readonly registry: ProviderExchanges,
     private readonly events: ExchangeEvents,
     @Inject(maskinportenConfig.KEY) private readonly config: ConfigType<typeof maskinportenConfig>,
   ) {}
 
-  async exchange(verified: VerifiedToken, testFlag: unknown): Promise<SignedToken> {
+  /** Offers this exchange to POST /token, which picks it by the subject token's issuer. */
+  onModuleInit(): void {
+    this.registry.register('maskinporten', this);
+  }
+
+  /** `test` is the GET exchange's `?test=` (digdir → ttd), unknown to the standard token endpoint. */
+  async exchange(verified: VerifiedToken, options: ExchangeOptions & { test?: unknown } = {}): Promise<SignedToken> {
     let subject: ExchangeSubject = {};
     try {
-      const test = parseTestFlag(testFlag);
+      const test = parseTestFlag(options.test);
       if (test && !this.config.allowTestOrgMapping) throw new BadRequestError('the test organisation mapping is not enabled here');
       const claims = readMaskinportenClaims(verified.payload);
       subject = {
@@ -40,7 +51,8 @@ export class MaskinportenExchange {
       let orgCode = this.organisations.byOrgNumber(claims.orgNumber)?.orgCode;
       if (orgCode !== undefined && !scopeAllowsOrgClaim(claims.scope, this.config.orgClaimScope)) orgCode = undefined;
       if (test && orgCode === TEST_SOURCE_ORG) orgCode = TEST_ORG;
-      const signed = await this.signer.sign(platformClaims(claims, orgCode));
+      const audience = this.audiences.resolve(options.audience ?? []);
+      const signed = await this.signer.sign(platformClaims(claims, orgCode), { audience });
       this.events.issued('maskinporten', { ...subject, issuedJti: signed.jti });
       return signed;
     } catch (error) {

@@ -14,8 +14,9 @@ export class ExchangeTimingMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
     const started = process.hrtime.bigint();
     const segment = request.path.slice(request.path.lastIndexOf('/') + 1);
-    const provider = PROVIDER_OF_PATH[segment] ?? 'unknown';
     response.once('finish', () => {
+      // POST /token learns its provider from the subject token and notes it in response.locals.
+      const provider = (response.locals as { provider?: string }).provider ?? PROVIDER_OF_PATH[segment] ?? 'unknown';
       this.metrics.exchangeDuration.observe({ provider }, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();

@@ -15,6 +15,8 @@ import { MetricsController } from './metrics.controller';
 })
 export class MetricsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ExchangeTimingMiddleware).forRoutes({ path: `${ROUTES.exchange}/*path`, method: RequestMethod.GET });
+    consumer
+      .apply(ExchangeTimingMiddleware)
+      .forRoutes({ path: `${ROUTES.exchange}/*path`, method: RequestMethod.GET }, { path: ROUTES.token, method: RequestMethod.POST });
   }
 }

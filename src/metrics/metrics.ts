@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../common/clock';
-import { ExchangeEvents } from '../common/exchange-events';
+import { ExchangeEvents, INTROSPECTION } from '../common/exchange-events';
 import { KeyRing } from '../keys/key-ring';
 import { OrganisationRegistry } from '../organisations/organisation-registry';
 import { PROVIDERS } from '../trusted-issuers/provider';
@@ -15,6 +15,7 @@ export class Metrics implements OnModuleInit {
   readonly exchangeDuration: Histogram<'provider'>;
   private readonly exchanges: Counter<'provider' | 'outcome'>;
   private readonly refusals: Counter<'provider' | 'reason'>;
+  private readonly introspections: Counter<'outcome' | 'reason'>;
 
   constructor(
     private readonly events: ExchangeEvents,
@@ -28,6 +29,12 @@ export class Metrics implements OnModuleInit {
     collectDefaultMetrics({ register: this.registry });
     this.exchanges = new Counter({ name: 'authentication_exchanges_total', help: 'Token exchanges by provider and outcome', labelNames: ['provider', 'outcome'], registers });
     this.refusals = new Counter({ name: 'authentication_exchange_refusals_total', help: 'Refused or failed exchanges by reason', labelNames: ['provider', 'reason'], registers });
+    this.introspections = new Counter({
+      name: 'authentication_introspections_total',
+      help: 'Introspections by answer (active, inactive) or refusal of the caller, with the reason',
+      labelNames: ['outcome', 'reason'],
+      registers,
+    });
     this.exchangeDuration = new Histogram({
       name: 'authentication_exchange_duration_seconds',
       help: 'Time from request to response of an exchange',
@@ -90,6 +97,10 @@ export class Metrics implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.subscribe((event) => {
+      if (event.provider === INTROSPECTION) {
+        this.introspections.inc({ outcome: event.outcome, reason: event.reason ?? '' });
+        return;
+      }
       this.exchanges.inc({ provider: event.provider, outcome: event.outcome });
       if (event.outcome !== 'issued') this.refusals.inc({ provider: event.provider, reason: event.reason ?? 'unknown' });
     });

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { RateLimitModule } from '../common/rate-limit.module';
+import { ExchangeSharedModule } from '../exchange/token-audiences';
 import { KeysModule } from '../keys/keys.module';
 import { RefreshController } from './refresh.controller';
 import { TokenRefresh } from './token-refresh';
 
-@Module({ imports: [RateLimitModule, KeysModule], controllers: [RefreshController], providers: [TokenRefresh] })
+@Module({ imports: [RateLimitModule, KeysModule, ExchangeSharedModule], controllers: [RefreshController], providers: [TokenRefresh] })
 export class RefreshModule {}

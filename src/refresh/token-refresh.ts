@@ -7,6 +7,7 @@ import { InvalidTokenError } from '../common/errors';
 import { ExchangeEvents, type ExchangeSubject } from '../common/exchange-events';
 import { EXCHANGED_AT, REFRESH_UNTIL } from '../common/issued-claims';
 import { tokenConfig } from '../config';
+import { TokenAudiences } from '../exchange/token-audiences';
 import { OwnTokenVerifier } from '../keys/own-token-verifier';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 
@@ -34,6 +35,7 @@ function optionalTime(payload: JWTPayload, name: string): number | undefined {
  * A new token for one of ours: same claims, new jti/iat/nbf/exp. A chain of refreshes never
  * outlives REFRESH_MAX_AGE_SECONDS from the first exchange, nor the upstream token it came from
  * (`urn:altinn:refresh_until`), so a stolen token cannot live forever.
+ * Its `aud` is kept, checked again against TOKEN_AUDIENCES.
  */
 @Injectable()
 export class TokenRefresh {
@@ -41,6 +43,7 @@ export class TokenRefresh {
     private readonly verifier: OwnTokenVerifier,
     private readonly signer: TokenSigner,
     private readonly events: ExchangeEvents,
+    private readonly audiences: TokenAudiences,
     private readonly clock: Clock,
     @Inject(tokenConfig.KEY) private readonly config: ConfigType<typeof tokenConfig>,
   ) {}
@@ -70,8 +73,10 @@ export class TokenRefresh {
           ? new InvalidTokenError('the token is past its refresh window; exchange a new upstream token', 'refresh_window_over')
           : new InvalidTokenError('the upstream token this token came from has expired; exchange a new upstream token', 'upstream_expired');
       }
-      const { iss: _iss, iat: _iat, nbf: _nbf, exp: _exp, jti: _jti, ...claims } = payload;
-      const signed = await this.signer.sign({ ...claims, [EXCHANGED_AT]: origin }, { lifetimeSeconds: remaining });
+      const { iss: _iss, iat: _iat, nbf: _nbf, exp: _exp, jti: _jti, aud, ...claims } = payload;
+      // A bound token stays bound, and only to audiences TOKEN_AUDIENCES still allows.
+      const audience = this.audiences.resolve(aud === undefined ? [] : Array.isArray(aud) ? aud : [aud]);
+      const signed = await this.signer.sign({ ...claims, [EXCHANGED_AT]: origin }, { lifetimeSeconds: remaining, audience });
       this.events.issued('refresh', { ...subject, issuedJti: signed.jti });
       return signed;
     } catch (error) {

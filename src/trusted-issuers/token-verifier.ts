@@ -9,7 +9,7 @@ import { checkCompactJws, invalidTokenFromJose } from '../common/jose-errors';
 import { ReadinessRegistry } from '../common/readiness';
 import { issuersConfig } from '../config';
 import { IssuerKeys } from './issuer-keys';
-import type { Provider } from './provider';
+import { PROVIDERS, type Provider } from './provider';
 import { UpstreamError } from '../common/upstream-fetch';
 
 export interface VerifiedToken {
@@ -92,6 +92,28 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
   /** The issuers of a provider, for readiness and metrics. */
   issuersOf(provider: Provider): readonly IssuerKeys[] {
     return this.issuers[provider];
+  }
+
+  /**
+   * The provider whose configured issuer the token's `iss` equals exactly (the standard token
+   * endpoint learns the provider from the subject token). Only the structure and `iss` are read
+   * here; `verify` checks everything.
+   */
+  async providerOf(token: string): Promise<Provider> {
+    this.readHeader(token);
+    const iss = this.readIssuer(token);
+    const owner = () => PROVIDERS.find((provider) => this.issuers[provider].some((k) => k.issuer === iss));
+    let provider = owner();
+    if (!provider) {
+      const undiscovered = this.all().filter((k) => k.issuer === undefined);
+      await Promise.all(undiscovered.map((k) => k.ensureReady()));
+      provider = owner();
+      if (!provider && this.all().some((k) => k.issuer === undefined)) {
+        throw new ServiceUnavailableError('an identity provider cannot be reached to verify the token; retry shortly', 'issuer_unavailable', 10);
+      }
+    }
+    if (!provider) throw new InvalidTokenError("the token's issuer is not one this service trusts", 'untrusted_issuer');
+    return provider;
   }
 
   async verify(token: string, provider: Provider): Promise<VerifiedToken> {

@@ -25,17 +25,19 @@ describe('OpenID Connect discovery', () => {
     expect(document).toMatchObject({
       issuer: ISSUER,
       jwks_uri: `${ISSUER}.well-known/openid-configuration/jwks`,
-      token_endpoint: 'https://auth.platform.test/authentication/api/v1/exchange/maskinporten',
+      token_endpoint: 'https://auth.platform.test/authentication/api/v1/token',
       exchange_endpoints: {
         maskinporten: 'https://auth.platform.test/authentication/api/v1/exchange/maskinporten',
         'id-porten': 'https://auth.platform.test/authentication/api/v1/exchange/id-porten',
       },
-      response_types_supported: ['token'],
-      subject_types_supported: ['pairwise'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      token_endpoint_auth_methods_supported: expect.any(Array),
-      grant_types_supported: expect.any(Array),
+      grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+      token_endpoint_auth_methods_supported: ['none'],
+      response_types_supported: [],
     });
+    // Nothing that is not served: no authorization endpoint or ID tokens, no sub, no introspection unless configured.
+    for (const absent of ['authorization_endpoint', 'subject_types_supported', 'id_token_signing_alg_values_supported', 'introspection_endpoint']) {
+      expect([absent, document[absent]]).toEqual([absent, undefined]);
+    }
     expect(document.claims_supported).toEqual(expect.arrayContaining(['orgNumber', 'org', 'urn:altinn:userid', 'urn:altinn:partyid']));
     // Exactly the claims of the one typed description, the refresh and system-user ones too.
     expect(document.claims_supported).toEqual(ISSUED_CLAIM_NAMES);

@@ -13,7 +13,7 @@ const asOpenApiPath = (path: string) => path.replace(/\*(\w+)/g, '{$1}').replace
 describe('OpenAPI document', () => {
   let running: RunningApp;
   before(async () => {
-    running = await startApp({ env: { TEST_IDP_ENABLED: 'true' } });
+    running = await startApp({ env: { TEST_IDP_ENABLED: 'true', INTROSPECTION_TOKENS: 'an-introspection-secret-of-32-characters' } });
   });
   after(() => running.close());
 
@@ -47,6 +47,26 @@ describe('OpenAPI document', () => {
     expect(exchange.responses['200'].description).toContain(JSON.stringify(ISSUED_TOKEN_EXAMPLES.supplier.value));
     for (const status of ['400', '401', '429', '503']) expect(Object.keys(exchange.responses[status].content)).toEqual(['application/problem+json']);
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('documents the standard endpoints: the RFC 8693 form with OAuth errors, introspection with its Bearer secret', async () => {
+    interface Operation {
+      security?: unknown;
+      requestBody: { content: Record<string, { schema: { required?: string[]; properties: Record<string, unknown> } }> };
+      responses: Record<string, { content?: Record<string, { schema: { properties?: Record<string, unknown> } }> }>;
+    }
+    const document = (await (await fetch(`${running.url}/docs-json`)).json()) as { paths: Record<string, Record<string, Operation>> };
+    const token = document.paths['/authentication/api/v1/token'].post;
+    expect(token.security).toBeUndefined();
+    const form = token.requestBody.content['application/x-www-form-urlencoded'].schema;
+    expect(form.required).toEqual(['grant_type', 'subject_token', 'subject_token_type']);
+    expect(Object.keys(form.properties)).toEqual(expect.arrayContaining(['audience', 'resource', 'requested_token_type']));
+    expect(Object.keys(token.responses['200'].content?.['application/json'].schema.properties ?? {}).sort()).toEqual(['access_token', 'expires_in', 'issued_token_type', 'token_type']);
+    for (const status of ['400', '429', '503']) expect(Object.keys(token.responses[status].content?.['application/json'].schema.properties ?? {}).sort()).toEqual(['error', 'error_description']);
+    const introspect = document.paths['/authentication/api/v1/introspect'].post;
+    expect(introspect.security).toEqual([{ bearer: [] }]);
+    expect(Object.keys(introspect.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
+    for (const status of ['200', '400', '401', '404', '429']) expect([status, introspect.responses[status] !== undefined]).toEqual([status, true]);
   });
 
   it('serves the UI from its own assets, with no external URL', async () => {

@@ -12,11 +12,18 @@ import { EXCHANGE } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { certificateFor } from '../helpers/pki';
 import { expectProblem } from '../helpers/problem';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, TOKEN_PATH, tokenExchange } from '../helpers/token-endpoint';
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
-/** The attack suite: every forged or malformed credential is refused 401, issues nothing, and leaves one audit row. */
-describe('JWT attack suite', () => {
+/**
+ * How the attack reaches us: as the Bearer token of a GET exchange (refused 401 problem+json), or as
+ * the subject_token of the standard POST /token (refused 400 RFC 6749 JSON, invalid_grant).
+ */
+type Via = 'GET exchange' | 'POST /token';
+
+/** The attack suite: every forged or malformed credential is refused, issues nothing, and leaves one audit row; through both ways in. */
+for (const via of ['GET exchange', 'POST /token'] as Via[]) describe(`JWT attack suite (${via})`, () => {
   let maskinporten: FakeIssuer;
   let idporten: FakeIssuer;
   let running: RunningApp;
@@ -50,13 +57,27 @@ describe('JWT attack suite', () => {
     return running.app.get(DataSource).query<{ outcome: string; reason: string }[]>('SELECT outcome, reason FROM authentication_events');
   };
 
-  /** Sends the attack and checks: 401 problem, the token not echoed, exactly one new refused audit row, nothing issued. */
-  const refuse = async (authorization: string | undefined, reason: string | RegExp, provider = 'maskinporten') => {
-    const earlier = await audited();
+  /** The refusal as the way in answers it: 401 problem with a challenge (GET), or 400 invalid_grant (POST /token). */
+  const send = async (authorization: string | undefined, provider: string): Promise<unknown> => {
+    if (via === 'POST /token') {
+      const response = await tokenExchange(running, (authorization ?? '').replace(/^Bearer /, ''));
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
+      return body;
+    }
     const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
     const response = await fetch(`${running.url}${EXCHANGE}/${provider}`, { headers });
     const body = await expectProblem(response, 401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_(token|request)"/);
+    return body;
+  };
+
+  /** Sends the attack and checks: refused, the token not echoed, exactly one new refused audit row, nothing issued. */
+  const refuse = async (authorization: string | undefined, reason: string | RegExp, provider = 'maskinporten') => {
+    const earlier = await audited();
+    const body = await send(authorization, provider);
     if (authorization && authorization.length > 20) expect(JSON.stringify(body)).not.toContain(authorization.slice(7, 60));
     const rows = await audited();
     expect(rows.length).toBe(earlier.length + 1);
@@ -190,12 +211,18 @@ describe('JWT attack suite', () => {
       }
     });
 
-    it('refuses each provider token at the other endpoint, and our own token at both', async () => {
+    // POST /token picks the provider by the token's issuer, so only our own token is foreign to it.
+    if (via === 'GET exchange') it('refuses each provider token at the other endpoint, and our own token at both', async () => {
       await refuse(bearer(await maskinporten.maskinportenToken()), 'untrusted_issuer', 'id-porten');
       await refuse(bearer(await idporten.idportenToken()), 'untrusted_issuer', 'maskinporten');
       const ours = await (await fetch(`${running.url}${EXCHANGE}/maskinporten`, { headers: { authorization: bearer(await maskinporten.maskinportenToken()) } })).text();
       await refuse(bearer(ours), 'untrusted_issuer', 'maskinporten');
       await refuse(bearer(ours), 'untrusted_issuer', 'id-porten');
+    });
+
+    if (via === 'POST /token') it('refuses our own token as a subject token', async () => {
+      const ours = await (await fetch(`${running.url}${EXCHANGE}/maskinporten`, { headers: { authorization: bearer(await maskinporten.maskinportenToken()) } })).text();
+      await refuse(bearer(ours), 'untrusted_issuer');
     });
   });
 
@@ -277,7 +304,7 @@ describe('JWT attack suite', () => {
     });
   });
 
-  describe('the Authorization header', () => {
+  if (via === 'GET exchange') describe('the Authorization header', () => {
     it('refuses it missing, empty, of another scheme, with two tokens, or over 8 KB', async () => {
       const token = await maskinporten.maskinportenToken();
       await refuse(undefined, 'missing_token');
@@ -297,6 +324,38 @@ describe('JWT attack suite', () => {
         req.end();
       });
       expect(status).toBe(431);
+      expect((await fetch(`${running.url}/health/live`)).status).toBe(200);
+    });
+  });
+
+  if (via === 'POST /token') describe('the subject_token parameter', () => {
+    const refuseForm = async (form: Record<string, string | string[]>, headers: Record<string, string> = {}) => {
+      const earlier = await audited();
+      const body = new URLSearchParams();
+      for (const [name, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+      const response = await fetch(`${running.url}${TOKEN_PATH}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+      expect(response.status).toBe(400);
+      const answer = (await response.json()) as Record<string, unknown>;
+      expect(answer.error).toBe('invalid_request');
+      const rows = await audited();
+      expect(rows.length).toBe(earlier.length + 1);
+      expect(rows[rows.length - 1]).toMatchObject({ outcome: 'refused', reason: 'invalid_request' });
+    };
+    const base = { grant_type: TOKEN_EXCHANGE, subject_token_type: ACCESS_TOKEN_TYPE };
+
+    it('refuses it missing, empty, sent twice, or over 8 KB, and a token offered in the Authorization header instead', async () => {
+      const token = await maskinporten.maskinportenToken();
+      await refuseForm(base);
+      await refuseForm({ ...base, subject_token: '' });
+      await refuseForm({ ...base, subject_token: [token, token] });
+      await refuseForm({ ...base, subject_token: 'a'.repeat(9 * 1024) });
+      await refuseForm(base, { authorization: bearer(token) });
+    });
+
+    it('answers a 1 MB body with invalid_request before any parsing, issuing nothing', async () => {
+      const response = await tokenExchange(running, 'a'.repeat(1024 * 1024));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 16 KB' });
       expect((await fetch(`${running.url}/health/live`)).status).toBe(200);
     });
   });

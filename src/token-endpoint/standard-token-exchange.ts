@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { ExchangeEvents } from '../common/exchange-events';
+import { ProviderExchanges } from '../exchange/provider-exchanges';
+import type { SignedToken } from '../keys/token-signer';
+import type { Provider } from '../trusted-issuers/provider';
+import { TokenVerifier, type VerifiedToken } from '../trusted-issuers/token-verifier';
+import { readTokenExchangeRequest, type TokenRequestInput } from './token-exchange-request';
+
+/** How audit and metrics name a request refused before its provider was known. */
+const UNKNOWN_PROVIDER = 'unknown';
+
+/** What the request turned out to be, for the metrics' timing label; filled as it is learnt. */
+export interface ExchangeAttempt {
+  provider?: Provider;
+}
+
+/**
+ * POST /token: reads the RFC 8693 request, learns the provider from the subject token's issuer,
+ * verifies the token as the GET exchange of that provider does, and hands it to that provider's
+ * exchange, which maps the claims, signs, and announces the outcome. Refusals before the hand-over
+ * are announced here, as BearerTokenGuard does for the GET exchanges.
+ */
+@Injectable()
+export class StandardTokenExchange {
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly events: ExchangeEvents,
+    private readonly exchanges: ProviderExchanges,
+  ) {}
+
+  async exchange(input: TokenRequestInput, attempt: ExchangeAttempt): Promise<{ signed: SignedToken; issuedTokenType: string }> {
+    let verified: VerifiedToken;
+    let request: ReturnType<typeof readTokenExchangeRequest>;
+    try {
+      request = readTokenExchangeRequest(input);
+      attempt.provider = await this.verifier.providerOf(request.subjectToken);
+      verified = await this.verifier.verify(request.subjectToken, attempt.provider);
+    } catch (error) {
+      this.events.notIssued(attempt.provider ?? UNKNOWN_PROVIDER, error);
+      throw error;
+    }
+    const signed = await this.exchanges.of(verified.provider).exchange(verified, { audience: request.audience });
+    return { signed, issuedTokenType: request.issuedTokenType };
+  }
+}
