@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { ClockModule } from './common/clock';
 import { ExchangeEventsModule } from './common/exchange-events';
@@ -39,6 +40,7 @@ export class AppModule {
         ExchangeModule,
         RefreshModule,
         MetricsModule,
+        AdminModule,
         ...(settings.testIdp.enabled ? [TestIdpModule] : []),
       ],
     };
