@@ -20,7 +20,8 @@ const people = (partyId: number) => ({
 const lines = (result: Exited) => result.stdout.trim().split('\n');
 
 for (const kind of ['embedded', 'postgresql'] as const) {
-  describe(`admin commands beside a running service on the ${kind} database`, () => {
+  // Real processes on a shared machine: the suite as a whole may take minutes; each step stays bounded by its own waits.
+  describe(`admin commands beside a running service on the ${kind} database`, { timeout: 600_000 }, () => {
     let database: TestDatabase | undefined;
     let env: Record<string, string>;
     let base: string;
