@@ -19,7 +19,8 @@ const people = (partyId: number) => ({
 /** Lines of a command's stdout. */
 const lines = (result: Exited) => result.stdout.trim().split('\n');
 
-for (const kind of ['embedded', 'postgresql'] as const) {
+/** The same admin commands beside a running service, on either database (one spec file each: each file has 120 s). */
+export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): void {
   // Real processes on a shared machine: the suite as a whole may take minutes; each step stays bounded by its own waits.
   describe(`admin commands beside a running service on the ${kind} database`, { timeout: 600_000 }, () => {
     let database: TestDatabase | undefined;
