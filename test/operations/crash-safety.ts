@@ -90,7 +90,7 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
     });
     after(() => database?.drop());
 
-    it('keeps all or nothing of an import or a rotation whose command was killed midway, and opens afterwards', { skip: !parts.includes('commands') }, async (t) => {
+    it('keeps all or nothing of an import or a rotation whose command was killed midway, and opens afterwards', { skip: !parts.includes('commands') && 'run by the crash-commands spec files' }, async (t) => {
       if (!database) return t.skip(unavailable);
       const prepared = await runCommand(['migration', 'run'], env);
       expect(prepared.code).toBe(0);
@@ -109,7 +109,7 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
       expect((await inspect(database)).people).toBe(400);
     });
 
-    it('keeps every acknowledged write when the service is killed under load, and the next start opens the directory', { skip: !parts.includes('service') }, async (t) => {
+    it('keeps every acknowledged write when the service is killed under load, and the next start opens the directory', { skip: !parts.includes('service') && 'run by the crash-service spec files' }, async (t) => {
       if (!database) return t.skip(unavailable);
       const port = String(await freePort());
       const base = `http://127.0.0.1:${port}`;
