@@ -120,7 +120,7 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
       try {
         await waitFor(`${base}/health/ready`, 180_000);
         // Exchanges for the development person: audit writes and signatures, all the time.
-        const load = Array.from({ length: 6 }, async () => {
+        const load = Array.from({ length: 2 }, async () => {
           while (loading) {
             try {
               if ((await exchangeFor(base, '19108000239')).status === 200) exchanges++;
@@ -130,7 +130,7 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
           }
         });
         const acknowledged: string[] = [];
-        for (let batch = 0; batch < 2; batch++) {
+        for (let batch = 0; batch < 1; batch++) {
           const file = peopleFile(files, `batch-${batch}.json`, 10_000 + batch * 100, 100);
           const imported = await runCommand(['profiles', 'import', file], serviceEnv);
           expect([imported.code, imported.stderr]).toEqual([0, '']);
