@@ -86,6 +86,7 @@ export class AdminChannel implements OnApplicationBootstrap, OnApplicationShutdo
     socket.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_REQUEST_BYTES) {
+        socket.removeAllListeners('data');
         this.reply(socket, { ok: false, error: 'the request is larger than the admin channel accepts' });
         return;
       }

@@ -126,10 +126,5 @@ export const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
 
 /** Runs an admin command to its end, with exactly the given environment added, without blocking the event loop. */
 export function runCommand(args: string[], env: Record<string, string | undefined>, cwd?: string): Promise<Exited> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise<Exited>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  return spawnTracked(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } }).exited;
 }
