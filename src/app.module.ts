@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { ClockModule } from './common/clock';
 import { ExchangeEventsModule } from './common/exchange-events';
@@ -43,6 +44,7 @@ export class AppModule {
         ...(settings.introspection.enabled ? [IntrospectionModule] : []),
         RefreshModule,
         MetricsModule,
+        AdminModule,
         ...(settings.testIdp.enabled ? [TestIdpModule] : []),
       ],
     };

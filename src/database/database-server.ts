@@ -20,12 +20,14 @@ export function maskDatabaseUrl(url: string): string {
   }
 }
 
-/** Where a URL points, for "acting on ..." lines: host, port and database, never the password. */
+/** Where a URL points, for "acting on ..." lines: host, port, database and user, the password only as ***. */
 export function describeServer(url: string): string {
   try {
     const parsed = new URL(url);
-    const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || parsed.username || 'postgres';
-    return `PostgreSQL ${parsed.hostname || 'localhost'}:${parsed.port || '5432'}, database ${database} (${maskDatabaseUrl(url)})`;
+    const user = decodeURIComponent(parsed.username) || 'the current user';
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || user;
+    const password = parsed.password || parsed.searchParams.has('password') ? ', password ***' : '';
+    return `PostgreSQL ${parsed.hostname || 'localhost'}:${parsed.port || '5432'}, database ${database}, user ${user}${password}`;
   } catch {
     return `PostgreSQL ${maskDatabaseUrl(url)}`;
   }

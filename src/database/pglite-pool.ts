@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
@@ -32,9 +32,15 @@ const WORKER_SCRIPT = join(__dirname, 'pglite-worker.js');
  * the system when it ends; the serving thread then opens the directory at about a fifth of that.
  */
 async function initialiseIfNew(dataDir: string): Promise<void> {
-  mkdirSync(dataDir, { recursive: true });
   if (existsSync(join(dataDir, 'PG_VERSION'))) return;
-  const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir, initialiseOnly: true } });
+  // A new directory is built beside its place and renamed into it when complete, so that a process
+  // killed during initdb leaves nothing the next start would take for a database. (The caller holds
+  // the directory's lock, so a half-built one left there is a dead process's.)
+  const inPlace = existsSync(dataDir);
+  const building = inPlace ? dataDir : `${dataDir}.initialising`;
+  if (!inPlace) rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir: building, initialiseOnly: true } });
   try {
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (message: WorkerResult) => (message.error ? reject(new EmbeddedDatabaseError(message.error)) : resolve()));
@@ -44,6 +50,7 @@ async function initialiseIfNew(dataDir: string): Promise<void> {
   } finally {
     await worker.terminate();
   }
+  if (!inPlace) renameSync(building, dataDir);
 }
 
 /** The PGlite thread: sends statements, matches answers by id. */

@@ -24,7 +24,7 @@ import { TokenSigner } from './token-signer';
     TokenSigner,
     OwnTokenVerifier,
   ],
-  exports: [KeyRing, TokenSigner, KeyEncryption, OwnTokenVerifier],
+  exports: [KeyRing, SigningKeyRepository, TokenSigner, KeyEncryption, OwnTokenVerifier],
 })
 export class KeysModule {}
 

@@ -30,6 +30,11 @@ export class ProfileService implements OnModuleInit {
     if (this.config.seedDevelopmentProfile) await this.seedDevelopmentProfile();
   }
 
+  /** Forgets every cached person, after an import changed who is who. */
+  forgetAll(): void {
+    this.cache?.clear();
+  }
+
   /**
    * The person the exchange issues for: known, or (when PROFILES_AUTO_PROVISION is on) created now.
    * Undefined for an unknown person without auto-provisioning.

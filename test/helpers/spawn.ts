@@ -120,3 +120,11 @@ export async function whileReady<T>(env: Record<string, string>, port: string, i
     await stop(child, STOP_GRACE_MS);
   }
 }
+
+/** The admin commands' one entry: `npm run keys -- list` is `node dist/src/cli/main.js keys list`. */
+export const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
+
+/** Runs an admin command to its end, with exactly the given environment added, without blocking the event loop. */
+export function runCommand(args: string[], env: Record<string, string | undefined>, cwd?: string): Promise<Exited> {
+  return spawnTracked(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } }).exited;
+}

@@ -10,13 +10,13 @@ import { createTestDatabase, TestDatabase } from '../helpers/database';
 import { certificateFor, rsaPair } from '../helpers/pki';
 import { CLI_LIMITS } from '../helpers/spawn';
 
-const CLI = join(projectRoot(), 'dist', 'src', 'keys', 'keys.cli.js');
+const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
 
 describe('keys CLI', () => {
   let database: TestDatabase;
   let files: string;
   const run = (...args: string[]) => {
-    const result = spawnSync(process.execPath, [CLI, ...args], {
+    const result = spawnSync(process.execPath, [CLI, 'keys', ...args], {
       env: { PATH: process.env.PATH, ...database.env, KEY_ENCRYPTION_KEY: 'cli-test-secret-0123456789abcdefghijkl', LOG_LEVEL: 'silent' },
       encoding: 'utf8',
       ...CLI_LIMITS,
@@ -40,7 +40,7 @@ describe('keys CLI', () => {
     expect(run('list')).toMatchObject({ code: 0, stdout: 'kid\tstate\tactivates_at\tretired_at\torigin\n' });
     const rotated = run('rotate');
     expect(rotated.code).toBe(0);
-    expect(rotated.stdout).toMatch(/^[A-Za-z0-9_-]{43} published; signs from /);
+    expect(rotated.stdout).toMatch(/^acting on .*\n[A-Za-z0-9_-]{43} published; signs from /);
     expect(rows()).toHaveLength(1);
     expect(rows()[0]).toMatch(/\tnext\t.*\tgenerated$/);
   });

@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../src/audit/audit-log';
-import { projectRoot } from '../../src/config/project-root';
 import { KeyRing } from '../../src/keys/key-ring';
 import { RunningApp, startApp } from '../helpers/app';
 import { createTestDatabase, LOCAL_SERVER_URL, serverAnswers, TestDatabase } from '../helpers/database';
 import { eventually, exchange, JWKS_PATH } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { expectProblem } from '../helpers/problem';
+import { runCommand } from '../helpers/spawn';
 
-const CLI = join(projectRoot(), 'dist', 'src', 'keys', 'keys.cli.js');
 const ISSUER = 'https://platform.test/authentication/api/v1/openid/';
 const KEY_ENCRYPTION_KEY = 'test-key-encryption-secret-0123456789abcdef';
 
@@ -25,13 +22,10 @@ describe('a key revoked by keys rotate --now', () => {
   let running: RunningApp;
 
   /** The real CLI in a second process; asynchronous, since the service under test shares this event loop. */
-  const keysCli = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const env = { PATH: process.env.PATH, ...database.env, ISSUER_URL: ISSUER, KEY_ENCRYPTION_KEY, LOG_LEVEL: 'silent' };
-      execFile(process.execPath, [CLI, ...args], { env, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      });
-    });
+  const keysCli = async (...args: string[]) => {
+    const { code, stdout, stderr } = await runCommand(['keys', ...args], { ...database.env, ISSUER_URL: ISSUER, KEY_ENCRYPTION_KEY, LOG_LEVEL: 'silent' });
+    return { code: code ?? 1, stdout, stderr };
+  };
   const refresh = (token: string) =>
     fetch(`${running.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${token}` } });
   const publishedKids = async () =>

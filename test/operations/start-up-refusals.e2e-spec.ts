@@ -21,7 +21,7 @@ function oneLine(stderr: string): string {
   return lines[0];
 }
 
-describe('a start that refuses what it cannot serve', () => {
+describe('a start that refuses what it cannot serve', { timeout: 600_000 }, () => {
   it('refuses a DATABASE_URL that refuses connections, in one line naming it with the password masked', async () => {
     const port = await freePort();
     const { code, stderr } = await startWith({ DATABASE_URL: `postgres://auth:s3cret-pw@127.0.0.1:${port}/authentication` });

@@ -7,7 +7,7 @@ import { freePort } from '../helpers/app';
 import { newDataDir } from '../helpers/database';
 import { CLI_LIMITS, spawnService, spawnTracked, waitFor } from '../helpers/spawn';
 
-const DEMO = join(projectRoot(), 'dist', 'src', 'test-idp', 'demo.cli.js');
+const DEMO_CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
 
 describe('a start with development defaults', () => {
   let port: number;
@@ -23,7 +23,7 @@ describe('a start with development defaults', () => {
   });
 
   // Asynchronous, so this process keeps reading the service's output while the demo runs.
-  const demo = (...args: string[]) => spawnTracked(process.execPath, [DEMO, ...args], { env: { PATH: process.env.PATH, PORT: String(port) } }).exited;
+  const demo = (...args: string[]) => spawnTracked(process.execPath, [DEMO_CLI, 'demo', ...args], { env: { PATH: process.env.PATH, PORT: String(port) } }).exited;
 
   it("runs the seed's flow end to end with npm run demo, printing the raw tokens", async () => {
     const result = await demo(`http://127.0.0.1:${port}`);
@@ -63,7 +63,7 @@ describe('npm run demo without a service', () => {
 
   it('prints its usage for --help and -h, and exits 0', () => {
     for (const flag of ['--help', '-h']) {
-      const result = spawnSync(process.execPath, [DEMO, flag], { encoding: 'utf8', env: DEMO_ENV, ...CLI_LIMITS });
+      const result = spawnSync(process.execPath, [DEMO_CLI, 'demo', flag], { encoding: 'utf8', env: DEMO_ENV, ...CLI_LIMITS });
       expect(result.status).toBe(0);
       expect(result.stderr).toBe('');
       expect(result.stdout).toMatch(/^usage: npm run demo -- \[base URL\]/);
@@ -73,7 +73,7 @@ describe('npm run demo without a service', () => {
 
   it('refuses an unknown option or a base that is not an http URL with its usage, exit 2', () => {
     for (const args of [['--verbose'], ['ftp://x'], ['not a url'], ['http://a', 'http://b']]) {
-      const result = spawnSync(process.execPath, [DEMO, ...args], { encoding: 'utf8', env: DEMO_ENV, ...CLI_LIMITS });
+      const result = spawnSync(process.execPath, [DEMO_CLI, 'demo', ...args], { encoding: 'utf8', env: DEMO_ENV, ...CLI_LIMITS });
       expect([args, result.status]).toEqual([args, 2]);
       expect(result.stderr).toContain('usage: npm run demo');
       expect(result.stdout).toBe('');
@@ -82,7 +82,7 @@ describe('npm run demo without a service', () => {
 
   it('says it cannot reach a service and how to start one', async () => {
     const nobody = await freePort();
-    const result = spawnSync(process.execPath, [DEMO], { encoding: 'utf8', env: { ...DEMO_ENV, PORT: String(nobody) }, ...CLI_LIMITS });
+    const result = spawnSync(process.execPath, [DEMO_CLI, 'demo'], { encoding: 'utf8', env: { ...DEMO_ENV, PORT: String(nobody) }, ...CLI_LIMITS });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`Cannot reach a service at http://127.0.0.1:${nobody} (ECONNREFUSED)`);

@@ -1,8 +1,8 @@
-import '../process-environment';
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { CommandError, runCli, UsageError } from '../common/cli';
-import { deriveSettings, readEnvironment, type Settings } from '../config';
+import { CommandError, UsageError } from '../common/cli';
+import type { Settings } from '../config';
+import type { CliProgram } from './run-cli';
 
 const USAGE = `usage: npm run demo -- [base URL]     (default ${'http://127.0.0.1:$PORT'}, PORT from the environment or .env)
        npm run demo -- --help
@@ -161,4 +161,4 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
   console.log(`\nA token in one call: curl -s -X POST ${mp}/token -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`);
 }
 
-runCli((args) => demo(args, deriveSettings(readEnvironment())), USAGE);
+export const demoProgram: CliProgram = { usage: USAGE, run: (args, settings) => demo(args, settings) };

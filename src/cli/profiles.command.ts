@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { CommandError, UsageError } from '../common/cli';
+import { validatedImport } from '../profiles/profile-administration';
+import { runAdminCommand } from './database-target';
+import type { CliProgram } from './run-cli';
+
+const USAGE = `usage: npm run profiles -- <command>
+  import <file.json>   upsert {"parties": [...], "users": [...]} in one transaction, after validating all of it
+  show <ssn>           print a person's user and party, the ssn masked`;
+
+function readDocument(path: string): unknown {
+  if (!existsSync(path)) throw new CommandError(`cannot read ${path}: it does not exist`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new CommandError(`${path} is not valid JSON`);
+  }
+}
+
+export const profilesProgram: CliProgram = {
+  usage: USAGE,
+  async run([command, argument], settings) {
+    if (command !== 'import' && command !== 'show') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
+    if (!argument) throw new UsageError(`${command} needs an argument`);
+    if (command === 'show' && !/^\d{11}$/.test(argument)) throw new CommandError('an ssn is 11 digits');
+    let document: unknown;
+    if (command === 'import') {
+      document = readDocument(argument);
+      // Checked here too, so that a bad file is refused before any database is touched.
+      validatedImport(document);
+    }
+    const { lines } = await runAdminCommand(settings, command === 'import' ? { command: 'profiles.import', document } : { command: 'profiles.show', ssn: argument });
+    for (const line of lines) console.log(line);
+  },
+};

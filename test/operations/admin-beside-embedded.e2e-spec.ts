@@ -1,0 +1,3 @@
+import { describeAdminBesideService } from './admin-beside-service';
+
+describeAdminBesideService('embedded');

@@ -1,0 +1,221 @@
+import { connect } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { freePort } from '../helpers/app';
+import { createTestDatabase, LOCAL_SERVER_URL, serverAnswers, TestDatabase } from '../helpers/database';
+import { certificateFor, rsaPair } from '../helpers/pki';
+import { Exited, runCommand, spawnService, waitFor } from '../helpers/spawn';
+
+const PID = '01018012345';
+const people = (partyId: number) => ({
+  parties: [{ partyId, partyUuid: `00000000-0000-4000-8000-${String(partyId).padStart(12, '0')}`, type: 'person', ssn: PID, name: 'Imported Person' }],
+  users: [{ userId: partyId - 30_000_000, userName: 'imported', ssn: PID, partyId }],
+});
+
+/** Lines of a command's stdout. */
+const lines = (result: Exited) => result.stdout.trim().split('\n');
+
+/** The same admin commands beside a running service, on either database (one spec file each: each file has 120 s). */
+export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): void {
+  // Real processes on a shared machine: the suite as a whole may take minutes; each step stays bounded by its own waits.
+  describe(`admin commands beside a running service on the ${kind} database`, { timeout: 600_000 }, () => {
+    let database: TestDatabase | undefined;
+    let env: Record<string, string>;
+    let base: string;
+    let service: ReturnType<typeof spawnService> | undefined;
+    let files: string;
+    const cli = (...args: string[]) => runCommand(args, env);
+
+    /** Exchanges an ID-porten token of the test IdP for one of ours; returns the status and, if issued, the token. */
+    async function exchangePerson(): Promise<{ status: number; token?: string }> {
+      const idp = await fetch(`${base}/test-idp/idporten/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pid: PID, acr: 'idporten-loa-substantial', amr: ['Minid-PIN'] }),
+      });
+      const { access_token } = (await idp.json()) as { access_token: string };
+      const response = await fetch(`${base}/authentication/api/v1/exchange/id-porten`, { headers: { authorization: `Bearer ${access_token}` } });
+      return { status: response.status, token: response.ok ? await response.text() : undefined };
+    }
+
+    let unavailable = 'the service did not start';
+
+    before(async () => {
+      if (kind === 'postgresql' && !(await serverAnswers())) {
+        unavailable = `no PostgreSQL server answers at ${LOCAL_SERVER_URL}`;
+        return;
+      }
+      database = await createTestDatabase(kind === 'postgresql' ? LOCAL_SERVER_URL : undefined);
+      files = mkdtempSync(join(tmpdir(), 'auth-admin-'));
+      const port = String(await freePort());
+      base = `http://127.0.0.1:${port}`;
+      env = {
+        ...database.env,
+        PORT: port,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        KEY_ENCRYPTION_KEY: 'admin-beside-service-secret-0123456789abcdef',
+        PROFILES_AUTO_PROVISION: 'false',
+        RATE_LIMIT_PER_MINUTE: '0',
+        KEY_RELOAD_SECONDS: '2',
+      };
+      service = spawnService(env);
+      await waitFor(`${base}/health/ready`, 120_000);
+    });
+    after(async () => {
+      service?.child.kill('SIGKILL');
+      await service?.exited;
+      await database?.drop();
+    });
+
+    it('imports people the running service exchanges at once, without a restart', async (t) => {
+      if (!service) return t.skip(unavailable);
+      expect((await exchangePerson()).status).toBe(401);
+      const file = join(files, 'people.json');
+      writeFileSync(file, JSON.stringify(people(51_000_001)));
+      const imported = await cli('profiles', 'import', file);
+      expect(imported.stderr).toBe('');
+      expect(imported.code).toBe(0);
+      expect(lines(imported)[1]).toBe('imported 1 parties and 1 users');
+      const exchanged = await exchangePerson();
+      expect(exchanged.status).toBe(200);
+      expect(decodeJwt(exchanged.token!)['urn:altinn:partyid']).toBe(51_000_001);
+      const shown = await cli('profiles', 'show', PID);
+      expect(shown.code).toBe(0);
+      expect(JSON.parse(shown.stdout)).toMatchObject({ ssn: '010180*****', partyId: 51_000_001 });
+    });
+
+    it('rotates with --now and the service signs with the new key within KEY_RELOAD_SECONDS', async (t) => {
+      if (!service) return t.skip(unavailable);
+      const listed = await cli('keys', 'list');
+      expect(listed.code).toBe(0);
+      const before = lines(listed).slice(1);
+      expect(before).toHaveLength(1);
+      const rotated = await cli('keys', 'rotate', '--now');
+      expect(rotated.stderr).toBe('');
+      expect(rotated.code).toBe(0);
+      const [acting, published, note] = lines(rotated);
+      const kid = /^([A-Za-z0-9_-]{43}) published; signs from /.exec(published)?.[1];
+      expect(kid).toBeDefined();
+      if (kind === 'embedded') {
+        expect(acting).toBe(`acting on the embedded database in ${join(database!.dataDir, 'pgdata')}, through the service that has it open (process ${service.child.pid})`);
+        expect(note).toBe('the running service has loaded it');
+      } else {
+        expect(acting).toMatch(/^acting on PostgreSQL 127\.0\.0\.1:5432, database auth_test_\w+, user postgres$/);
+        expect(note).toBe('running replicas pick it up within KEY_RELOAD_SECONDS');
+      }
+      // Embedded: at once. PostgreSQL: within KEY_RELOAD_SECONDS (2 s here), so poll a little longer.
+      const deadline = Date.now() + (kind === 'embedded' ? 0 : 10_000);
+      let signedWith: string | undefined;
+      do {
+        const { token } = await exchangePerson();
+        signedWith = token ? decodeProtectedHeader(token).kid : undefined;
+        if (signedWith === kid) break;
+        await new Promise((r) => setTimeout(r, 250));
+      } while (Date.now() < deadline);
+      expect(signedWith).toBe(kid);
+      const jwks = (await (await fetch(`${base}/authentication/api/v1/openid/.well-known/openid-configuration/jwks`)).json()) as { keys: { kid: string }[] };
+      expect(jwks.keys.map((k) => k.kid)).toContain(kid);
+    });
+
+    it('re-imports a changed person and the running service issues the change at once', { skip: kind === 'postgresql' && 'on PostgreSQL a cached person changes within PROFILE_CACHE_SECONDS' }, async (t) => {
+      if (!service) return t.skip(unavailable);
+      const file = join(files, 'people-changed.json');
+      const changed = people(51_000_001);
+      changed.parties[0].partyUuid = '00000000-0000-4000-8000-0000000000aa';
+      writeFileSync(file, JSON.stringify(changed));
+      expect((await exchangePerson()).status).toBe(200);
+      const imported = await cli('profiles', 'import', file);
+      expect(imported.code).toBe(0);
+      const exchanged = await exchangePerson();
+      expect(decodeJwt(exchanged.token!)['urn:altinn:party:uuid']).toBe('00000000-0000-4000-8000-0000000000aa');
+    });
+
+    it('refuses bad input through the service with a clear message and changes nothing', async (t) => {
+      if (!service) return t.skip(unavailable);
+      const keysBefore = (await cli('keys', 'list')).stdout;
+      const bad = join(files, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ parties: [{ partyId: 'x' }], users: [] }));
+      const refused = await cli('profiles', 'import', bad);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.stderr).toMatch(/^nothing imported; the file has \d+ problem\(s\):\nparties\[0\]/);
+      const orphan = join(files, 'orphan.json');
+      writeFileSync(orphan, JSON.stringify({ parties: [], users: [{ userId: 21_999_999, userName: 'x', ssn: '01018099999', partyId: 59_999_999 }] }));
+      const rolledBack = await cli('profiles', 'import', orphan);
+      expect(rolledBack.code).toBe(1);
+      expect(rolledBack.stderr).toMatch(/^nothing imported:/);
+      expect((await cli('profiles', 'show', '01018099999')).code).toBe(1);
+      const { privateKey, publicKey } = rsaPair();
+      const other = rsaPair();
+      const cert = join(files, 'cert.pem');
+      const key = join(files, 'other-key.pem');
+      writeFileSync(cert, await certificateFor(privateKey, publicKey));
+      writeFileSync(key, other.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+      const mismatched = await cli('keys', 'import', '--cert', cert, '--key', key, '--now');
+      expect(mismatched.code).toBe(1);
+      expect(mismatched.stderr).toMatch(/do not belong together/);
+      expect((await cli('keys', 'list')).stdout).toBe(keysBefore);
+      expect((await cli('keys', 'frobnicate')).code).toBe(2);
+    });
+
+    it('imports an operator’s key with --now and the service signs with it at once', async (t) => {
+      if (!service) return t.skip(unavailable);
+      const { privateKey, publicKey } = rsaPair();
+      const cert = join(files, 'own-cert.pem');
+      const key = join(files, 'own-key.pem');
+      writeFileSync(cert, await certificateFor(privateKey, publicKey));
+      writeFileSync(key, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+      const imported = await cli('keys', 'import', '--cert', cert, '--key', key, '--now');
+      expect(imported.code).toBe(0);
+      const kid = /^([A-Za-z0-9_-]{43}) published/.exec(lines(imported)[1])?.[1];
+      if (kind === 'embedded') {
+        const { token } = await exchangePerson();
+        expect(decodeProtectedHeader(token!).kid).toBe(kid);
+      }
+      expect((await cli('keys', 'list')).stdout).toContain(`${kid}\tactive\t`);
+    });
+
+    it('runs migration:run beside the service: nothing pending', async (t) => {
+      if (!service) return t.skip(unavailable);
+      const migrated = await cli('migration', 'run');
+      expect(migrated.code).toBe(0);
+      expect(lines(migrated)).toEqual([expect.stringMatching(/^acting on /), 'no pending migrations']);
+    });
+
+    it('refuses an admin request that does not carry the lock file’s token', { skip: kind !== 'embedded' }, async (t) => {
+      if (!service) return t.skip(unavailable);
+      const pgdata = join(database!.dataDir, 'pgdata');
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect(`${pgdata}.sock`);
+        let text = '';
+        socket.on('connect', () => socket.write(`${JSON.stringify({ token: 'guess', request: { command: 'keys.rotate', now: true } })}\n`));
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+      expect(JSON.parse(reply)).toEqual({ ok: false, error: 'refused: the token does not match the lock file of this data directory' });
+      expect(JSON.parse(readFileSync(`${pgdata}.lock`, 'utf8'))).toMatchObject({ pid: service.child.pid });
+    });
+
+    it('keeps every change after the service stops, and the commands then open the directory themselves', async (t) => {
+      if (!service) return t.skip(unavailable);
+      const listed = (await cli('keys', 'list')).stdout;
+      service.child.kill('SIGTERM');
+      expect((await service.exited).code).toBe(0);
+      service = undefined;
+      const after = await cli('keys', 'list');
+      expect(after.code).toBe(0);
+      expect(after.stdout).toBe(listed);
+      expect(lines(after).slice(1).filter((l) => l.includes('\tactive\t'))).toHaveLength(1);
+      const shown = await cli('profiles', 'show', PID);
+      expect(shown.code).toBe(0);
+      const migrated = await cli('migration', 'run');
+      expect(lines(migrated)[0]).toMatch(kind === 'embedded' ? /^acting on the embedded database in .* \(no service has it open\)$/ : /^acting on PostgreSQL /);
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { describeCrashSafety } from './crash-safety';
+
+describeCrashSafety('embedded', ['service']);
