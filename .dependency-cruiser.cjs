@@ -45,7 +45,8 @@ module.exports = {
     },
     {
       name: 'no-reach-into-endpoints',
-      comment: 'Endpoint folders are leaves: what others need from them (routes, claims, response forms) belongs in common/ or in the capability that owns it.',
+      comment:
+        'Endpoint folders are leaves: what others need from them (routes, claims, response forms) belongs in common/ or in the capability that owns it.',
       severity: 'error',
       from: { path: '^src/([^/]+)/' },
       to: { path: ENDPOINTS, pathNot: '^src/$1/' },

@@ -23,8 +23,24 @@ interface Profile {
 }
 
 const PROFILES: Record<string, Profile> = {
-  normal: { name: 'normal', organisations: 1_000, people: 10_000, tokens: 4_000, connections: [1, 16, 64], durationSeconds: 10, warmupSeconds: 3 },
-  scale: { name: 'scale', organisations: 100_000, people: 1_000_000, tokens: 4_000, connections: [1, 16, 64], durationSeconds: 10, warmupSeconds: 3 },
+  normal: {
+    name: 'normal',
+    organisations: 1_000,
+    people: 10_000,
+    tokens: 4_000,
+    connections: [1, 16, 64],
+    durationSeconds: 10,
+    warmupSeconds: 3,
+  },
+  scale: {
+    name: 'scale',
+    organisations: 100_000,
+    people: 1_000_000,
+    tokens: 4_000,
+    connections: [1, 16, 64],
+    durationSeconds: 10,
+    warmupSeconds: 3,
+  },
   soak: { name: 'soak', organisations: 1_000, people: 10_000, tokens: 4_000, connections: [32], durationSeconds: 240, warmupSeconds: 20 },
   smoke: { name: 'smoke', organisations: 50, people: 200, tokens: 100, connections: [16], durationSeconds: 0.5, warmupSeconds: 0.1 },
 };
@@ -121,7 +137,13 @@ async function seedDatabase(settings: { url?: string; embeddedDir: string }, peo
 
 function organisationsFile(dir: string, count: number): string {
   const orgs: Record<string, unknown> = {};
-  for (let i = 0; i < count; i++) orgs[`org${i}`] = { name: { nb: `Org ${i}`, nn: `Org ${i}`, en: `Org ${i}` }, orgnr: String(900_000_000 + i), homepage: '', environments: ['production'] };
+  for (let i = 0; i < count; i++)
+    orgs[`org${i}`] = {
+      name: { nb: `Org ${i}`, nn: `Org ${i}`, en: `Org ${i}` },
+      orgnr: String(900_000_000 + i),
+      homepage: '',
+      environments: ['production'],
+    };
   const path = join(dir, 'orgs.json');
   writeFileSync(path, JSON.stringify({ orgs }));
   return path;
@@ -150,17 +172,30 @@ async function tokens(base: string, keys: Record<'maskinporten' | 'idporten', JW
     );
     const person = 1 + ((i * 7919) % profile.people);
     idporten.push(
-      await sign('idporten', { pid: String(20_000_000_000 + person), acr: 'idporten-loa-substantial', amr: ['BankID'], locale: 'nb', sid: `s${i}`, sub: `sub${i}`, aud: 'bench' }),
+      await sign('idporten', {
+        pid: String(20_000_000_000 + person),
+        acr: 'idporten-loa-substantial',
+        amr: ['BankID'],
+        locale: 'nb',
+        sid: `s${i}`,
+        sub: `sub${i}`,
+        aud: 'bench',
+      }),
     );
   }
   return { maskinporten, idporten };
 }
 
 function markdown(results: CaseResult[]): string {
-  const lines = ['| Endpoint | Conn. | req/s | of ceiling | p50 ms | p90 ms | p99 ms | errors | non-2xx | RSS MB | CPU % | machine busy |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| Endpoint | Conn. | req/s | of ceiling | p50 ms | p90 ms | p99 ms | errors | non-2xx | RSS MB | CPU % | machine busy |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const r of results) {
     const ratio = r.ofCeiling === undefined ? '—' : `${Math.round(r.ofCeiling * 100)} %`;
-    lines.push(`| ${r.endpoint} | ${r.connections} | ${Math.round(r.rps)} | ${ratio} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.rssMb} | ${r.cpuPercent} | ${r.machineCpuPercent} % |`);
+    lines.push(
+      `| ${r.endpoint} | ${r.connections} | ${Math.round(r.rps)} | ${ratio} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.rssMb} | ${r.cpuPercent} | ${r.machineCpuPercent} % |`,
+    );
   }
   return lines.join('\n');
 }
@@ -173,7 +208,8 @@ function markdown(results: CaseResult[]): string {
  */
 async function soak(loader: ChildProcess, pid: number, url: string, tokenSet: string[], profile: Profile): Promise<void> {
   const connections = profile.connections[0];
-  const round = (durationSeconds: number) => ask<LoadResult>(loader, { url, connections, durationSeconds, warmupSeconds: 0, tokens: tokenSet } satisfies LoadRequest);
+  const round = (durationSeconds: number) =>
+    ask<LoadResult>(loader, { url, connections, durationSeconds, warmupSeconds: 0, tokens: tokenSet } satisfies LoadRequest);
   await round(profile.warmupSeconds);
   const rss = [processStats(pid).rssMb];
   const outcomes: LoadResult[] = [];
@@ -187,8 +223,12 @@ async function soak(loader: ChildProcess, pid: number, url: string, tokenSet: st
   const floor = (Math.min(...rss.slice(2)) - settled) / settled;
   const end = (rss[rss.length - 1] - settled) / settled;
   const risingEveryRound = rss.slice(2).every((value, i) => value > rss[i + 1]);
-  console.log(`soak: ${requests} exchanges in ${profile.durationSeconds} s at concurrency ${connections}, ${Math.round(requests / profile.durationSeconds)} req/s, p99 ${Math.max(...outcomes.map((o) => o.p99))} ms, errors and non-2xx ${errors}`);
-  console.log(`soak: RSS ${rss.join(' → ')} MB (against the first round: lowest ${(floor * 100).toFixed(1)} %, end ${(end * 100).toFixed(1)} %${risingEveryRound ? ', rising every round' : ''})`);
+  console.log(
+    `soak: ${requests} exchanges in ${profile.durationSeconds} s at concurrency ${connections}, ${Math.round(requests / profile.durationSeconds)} req/s, p99 ${Math.max(...outcomes.map((o) => o.p99))} ms, errors and non-2xx ${errors}`,
+  );
+  console.log(
+    `soak: RSS ${rss.join(' → ')} MB (against the first round: lowest ${(floor * 100).toFixed(1)} %, end ${(end * 100).toFixed(1)} %${risingEveryRound ? ', rising every round' : ''})`,
+  );
   if (floor >= 0.1 || (risingEveryRound && end >= 0.05) || errors > 0) {
     console.error('soak failed: RSS still growing, or requests failed');
     process.exitCode = 1;
@@ -206,8 +246,12 @@ async function main(): Promise<void> {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    console.log(`benchmark "${profile.name}": ${profile.organisations} organisations, ${profile.people} people, ${profile.tokens} distinct tokens per provider`);
-    const { child: upstream, first: fake } = await forkChild<{ base: string; keys: Record<'maskinporten' | 'idporten', JWK> }>('upstream.js');
+    console.log(
+      `benchmark "${profile.name}": ${profile.organisations} organisations, ${profile.people} people, ${profile.tokens} distinct tokens per provider`,
+    );
+    const { child: upstream, first: fake } = await forkChild<{ base: string; keys: Record<'maskinporten' | 'idporten', JWK> }>(
+      'upstream.js',
+    );
     cleanups.push(() => void upstream.kill());
 
     let url: string | undefined;
@@ -253,7 +297,10 @@ async function main(): Promise<void> {
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    cleanups.push(() => new Promise((resolve) => (service.exitCode !== null ? resolve(null) : (service.once('exit', resolve), service.kill('SIGTERM')))));
+    cleanups.push(
+      () =>
+        new Promise((resolve) => (service.exitCode !== null ? resolve(null) : (service.once('exit', resolve), service.kill('SIGTERM')))),
+    );
     const base = `http://127.0.0.1:${port}`;
     const started = Date.now();
     await waitReady(`${base}/health/ready`, 180_000);
@@ -269,29 +316,49 @@ async function main(): Promise<void> {
       return;
     }
 
-    const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+    const only = process.argv
+      .find((a) => a.startsWith('--only='))
+      ?.slice('--only='.length)
+      .split(',');
     const results: CaseResult[] = [];
     for (const connections of profile.connections) {
       const level: CaseResult[] = [];
       for (const endpoint of CASE_ORDER.filter((e) => !only || only.includes(e))) {
         const target = endpoint === 'ceiling' ? ceilingInfo.url : `${base}${ENDPOINTS[endpoint]}`;
         const pid = endpoint === 'ceiling' ? (ceiling.pid as number) : (service.pid as number);
-        const tokenSet = endpoint === 'idporten' ? load.idporten : endpoint === 'maskinporten' || endpoint === 'ceiling' ? load.maskinporten : [];
+        const tokenSet =
+          endpoint === 'idporten' ? load.idporten : endpoint === 'maskinporten' || endpoint === 'ceiling' ? load.maskinporten : [];
         const before = processStats(pid);
         const machineBefore = machineTicks();
         const startedAt = Date.now();
-        const request: LoadRequest = { url: target, connections, durationSeconds: profile.durationSeconds, warmupSeconds: profile.warmupSeconds, tokens: tokenSet };
+        const request: LoadRequest = {
+          url: target,
+          connections,
+          durationSeconds: profile.durationSeconds,
+          warmupSeconds: profile.warmupSeconds,
+          tokens: tokenSet,
+        };
         const outcome = await ask<LoadResult>(loader, request);
         const after = processStats(pid);
         const machineAfter = machineTicks();
         const seconds = (Date.now() - startedAt) / 1000;
-        const result: CaseResult = { ...outcome, endpoint, connections, rssMb: after.rssMb, cpuPercent: Math.round((after.ticks - before.ticks) / seconds), machineCpuPercent: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)) };
+        const result: CaseResult = {
+          ...outcome,
+          endpoint,
+          connections,
+          rssMb: after.rssMb,
+          cpuPercent: Math.round((after.ticks - before.ticks) / seconds),
+          machineCpuPercent: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
+        };
         level.push(result);
-        console.log(`${endpoint.padEnd(12)} c=${String(connections).padStart(2)}  ${Math.round(outcome.rps)} req/s  p99 ${outcome.p99} ms  errors ${outcome.errors} non2xx ${outcome.non2xx}`);
+        console.log(
+          `${endpoint.padEnd(12)} c=${String(connections).padStart(2)}  ${Math.round(outcome.rps)} req/s  p99 ${outcome.p99} ms  errors ${outcome.errors} non2xx ${outcome.non2xx}`,
+        );
       }
       const ceilings = level.filter((r) => r.endpoint === 'ceiling');
       const ceilingRps = ceilings.reduce((sum, r) => sum + r.rps, 0) / (ceilings.length || 1);
-      for (const r of level) if (ceilings.length > 0 && (r.endpoint === 'maskinporten' || r.endpoint === 'idporten')) r.ofCeiling = r.rps / ceilingRps;
+      for (const r of level)
+        if (ceilings.length > 0 && (r.endpoint === 'maskinporten' || r.endpoint === 'idporten')) r.ofCeiling = r.rps / ceilingRps;
       results.push(...level);
     }
 
@@ -304,15 +371,31 @@ async function main(): Promise<void> {
         return 'unknown';
       }
     })();
-    const machine = { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, database: url ? 'postgresql' : 'embedded (PGlite)' };
-    console.log(`\n${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.database}; service RSS after the run: ${finalRss} MB\n`);
+    const machine = {
+      cpus: cpus().length,
+      model: cpus()[0]?.model,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      database: url ? 'postgresql' : 'embedded (PGlite)',
+    };
+    console.log(
+      `\n${machine.cpus} × ${machine.model}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.database}; service RSS after the run: ${finalRss} MB\n`,
+    );
     console.log(table);
     const failures = results.filter((r) => r.errors > 0 || r.non2xx > 0);
     // Only complete, unprofiled runs are results; --only and --cpu-prof runs are for investigation.
     if (profile.name !== 'smoke' && !only && !profileDir) {
-      const file = join(ROOT, 'bench', 'results', `${new Date().toISOString().slice(0, 10)}-${sha}-${profile.name}-${url ? 'postgresql' : 'embedded'}.json`);
+      const file = join(
+        ROOT,
+        'bench',
+        'results',
+        `${new Date().toISOString().slice(0, 10)}-${sha}-${profile.name}-${url ? 'postgresql' : 'embedded'}.json`,
+      );
       mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-      writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), sha, profile, machine, finalRssMb: finalRss, results }, null, 2)}\n`);
+      writeFileSync(
+        file,
+        `${JSON.stringify({ date: new Date().toISOString(), sha, profile, machine, finalRssMb: finalRss, results }, null, 2)}\n`,
+      );
       console.log(`\nwritten to ${file}`);
     }
     if (failures.length > 0) {

@@ -61,7 +61,10 @@ if (!upToDate) {
   // interrupted run), tsc would not emit it again, so start from scratch.
   if (sources.some((source) => !existsSync(outputOf(source)))) rmSync(buildInfo, { force: true });
   try {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.test.json')], { stdio: 'inherit', cwd: root });
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.test.json')], {
+      stdio: 'inherit',
+      cwd: root,
+    });
   } catch {
     process.exit(1);
   }
@@ -86,7 +89,8 @@ async function embeddedTemplate() {
   const key = createHash('sha256').update(version).update(readFileSync(worker)).digest('hex').slice(0, 16);
   const template = join(out, `pglite-template-${key}`);
   if (existsSync(join(template, 'PG_VERSION'))) return template;
-  for (const old of readdirSync(out).filter((name) => name.startsWith('pglite-template'))) rmSync(join(out, old), { recursive: true, force: true });
+  for (const old of readdirSync(out).filter((name) => name.startsWith('pglite-template')))
+    rmSync(join(out, old), { recursive: true, force: true });
   const partial = `${template}.partial`;
   const { Worker } = require('node:worker_threads');
   const thread = new Worker(worker, { workerData: { dataDir: partial, initialiseOnly: true } });
@@ -120,7 +124,16 @@ async function main() {
   const template = await embeddedTemplate();
   const result = spawnSync(
     process.execPath,
-    ['--enable-source-maps', '--require', 'reflect-metadata', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 300_000}`, ...files],
+    [
+      '--enable-source-maps',
+      '--require',
+      'reflect-metadata',
+      '--test',
+      '--test-reporter=spec',
+      `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+      `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 300_000}`,
+      ...files,
+    ],
     { stdio: 'inherit', cwd: root, env: template ? { ...process.env, TEST_EMBEDDED_TEMPLATE: template } : process.env },
   );
   process.exit(result.status ?? 1);

@@ -38,11 +38,20 @@ function answerClientErrors(server: Server): void {
       return;
     }
     const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-    const rendered = tooLarge ? plain(431, `the request headers are larger than ${Math.round(maxHeaderSize / 1024)} KB`) : plain(400, 'the request could not be parsed');
+    const rendered = tooLarge
+      ? plain(431, `the request headers are larger than ${Math.round(maxHeaderSize / 1024)} KB`)
+      : plain(400, 'the request could not be parsed');
     const correlationId = randomUUID();
     const problem = problemResponse(rendered, instanceOf(err), correlationId);
-    const headers = { ...problem.headers, 'Content-Length': String(Buffer.byteLength(problem.body)), 'x-request-id': correlationId, Connection: 'close' };
-    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const headers = {
+      ...problem.headers,
+      'Content-Length': String(Buffer.byteLength(problem.body)),
+      'x-request-id': correlationId,
+      Connection: 'close',
+    };
+    const head = Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     socket.end(`HTTP/1.1 ${problem.status} ${rendered.problem.title}\r\n${head}\r\n${problem.body}`);
   });
 }
@@ -51,11 +60,17 @@ function answerClientErrors(server: Server): void {
 function serveOpenApi(app: NestExpressApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Authentication')
-    .setDescription('Exchanges Maskinporten and ID-porten access tokens for the platform’s own RS256 tokens, and publishes the keys to verify them.')
+    .setDescription(
+      'Exchanges Maskinporten and ID-porten access tokens for the platform’s own RS256 tokens, and publishes the keys to verify them.',
+    )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .build();
-  SwaggerModule.setup(ROUTES.docs, app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: ROUTES.docsJson, raw: ['json'], customSiteTitle: 'Authentication API' });
+  SwaggerModule.setup(ROUTES.docs, app, () => SwaggerModule.createDocument(app, config), {
+    jsonDocumentUrl: ROUTES.docsJson,
+    raw: ['json'],
+    customSiteTitle: 'Authentication API',
+  });
 }
 
 /** Everything main.ts does to the app besides listening, shared with the end-to-end tests. */
@@ -76,7 +91,12 @@ export function configureApp(app: NestExpressApplication): ConnectionDrain {
     }),
   );
   if (http.corsOrigins.length > 0) {
-    app.enableCors({ origin: http.corsOrigins, methods: ['GET', 'POST', 'PUT', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'], maxAge: 600 });
+    app.enableCors({
+      origin: http.corsOrigins,
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'X-Request-Id'],
+      maxAge: 600,
+    });
   }
   app.set('etag', false);
   app.set('query parser', 'simple');

@@ -23,13 +23,21 @@ describe('start-up summary', () => {
   });
 
   it('leaves out what is off, as in production', () => {
-    const { msg, fields } = startupSummary({ ...base, server: { host: '10.0.0.5', port: 8080 }, http: { openApiEnabled: false }, testIdp: { enabled: false } } as never);
+    const { msg, fields } = startupSummary({
+      ...base,
+      server: { host: '10.0.0.5', port: 8080 },
+      http: { openApiEnabled: false },
+      testIdp: { enabled: false },
+    } as never);
     expect(fields).toEqual({ url: 'http://10.0.0.5:8080', database: 'embedded, in /srv/data/pgdata' });
     expect(msg).not.toMatch(/docs|login|demo/);
   });
 
   it('names a PostgreSQL server by host and database, never its user or password', () => {
-    const described = describeDatabase({ url: 'postgres://auth:hunter2@db.internal:6432/authentication?sslmode=require', embeddedDir: '/x' });
+    const described = describeDatabase({
+      url: 'postgres://auth:hunter2@db.internal:6432/authentication?sslmode=require',
+      embeddedDir: '/x',
+    });
     expect(described).toBe('PostgreSQL, database "authentication" on db.internal:6432');
     expect(described).not.toMatch(/hunter2|auth:/);
     expect(describeDatabase({ url: 'postgresql://db/', embeddedDir: '/x' })).toBe('PostgreSQL, database "postgres" on db:5432');

@@ -14,7 +14,10 @@ export function describeDatabase(database: Pick<Settings['database'], 'url' | 'e
  * The one line the service logs once it listens: where it is, which database it uses, and, when
  * they are on, the API docs, the test IdP's login page and the demo.
  */
-export function startupSummary(settings: Pick<Settings, 'server' | 'database' | 'http' | 'testIdp'>): { msg: string; fields: Record<string, string> } {
+export function startupSummary(settings: Pick<Settings, 'server' | 'database' | 'http' | 'testIdp'>): {
+  msg: string;
+  fields: Record<string, string>;
+} {
   const origin = localOrigin({ HOST: settings.server.host, PORT: settings.server.port });
   const fields: Record<string, string> = { url: origin, database: describeDatabase(settings.database) };
   if (settings.http.openApiEnabled) fields.docs = `${origin}/docs`;

@@ -48,7 +48,13 @@ export class AdminChannel implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly keyRing: KeyRing,
     private readonly profiles: ProfileService,
   ) {
-    this.context = { dataSource, keys: signingKeys, encryption: () => encryption, timings: keyTimings(keys, token), now: () => clock.now() };
+    this.context = {
+      dataSource,
+      keys: signingKeys,
+      encryption: () => encryption,
+      timings: keyTimings(keys, token),
+      now: () => clock.now(),
+    };
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -75,7 +75,10 @@ export async function executeAdminRequest(context: AdminContext, request: AdminR
     case 'keys.list':
       return { lines: await listKeys(context.keys, context.now(), timings) };
     case 'keys.rotate':
-      return { lines: await addKey(context.keys, context.encryption(), { now: context.now(), immediately: request.now, timings }), keysChanged: true };
+      return {
+        lines: await addKey(context.keys, context.encryption(), { now: context.now(), immediately: request.now, timings }),
+        keysChanged: true,
+      };
     case 'keys.import': {
       let material;
       try {
@@ -84,7 +87,10 @@ export async function executeAdminRequest(context: AdminContext, request: AdminR
         if (error instanceof KeyMaterialError) throw new CommandError(error.message);
         throw error;
       }
-      return { lines: await addKey(context.keys, context.encryption(), { now: context.now(), immediately: request.now, material, timings }), keysChanged: true };
+      return {
+        lines: await addKey(context.keys, context.encryption(), { now: context.now(), immediately: request.now, material, timings }),
+        keysChanged: true,
+      };
     }
     case 'profiles.import':
       return { lines: await importPeople(new ProfileRepository(dataSource), request.document), profilesChanged: true };

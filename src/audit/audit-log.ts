@@ -91,7 +91,10 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
         if (!isDatabaseUnavailable(error)) {
           // Retrying a batch the database refuses for its content would block every later one.
           this.droppedCount += batch.length;
-          this.logger.error({ err: { message: error instanceof Error ? error.message : String(error) } }, `audit batch of ${batch.length} refused by the database; dropped`);
+          this.logger.error(
+            { err: { message: error instanceof Error ? error.message : String(error) } },
+            `audit batch of ${batch.length} refused by the database; dropped`,
+          );
           continue;
         }
         const room = Math.max(this.config.bufferSize - this.buffer.length, 0);

@@ -26,14 +26,18 @@ function announce(request: AdminRequest, target: string): void {
 /** Opens the database itself (PostgreSQL, or the embedded directory whose lock this process holds) and runs the command. */
 async function runHere(settings: Settings, request: AdminRequest): Promise<AdminOutcome> {
   const migrating = request.command === 'migration.run';
-  const dataSource = await openDataSource({ ...settings.database, migrateOnStart: settings.database.migrateOnStart && !migrating }, ENTITIES);
+  const dataSource = await openDataSource(
+    { ...settings.database, migrateOnStart: settings.database.migrateOnStart && !migrating },
+    ENTITIES,
+  );
   try {
     let encryption: KeyEncryption | undefined;
     return await executeAdminRequest(
       {
         dataSource,
         keys: new SigningKeyRepository(dataSource),
-        encryption: () => (encryption ??= new KeyEncryption(resolveEncryptionSecret(settings.keys, (path) => console.error(`generated ${path}`)))),
+        encryption: () =>
+          (encryption ??= new KeyEncryption(resolveEncryptionSecret(settings.keys, (path) => console.error(`generated ${path}`)))),
         timings: keyTimings(settings.keys, settings.token),
         now: () => Date.now(),
       },
@@ -74,7 +78,8 @@ export async function runAdminCommand(settings: Settings, request: AdminRequest)
     }
     try {
       announce(request, `the embedded database in ${embeddedDir} (no service has it open)`);
-      if (lock.tookOverFrom !== undefined) console.error(`took over the lock of ${embeddedDir} from process ${lock.tookOverFrom}, which is no longer running`);
+      if (lock.tookOverFrom !== undefined)
+        console.error(`took over the lock of ${embeddedDir} from process ${lock.tookOverFrom}, which is no longer running`);
       return { lines: (await runHere(settings, request)).lines, route: 'embedded' };
     } finally {
       lock.release();

@@ -33,7 +33,11 @@ class DemoService {
     this.mp = `${root}/test-idp/maskinporten`;
   }
 
-  async call<T>(method: string, url: string, options: { body?: unknown; form?: boolean; admin?: boolean; headers?: Record<string, string>; allow?: number[] } = {}): Promise<{ status: number; body: T }> {
+  async call<T>(
+    method: string,
+    url: string,
+    options: { body?: unknown; form?: boolean; admin?: boolean; headers?: Record<string, string>; allow?: number[] } = {},
+  ): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = { ...(options.admin === false ? {} : this.admin), ...options.headers };
     if (options.body !== undefined) headers['content-type'] = options.form ? 'application/x-www-form-urlencoded' : 'application/json';
     let response: Response;
@@ -41,14 +45,20 @@ class DemoService {
       response = await fetch(url, {
         method,
         headers,
-        body: options.body === undefined ? undefined : options.form ? new URLSearchParams(options.body as Record<string, string>).toString() : JSON.stringify(options.body),
+        body:
+          options.body === undefined
+            ? undefined
+            : options.form
+              ? new URLSearchParams(options.body as Record<string, string>).toString()
+              : JSON.stringify(options.body),
         signal: AbortSignal.timeout(10_000),
       });
     } catch (error) {
       throw this.unreachable(error);
     }
     const text = await response.text();
-    if (!response.ok && !(options.allow ?? []).includes(response.status)) throw new CommandError(`${method} ${url} answered ${response.status}: ${text}`);
+    if (!response.ok && !(options.allow ?? []).includes(response.status))
+      throw new CommandError(`${method} ${url} answered ${response.status}: ${text}`);
     const body = (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as T;
     return { status: response.status, body };
   }
@@ -102,30 +112,61 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
   const service = new DemoService(root, testIdp.adminToken ? { authorization: `Bearer ${testIdp.adminToken}` } : {});
   const { mp } = service;
 
-  const metadata = await service.call<{ issuer: string; token_endpoint: string }>('GET', `${mp}/.well-known/oauth-authorization-server`, { admin: false, allow: [404] });
+  const metadata = await service.call<{ issuer: string; token_endpoint: string }>('GET', `${mp}/.well-known/oauth-authorization-server`, {
+    admin: false,
+    allow: [404],
+  });
   if (metadata.status === 404) {
     throw new CommandError(`The service at ${root} does not serve the test IdP. It runs outside production unless TEST_IDP_ENABLED=false.`);
   }
 
   const existingScope = await service.call('GET', `${mp}/scopes/${SCOPE}`, { allow: [404] });
   if (existingScope.status === 404) {
-    step('1. Register the scope', (await service.call('POST', `${mp}/scopes`, { body: { prefix: 'altinn', subscope: 'instances/metadata.read', description: 'Clients can access metadata for all instances for all apps of the organisation' } })).body);
+    step(
+      '1. Register the scope',
+      (
+        await service.call('POST', `${mp}/scopes`, {
+          body: {
+            prefix: 'altinn',
+            subscope: 'instances/metadata.read',
+            description: 'Clients can access metadata for all instances for all apps of the organisation',
+          },
+        })
+      ).body,
+    );
   } else {
     step('1. The scope is registered (reused)', existingScope.body);
   }
   step(`2. Give ${ORG} access to it`, (await service.call('PUT', `${mp}/scopes/access/${ORG}?scope=${encodeURIComponent(SCOPE)}`)).body);
 
-  const clients = (await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }[]>('GET', `${mp}/clients`)).body;
+  const clients = (
+    await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }[]>('GET', `${mp}/clients`)
+  ).body;
   let client = clients.find((c) => c.client_name === CLIENT_NAME && c.client_orgno === ORG && c.scopes.includes(SCOPE));
   if (client) {
     step('3. The client exists (reused)', client);
   } else {
-    client = (await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }>('POST', `${mp}/clients`, { body: { client_name: CLIENT_NAME, client_type: 'CONFIDENTIAL', description: 'Client for accessing the my orgs app data', scopes: [SCOPE], token_reference: 'SELF_CONTAINED', client_orgno: ORG } })).body;
+    client = (
+      await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }>('POST', `${mp}/clients`, {
+        body: {
+          client_name: CLIENT_NAME,
+          client_type: 'CONFIDENTIAL',
+          description: 'Client for accessing the my orgs app data',
+          scopes: [SCOPE],
+          token_reference: 'SELF_CONTAINED',
+          client_orgno: ORG,
+        },
+      })
+    ).body;
     step('3. Create a client', client);
   }
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `demo-${randomBytes(4).toString('hex')}`;
-  step('4. Register a new public key for it', (await service.call('POST', `${mp}/clients/${client.client_id}/jwks`, { body: { keys: [{ ...(await exportJWK(publicKey)), kid }] } })).body);
+  step(
+    '4. Register a new public key for it',
+    (await service.call('POST', `${mp}/clients/${client.client_id}/jwks`, { body: { keys: [{ ...(await exportJWK(publicKey)), kid }] } }))
+      .body,
+  );
 
   const clientId = client.client_id;
   /** An RFC 7523 JWT-bearer grant signed with the client's new key; `claims` ask for more (authorization_details). */
@@ -138,27 +179,58 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
       .setIssuedAt(now)
       .setExpirationTime(now + 60)
       .sign(privateKey);
-    return service.call<{ access_token: string }>('POST', metadata.body.token_endpoint, { body: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }, form: true, admin: false });
+    return service.call<{ access_token: string }>('POST', metadata.body.token_endpoint, {
+      body: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion },
+      form: true,
+      admin: false,
+    });
   };
   const grant = await grantToken();
   showToken('5. Maskinporten token (JWT-bearer grant)', grant.body.access_token);
-  const exchanged = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/maskinporten`, { admin: false, headers: { authorization: `Bearer ${grant.body.access_token}` } });
+  const exchanged = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/maskinporten`, {
+    admin: false,
+    headers: { authorization: `Bearer ${grant.body.access_token}` },
+  });
   showToken('6. Exchanged for a platform token', exchanged.body);
 
-  const person = await service.call<{ access_token: string }>('POST', `${root}/test-idp/idporten/token`, { body: { pid: PERSON, acr: 'idporten-loa-substantial', amr: ['Minid-PIN'], locale: 'nb', nonce: randomBytes(8).toString('hex') } });
+  const person = await service.call<{ access_token: string }>('POST', `${root}/test-idp/idporten/token`, {
+    body: { pid: PERSON, acr: 'idporten-loa-substantial', amr: ['Minid-PIN'], locale: 'nb', nonce: randomBytes(8).toString('hex') },
+  });
   showToken(`7. ID-porten token for ${PERSON}`, person.body.access_token);
-  const personToken = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/id-porten`, { admin: false, headers: { authorization: `Bearer ${person.body.access_token}` } });
+  const personToken = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/id-porten`, {
+    admin: false,
+    headers: { authorization: `Bearer ${person.body.access_token}` },
+  });
   showToken('8. Exchanged for a platform token', personToken.body);
 
   // A system user: the client's organisation is a vendor whose system acts for a customer.
   const systemId = `${ORG}_demo${randomBytes(4).toString('hex')}`;
-  step(`9. Register the system ${systemId} of vendor ${ORG}, with the client`, (await service.call('POST', `${mp}/systems`, { body: { system_id: systemId, vendor_orgno: ORG, name: 'Demo system', client_ids: [clientId] } })).body);
-  step(`10. Create a system user for the customer ${CUSTOMER} on it`, (await service.call('POST', `${mp}/systemusers`, { body: { system_id: systemId, customer_orgno: CUSTOMER } })).body);
-  const systemUser = await grantToken({ authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: { authority: 'iso6523-actorid-upis', ID: `0192:${CUSTOMER}` } }] });
+  step(
+    `9. Register the system ${systemId} of vendor ${ORG}, with the client`,
+    (
+      await service.call('POST', `${mp}/systems`, {
+        body: { system_id: systemId, vendor_orgno: ORG, name: 'Demo system', client_ids: [clientId] },
+      })
+    ).body,
+  );
+  step(
+    `10. Create a system user for the customer ${CUSTOMER} on it`,
+    (await service.call('POST', `${mp}/systemusers`, { body: { system_id: systemId, customer_orgno: CUSTOMER } })).body,
+  );
+  const systemUser = await grantToken({
+    authorization_details: [
+      { type: 'urn:altinn:systemuser', systemuser_org: { authority: 'iso6523-actorid-upis', ID: `0192:${CUSTOMER}` } },
+    ],
+  });
   showToken('11. Maskinporten token for the system user (authorization_details in the grant)', systemUser.body.access_token);
-  const systemUserToken = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/maskinporten`, { admin: false, headers: { authorization: `Bearer ${systemUser.body.access_token}` } });
+  const systemUserToken = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/maskinporten`, {
+    admin: false,
+    headers: { authorization: `Bearer ${systemUser.body.access_token}` },
+  });
   showToken('12. Exchanged for a platform token', systemUserToken.body);
-  console.log(`\nA token in one call: curl -s -X POST ${mp}/token -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`);
+  console.log(
+    `\nA token in one call: curl -s -X POST ${mp}/token -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`,
+  );
 }
 
 export const demoProgram: CliProgram = { usage: USAGE, run: (args, settings) => demo(args, settings) };

@@ -29,7 +29,10 @@ export const profilesProgram: CliProgram = {
       // Checked here too, so that a bad file is refused before any database is touched.
       validatedImport(document);
     }
-    const { lines } = await runAdminCommand(settings, command === 'import' ? { command: 'profiles.import', document } : { command: 'profiles.show', ssn: argument });
+    const { lines } = await runAdminCommand(
+      settings,
+      command === 'import' ? { command: 'profiles.import', document } : { command: 'profiles.show', ssn: argument },
+    );
     for (const line of lines) console.log(line);
   },
 };

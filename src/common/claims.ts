@@ -5,6 +5,7 @@ import { InvalidTokenError } from './errors';
 export function optionalStringClaim(payload: JWTPayload, name: string, maxLength: number): string | undefined {
   const value = payload[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > maxLength) throw new InvalidTokenError(`the ${name} claim must be a string`, `invalid_${name}`);
+  if (typeof value !== 'string' || value.length > maxLength)
+    throw new InvalidTokenError(`the ${name} claim must be a string`, `invalid_${name}`);
   return value;
 }

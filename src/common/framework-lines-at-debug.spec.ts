@@ -7,7 +7,10 @@ import { requestLogLevel } from './logging.module';
 describe("Nest's own lines", () => {
   it('go to debug for module and route mapping, and pass through otherwise', () => {
     const written: [string, unknown[]][] = [];
-    const record = (level: string) => (message: unknown, ...rest: unknown[]) => written.push([level, [message, ...rest]]);
+    const record =
+      (level: string) =>
+      (message: unknown, ...rest: unknown[]) =>
+        written.push([level, [message, ...rest]]);
     const logger = new FrameworkLinesAtDebug({ log: record('log'), error: record('error'), warn: record('warn'), debug: record('debug') });
     logger.log('Mapped {/health/live, GET} route', 'RouterExplorer');
     logger.log('KeysModule dependencies initialized', 'InstanceLoader');

@@ -2,13 +2,21 @@ import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { platformClaims as personClaims, readIdportenClaims } from '../idporten/claims';
 import { platformClaims as organisationClaims, readMaskinportenClaims, scopeAllowsOrgClaim } from '../maskinporten/claims';
-import { EXCHANGED_AT, ISSUED_CLAIM_NAMES, REFRESH_UNTIL, ISSUED_CLAIMS, ISSUED_TOKEN_EXAMPLES, type RegisteredClaims } from './issued-claims';
+import {
+  EXCHANGED_AT,
+  ISSUED_CLAIM_NAMES,
+  REFRESH_UNTIL,
+  ISSUED_CLAIMS,
+  ISSUED_TOKEN_EXAMPLES,
+  type RegisteredClaims,
+} from './issued-claims';
 import { isValidOrgNumber, orgNumberOfIso6523Id } from './organisation-number';
 
 type Kind = 'system user' | 'service owner' | 'organisation' | 'user';
 type Claims = Record<string, unknown>;
 
-const isIntegerLike = (value: unknown) => (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\d+$/.test(value));
+const isIntegerLike = (value: unknown) =>
+  (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\d+$/.test(value));
 const has = (claims: Claims, name: string) => claims[name] !== undefined && claims[name] !== null && claims[name] !== '';
 const validIso6523 = (value: unknown) => {
   const org = value as { authority?: unknown; ID?: unknown } | undefined;
@@ -21,7 +29,10 @@ const validIso6523 = (value: unknown) => {
  * here from the rules, not from our code: the kind, and what the kind requires but the token lacks.
  */
 function classify(claims: Claims, appOwner: string): { kind: Kind; missing: string[] } {
-  const missing = (checks: Record<string, boolean>) => Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name);
+  const missing = (checks: Record<string, boolean>) =>
+    Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
   if (claims.authorization_details !== undefined) {
     const details = claims.authorization_details as Claims[];
     const entry = Array.isArray(details) ? details.find((d) => d.type === 'urn:altinn:systemuser') : undefined;
@@ -76,10 +87,28 @@ function fromIdporten(payload: Claims, userName: string): Claims {
 
 /** Each shape we issue, and the kind the platform must see in an app owned by `ttd` (brg for the service owner). */
 const SHAPES: { shape: string; claims: Claims; kind: Kind; appOwner?: string }[] = [
-  { shape: "organisation (the seed's input)", kind: 'organisation', claims: fromMaskinporten({ scope: 'altinn:instances.write', client_id: 'c', client_orgno: '974760673', token_type: 'Bearer' }) },
-  { shape: 'organisation under the production org-claim rule', kind: 'organisation', appOwner: 'brg', claims: fromMaskinporten({ scope: 'altinn:instances.write' }, 'altinn:serviceowner') },
-  { shape: 'organisation without an org code', kind: 'organisation', claims: fromMaskinporten({ scope: 'altinn:instances.read', consumer: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' } }) },
-  { shape: 'service owner', kind: 'service owner', appOwner: 'brg', claims: fromMaskinporten({ scope: 'altinn:serviceowner/instances.read' }, 'altinn:serviceowner') },
+  {
+    shape: "organisation (the seed's input)",
+    kind: 'organisation',
+    claims: fromMaskinporten({ scope: 'altinn:instances.write', client_id: 'c', client_orgno: '974760673', token_type: 'Bearer' }),
+  },
+  {
+    shape: 'organisation under the production org-claim rule',
+    kind: 'organisation',
+    appOwner: 'brg',
+    claims: fromMaskinporten({ scope: 'altinn:instances.write' }, 'altinn:serviceowner'),
+  },
+  {
+    shape: 'organisation without an org code',
+    kind: 'organisation',
+    claims: fromMaskinporten({ scope: 'altinn:instances.read', consumer: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' } }),
+  },
+  {
+    shape: 'service owner',
+    kind: 'service owner',
+    appOwner: 'brg',
+    claims: fromMaskinporten({ scope: 'altinn:serviceowner/instances.read' }, 'altinn:serviceowner'),
+  },
   {
     shape: 'system user',
     kind: 'system user',
@@ -87,14 +116,31 @@ const SHAPES: { shape: string; claims: Claims; kind: Kind; appOwner?: string }[]
       scope: 'altinn:instances.read',
       consumer: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' },
       authorization_details: [
-        { type: 'urn:altinn:systemuser', systemuser_id: ['a6355a68-86b8-4344-8a81-0248cb461468'], systemuser_org: consumer, system_id: '991825827_smartcloud' },
+        {
+          type: 'urn:altinn:systemuser',
+          systemuser_id: ['a6355a68-86b8-4344-8a81-0248cb461468'],
+          systemuser_org: consumer,
+          system_id: '991825827_smartcloud',
+        },
       ],
     }),
   },
-  { shape: 'supplier-delegated', kind: 'organisation', claims: fromMaskinporten({ scope: 'altinn:instances.read', supplier: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' } }) },
-  { shape: 'user', kind: 'user', claims: fromIdporten({ acr: 'idporten-loa-substantial', amr: ['Minid-PIN'], locale: 'nb', nonce: 'n', auth_time: 1700000000 }, '') },
+  {
+    shape: 'supplier-delegated',
+    kind: 'organisation',
+    claims: fromMaskinporten({ scope: 'altinn:instances.read', supplier: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' } }),
+  },
+  {
+    shape: 'user',
+    kind: 'user',
+    claims: fromIdporten({ acr: 'idporten-loa-substantial', amr: ['Minid-PIN'], locale: 'nb', nonce: 'n', auth_time: 1700000000 }, ''),
+  },
   { shape: 'user whose token names no amr', kind: 'user', claims: fromIdporten({ acr: 'Level4' }, '') },
-  { shape: 'self-identified user at level 0', kind: 'user', claims: fromIdporten({ acr: 'idporten-loa-low', amr: ['SelfIdentified'] }, 'selfidentified-user') },
+  {
+    shape: 'self-identified user at level 0',
+    kind: 'user',
+    claims: fromIdporten({ acr: 'idporten-loa-low', amr: ['SelfIdentified'] }, 'selfidentified-user'),
+  },
 ];
 
 describe('the tokens we issue, classified by the platform', () => {

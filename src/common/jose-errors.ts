@@ -28,12 +28,14 @@ export function invalidTokenFromJose(error: unknown): InvalidTokenError | undefi
     if (error.reason === 'missing') return new InvalidTokenError(`the token has no ${claim} claim`, `missing_${claim}`);
     return new InvalidTokenError(`the token's ${claim} claim is invalid`, `invalid_${claim}`);
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenError('the token signature is invalid', 'bad_signature');
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new InvalidTokenError('the token signature is invalid', 'bad_signature');
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return new InvalidTokenError("no key of the issuer matches the token's kid", 'unknown_key');
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return new InvalidTokenError("the token's algorithm is not accepted", 'alg_not_allowed');
   if (error instanceof errors.JOSENotSupported) return new InvalidTokenError('the token uses an unsupported feature', 'unsupported');
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return new InvalidTokenError('the token is malformed', 'malformed');
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return new InvalidTokenError('the token is malformed', 'malformed');
   return undefined;
 }

@@ -78,7 +78,11 @@ function refusalReasonOf(res: ServerResponse): string | undefined {
           },
           // At the end of the request, when Express knows the matched route (not the middleware's wildcard).
           // A refusal carries its reason (set by the problem filter), never the token or the person.
-          customSuccessObject: (req: IncomingMessage, res: ServerResponse, line: Record<string, unknown>) => ({ ...line, route: routeOf(req), reason: refusalReasonOf(res) }),
+          customSuccessObject: (req: IncomingMessage, res: ServerResponse, line: Record<string, unknown>) => ({
+            ...line,
+            route: routeOf(req),
+            reason: refusalReasonOf(res),
+          }),
           // pino-http invents an Error with a stack for every 5xx; the filter logs real ones with their correlation id.
           customErrorObject: (req: IncomingMessage, res: ServerResponse, _err: Error, line: Record<string, unknown>) => ({
             ...line,
@@ -88,10 +92,7 @@ function refusalReasonOf(res: ServerResponse): string | undefined {
           }),
           customLogLevel: requestLogLevel,
           quietReqLogger: true,
-          transport:
-            process.stdout.isTTY && !config.isProduction
-              ? { target: 'pino-pretty', options: { singleLine: true } }
-              : undefined,
+          transport: process.stdout.isTTY && !config.isProduction ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
         },
       }),
     }),

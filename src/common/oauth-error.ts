@@ -59,8 +59,10 @@ function libraryError(exception: unknown): { status?: unknown; type?: unknown } 
 export function renderOAuthError(exception: unknown): OAuthAnswer {
   if (exception instanceof OAuthError) return answer(exception.error, exception.description, exception.status);
   if (exception instanceof InvalidTargetError) return answer('invalid_target', exception.detail);
-  if (exception instanceof InvalidTokenError || exception instanceof InsufficientScopeError) return answer('invalid_grant', exception.detail);
-  if (exception instanceof ServiceUnavailableError) return answer('temporarily_unavailable', exception.detail, 503, { 'Retry-After': exception.headers['Retry-After'] });
+  if (exception instanceof InvalidTokenError || exception instanceof InsufficientScopeError)
+    return answer('invalid_grant', exception.detail);
+  if (exception instanceof ServiceUnavailableError)
+    return answer('temporarily_unavailable', exception.detail, 503, { 'Retry-After': exception.headers['Retry-After'] });
   if (exception instanceof DomainError && exception.status < 500) return answer('invalid_request', exception.detail);
   // ThrottlerGuard has set Retry-After on the response already.
   if (exception instanceof ThrottlerException) return answer('temporarily_unavailable', 'too many requests', 429);

@@ -45,11 +45,18 @@ export interface ClaimsExample {
 export const ApiTokenResponses = (description: string, claimsExamples: readonly ClaimsExample[]) =>
   applyDecorators(
     ApiBearerAuth(BEARER_SCHEME),
-    ApiHeader({ name: 'Accept', required: false, description: 'text/plain (default) for the bare token, application/json for the RFC 8693 form' }),
+    ApiHeader({
+      name: 'Accept',
+      required: false,
+      description: 'text/plain (default) for the bare token, application/json for the RFC 8693 form',
+    }),
     ApiProduces('text/plain', 'application/json'),
     ApiResponse({
       status: 200,
-      description: [`${description} Claims of the issued token, for example:`, ...claimsExamples.map((e) => `${e.summary}: ${JSON.stringify(e.value)}`)].join('\n\n'),
+      description: [
+        `${description} Claims of the issued token, for example:`,
+        ...claimsExamples.map((e) => `${e.summary}: ${JSON.stringify(e.value)}`),
+      ].join('\n\n'),
       content: {
         'text/plain': { schema: { type: 'string', example: 'eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiIsInR5cCI6IkpXVCJ9.eyJ...' } },
         'application/json': {

@@ -20,7 +20,8 @@ describe('organisation numbers', () => {
 
   it('reads the number of an ISO 6523 ID and writes the form back', () => {
     expect(orgNumberOfIso6523Id('0192:974760673')).toBe('974760673');
-    for (const other of ['0193:974760673', '0192:97476067', '0192:974760673 ', 974760673, undefined]) expect(orgNumberOfIso6523Id(other)).toBeUndefined();
+    for (const other of ['0193:974760673', '0192:97476067', '0192:974760673 ', 974760673, undefined])
+      expect(orgNumberOfIso6523Id(other)).toBeUndefined();
     expect(iso6523('974760673')).toEqual({ authority: 'iso6523-actorid-upis', ID: '0192:974760673' });
   });
 });

@@ -69,7 +69,12 @@ export function loggable(error: unknown, depth = 0): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
   const e = error as Error & { code?: unknown; reason?: unknown; driverError?: unknown };
   const driverError = e.driverError as { code?: unknown } | undefined;
-  const fields: Record<string, unknown> = { name: error.name, message: error.message, code: e.code ?? driverError?.code, stack: error.stack };
+  const fields: Record<string, unknown> = {
+    name: error.name,
+    message: error.message,
+    code: e.code ?? driverError?.code,
+    stack: error.stack,
+  };
   if (error instanceof DomainError) fields.reason = error.reason;
   if (error instanceof AggregateError) fields.errors = error.errors.slice(0, 3).map((inner) => loggable(inner, MAX_CAUSE_DEPTH));
   const cause = error.cause ?? (driverError === error ? undefined : driverError);

@@ -17,7 +17,12 @@ const PRODUCTION = {
 
 describe('environment', () => {
   it('applies the defaults on an empty environment', () => {
-    expect(parseEnvironment({})).toMatchObject({ NODE_ENV: 'development', PORT: 3000, TOKEN_LIFETIME_SECONDS: 1800, TRUSTED_ALGORITHMS: 'RS256' });
+    expect(parseEnvironment({})).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      TOKEN_LIFETIME_SECONDS: 1800,
+      TRUSTED_ALGORITHMS: 'RS256',
+    });
   });
 
   it('accepts a complete production environment', () => {
@@ -35,29 +40,37 @@ describe('environment', () => {
   });
 
   it('refuses none and HS* as trusted algorithms', () => {
-    for (const value of ['none', 'HS256', 'RS256,none']) expect(() => parseEnvironment({ TRUSTED_ALGORITHMS: value })).toThrow(ConfigurationError);
+    for (const value of ['none', 'HS256', 'RS256,none'])
+      expect(() => parseEnvironment({ TRUSTED_ALGORITHMS: value })).toThrow(ConfigurationError);
   });
 
   it('refuses auto-provisioning in production', () => {
-    expect(() => parseEnvironment({ ...PRODUCTION, PROFILES_AUTO_PROVISION: 'true' })).toThrow('PROFILES_AUTO_PROVISION must be false in production');
+    expect(() => parseEnvironment({ ...PRODUCTION, PROFILES_AUTO_PROVISION: 'true' })).toThrow(
+      'PROFILES_AUTO_PROVISION must be false in production',
+    );
   });
 
   it('refuses plain-http upstream discovery URLs in production, except loopback', () => {
-    expect(() => parseEnvironment({ ...PRODUCTION, MASKINPORTEN_WELL_KNOWN_URLS: 'http://mp.example/.well-known/oauth-authorization-server' })).toThrow(
-      'MASKINPORTEN_WELL_KNOWN_URLS must hold only https URLs (http only to a loopback address) in production',
+    expect(() =>
+      parseEnvironment({ ...PRODUCTION, MASKINPORTEN_WELL_KNOWN_URLS: 'http://mp.example/.well-known/oauth-authorization-server' }),
+    ).toThrow('MASKINPORTEN_WELL_KNOWN_URLS must hold only https URLs (http only to a loopback address) in production');
+    expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/a,http://[fe80::1]/b' })).toThrow(
+      'IDPORTEN_WELL_KNOWN_URLS must hold only https URLs',
     );
-    expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/a,http://[fe80::1]/b' })).toThrow('IDPORTEN_WELL_KNOWN_URLS must hold only https URLs');
     for (const url of ['http://127.0.0.1:8080/x', 'http://localhost/x', 'http://[::1]:9000/x']) {
       expect(parseEnvironment({ ...PRODUCTION, IDPORTEN_WELL_KNOWN_URLS: url }).IDPORTEN_WELL_KNOWN_URLS).toBe(url);
     }
-    expect(parseEnvironment({ MASKINPORTEN_WELL_KNOWN_URLS: 'http://mp.example/x' }).MASKINPORTEN_WELL_KNOWN_URLS).toBe('http://mp.example/x');
+    expect(parseEnvironment({ MASKINPORTEN_WELL_KNOWN_URLS: 'http://mp.example/x' }).MASKINPORTEN_WELL_KNOWN_URLS).toBe(
+      'http://mp.example/x',
+    );
   });
 
   it('refuses TRUST_PROXY=true (and a catch-all subnet) in production, not a hop count or addresses', () => {
     for (const value of ['true', 'TRUE', '0.0.0.0/0', '10.0.0.0/8,::/0']) {
       expect(() => parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value })).toThrow('TRUST_PROXY must not trust every proxy');
     }
-    for (const value of ['1', '2', '10.0.0.0/8', 'loopback, 10.1.2.3']) expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+    for (const value of ['1', '2', '10.0.0.0/8', 'loopback, 10.1.2.3'])
+      expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
     expect(parseEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe('true');
   });
 
@@ -81,15 +94,22 @@ describe('environment', () => {
       'IDPORTEN_ACCEPTED_SCOPE_PREFIXES may be * only with IDPORTEN_AUDIENCE or IDPORTEN_REQUIRED_SCOPE set in production (got "*")',
     );
     expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*', IDPORTEN_AUDIENCE: 'rp' })).not.toThrow();
-    expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*', IDPORTEN_REQUIRED_SCOPE: 'altinn:enduser' })).not.toThrow();
+    expect(() =>
+      parseEnvironment({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*', IDPORTEN_REQUIRED_SCOPE: 'altinn:enduser' }),
+    ).not.toThrow();
     expect(() => parseEnvironment({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: 'altinn:, partner:' })).not.toThrow();
   });
 
   it('refuses malformed scope rules', () => {
     for (const value of ['altinn: partner:', 'a,,b', 'alt*', ',altinn:']) {
-      expect(() => parseEnvironment({ IDPORTEN_ACCEPTED_SCOPE_PREFIXES: value })).toThrow('IDPORTEN_ACCEPTED_SCOPE_PREFIXES must be a comma-separated list');
+      expect(() => parseEnvironment({ IDPORTEN_ACCEPTED_SCOPE_PREFIXES: value })).toThrow(
+        'IDPORTEN_ACCEPTED_SCOPE_PREFIXES must be a comma-separated list',
+      );
     }
-    for (const value of ['altinn:service owner', 'a*']) expect(() => parseEnvironment({ MASKINPORTEN_ORG_CLAIM_SCOPE: value })).toThrow('MASKINPORTEN_ORG_CLAIM_SCOPE must be a scope prefix');
+    for (const value of ['altinn:service owner', 'a*'])
+      expect(() => parseEnvironment({ MASKINPORTEN_ORG_CLAIM_SCOPE: value })).toThrow(
+        'MASKINPORTEN_ORG_CLAIM_SCOPE must be a scope prefix',
+      );
   });
 
   it('documents every variable in .env.example and in the README table', () => {

@@ -1,5 +1,18 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync, ValidationError } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
 import { ConfigurationError } from './configuration-error';
 import { isTrustworthyUpstreamUrl } from './upstream-url';
 import { IsHttpUrlList, splitList } from './url-list';
@@ -100,14 +113,20 @@ export class Environment {
   @OptionalUrlList() MASKINPORTEN_WELL_KNOWN_URLS?: string = undefined;
   @OptionalText({ max: 512 }) MASKINPORTEN_AUDIENCE?: string = undefined;
   @Flag() MASKINPORTEN_ACCEPT_ANY_AUDIENCE = false;
-  @OptionalMatching(/^(\*|[^\s*]{1,512})$/, 'must be a scope prefix such as altinn:serviceowner, or * for any scope') MASKINPORTEN_ORG_CLAIM_SCOPE?: string = undefined;
+  @OptionalMatching(/^(\*|[^\s*]{1,512})$/, 'must be a scope prefix such as altinn:serviceowner, or * for any scope')
+  MASKINPORTEN_ORG_CLAIM_SCOPE?: string = undefined;
   @Flag() ALLOW_TEST_ORG_MAPPING = false;
   @OptionalUrlList() IDPORTEN_WELL_KNOWN_URLS?: string = undefined;
   @OptionalText({ max: 512 }) IDPORTEN_AUDIENCE?: string = undefined;
   @OptionalText({ max: 512 }) IDPORTEN_REQUIRED_SCOPE?: string = undefined;
-  @OptionalMatching(/^\s*(\*|[^\s,*]{1,256}(\s*,\s*[^\s,*]{1,256}){0,31})\s*$/, 'must be a comma-separated list of scope prefixes (such as altinn:), or * for any scope')
+  @OptionalMatching(
+    /^\s*(\*|[^\s,*]{1,256}(\s*,\s*[^\s,*]{1,256}){0,31})\s*$/,
+    'must be a comma-separated list of scope prefixes (such as altinn:), or * for any scope',
+  )
   IDPORTEN_ACCEPTED_SCOPE_PREFIXES?: string = undefined;
-  @Matches(new RegExp(`^${ALGORITHM}(,${ALGORITHM})*$`), { message: 'must be a comma-separated list of RS256, RS384, RS512, PS256, PS384, PS512' })
+  @Matches(new RegExp(`^${ALGORITHM}(,${ALGORITHM})*$`), {
+    message: 'must be a comma-separated list of RS256, RS384, RS512, PS256, PS384, PS512',
+  })
   TRUSTED_ALGORITHMS = 'RS256';
   @IntegerBetween(1, 3600) JWKS_COOLDOWN_SECONDS = 30;
   @IntegerBetween(10, 86400) JWKS_REFRESH_SECONDS = 300;
@@ -123,7 +142,8 @@ export class Environment {
   @IntegerBetween(0, 1_000_000, ' (0 turns rate limiting off)') RATE_LIMIT_PER_MINUTE = 600;
   @OptionalMatching(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, 'must be true, false, a number of proxy hops, or a list of addresses/subnets')
   TRUST_PROXY?: string = undefined;
-  @OptionalMatching(/^https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*$/, 'must be a comma-separated list of http(s) origins') CORS_ORIGINS?: string = undefined;
+  @OptionalMatching(/^https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*$/, 'must be a comma-separated list of http(s) origins')
+  CORS_ORIGINS?: string = undefined;
   @OptionalText({ min: SECRET_16 }) METRICS_TOKEN?: string = undefined;
   @Flag({ optional: true }) OPENAPI_ENABLED?: boolean = undefined;
   @OptionalText({ min: SECRET_16 }) TEST_IDP_ADMIN_TOKEN?: string = undefined;

@@ -11,6 +11,10 @@ const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
  * thread pool that signs our tokens. A specific `HOST` is used as it is.
  */
 export function localOrigin(env: Pick<Environment, 'HOST' | 'PORT'>): string {
-  const host = WILDCARD_HOSTS.has(env.HOST) ? '127.0.0.1' : env.HOST.includes(':') && !env.HOST.startsWith('[') ? `[${env.HOST}]` : env.HOST;
+  const host = WILDCARD_HOSTS.has(env.HOST)
+    ? '127.0.0.1'
+    : env.HOST.includes(':') && !env.HOST.startsWith('[')
+      ? `[${env.HOST}]`
+      : env.HOST;
   return `http://${host}:${env.PORT}`;
 }

@@ -61,7 +61,14 @@ describe('settings', () => {
     expect(settings.issuers.maskinporten.wellKnownUrls).toEqual([PRODUCTION.MASKINPORTEN_WELL_KNOWN_URLS]);
     expect(settings.issuers.idporten.wellKnownUrls).toEqual([PRODUCTION.IDPORTEN_WELL_KNOWN_URLS]);
     expect(settings.organisations.source).toBeUndefined();
-    expect(settings.http).toEqual({ rateLimitPerMinute: 600, trustProxy: false, corsOrigins: [], metricsToken: undefined, openApiEnabled: false, httpsOnly: true });
+    expect(settings.http).toEqual({
+      rateLimitPerMinute: 600,
+      trustProxy: false,
+      corsOrigins: [],
+      metricsToken: undefined,
+      openApiEnabled: false,
+      httpsOnly: true,
+    });
   });
 
   it('serves OpenAPI and maps test organisations in production only when asked to', () => {
@@ -71,7 +78,12 @@ describe('settings', () => {
   });
 
   it('lets development turn each optional convenience off', () => {
-    const settings = settingsOf({ NODE_ENV: 'development', TEST_IDP_ENABLED: 'false', OPENAPI_ENABLED: 'false', PROFILES_AUTO_PROVISION: 'false' });
+    const settings = settingsOf({
+      NODE_ENV: 'development',
+      TEST_IDP_ENABLED: 'false',
+      OPENAPI_ENABLED: 'false',
+      PROFILES_AUTO_PROVISION: 'false',
+    });
     expect(settings.testIdp.enabled).toBe(false);
     expect(settings.http.openApiEnabled).toBe(false);
     expect(settings.profiles.autoProvision).toBe(false);
@@ -79,7 +91,12 @@ describe('settings', () => {
   });
 
   it('derives durations and lists from their variables', () => {
-    const settings = settingsOf({ TRUST_PROXY: '2', CORS_ORIGINS: 'https://a.example, https://b.example', KEY_ROTATION_DAYS: '2', SHUTDOWN_DRAIN_SECONDS: '5' });
+    const settings = settingsOf({
+      TRUST_PROXY: '2',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      KEY_ROTATION_DAYS: '2',
+      SHUTDOWN_DRAIN_SECONDS: '5',
+    });
     expect(settings.http.trustProxy).toBe(2);
     expect(settings.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
     expect(settings.keys.rotationMs).toBe(2 * 86_400_000);
@@ -100,10 +117,18 @@ describe('settings', () => {
   });
 
   it('reads the scope rules as lists, and * as open', () => {
-    const listed = settingsOf({ IDPORTEN_ACCEPTED_SCOPE_PREFIXES: ' altinn: , partner:x/ ', MASKINPORTEN_ORG_CLAIM_SCOPE: 'altinn:serviceowner' });
+    const listed = settingsOf({
+      IDPORTEN_ACCEPTED_SCOPE_PREFIXES: ' altinn: , partner:x/ ',
+      MASKINPORTEN_ORG_CLAIM_SCOPE: 'altinn:serviceowner',
+    });
     expect(listed.issuers.idporten.acceptedScopePrefixes).toEqual(['altinn:', 'partner:x/']);
     expect(listed.maskinporten.orgClaimScope).toBe('altinn:serviceowner');
-    const open = settingsOf({ ...PRODUCTION, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*', IDPORTEN_AUDIENCE: 'rp', MASKINPORTEN_ORG_CLAIM_SCOPE: '*' });
+    const open = settingsOf({
+      ...PRODUCTION,
+      IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*',
+      IDPORTEN_AUDIENCE: 'rp',
+      MASKINPORTEN_ORG_CLAIM_SCOPE: '*',
+    });
     expect(open.issuers.idporten.acceptedScopePrefixes).toBeUndefined();
     expect(open.maskinporten.orgClaimScope).toBeUndefined();
   });

@@ -4,7 +4,14 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
-import { acquireDataDirectory, claimDataDirectory, DataDirectoryBusyError, holdDataDirectory, lockPathOf, readLockOwner } from './data-directory-lock';
+import {
+  acquireDataDirectory,
+  claimDataDirectory,
+  DataDirectoryBusyError,
+  holdDataDirectory,
+  lockPathOf,
+  readLockOwner,
+} from './data-directory-lock';
 
 const directory = () => join(mkdtempSync(join(tmpdir(), 'lock-')), 'pgdata');
 
@@ -30,7 +37,9 @@ describe('data directory lock', () => {
     const lock = acquireDataDirectory(dir, 'service');
     try {
       expect(() => acquireDataDirectory(dir, 'command')).toThrow(DataDirectoryBusyError);
-      expect(() => acquireDataDirectory(dir, 'command')).toThrow(`the embedded database in ${dir} is already open in process ${process.pid}`);
+      expect(() => acquireDataDirectory(dir, 'command')).toThrow(
+        `the embedded database in ${dir} is already open in process ${process.pid}`,
+      );
     } finally {
       lock.release();
     }
@@ -48,7 +57,11 @@ describe('data directory lock', () => {
 
   it('takes over a lock whose pid now belongs to another process (a different start time)', () => {
     const dir = directory();
-    writeFileSync(lockPathOf(dir), JSON.stringify({ pid: process.pid, start: '1', host: hostname(), role: 'service', token: 'x', since: 'then' }), { mode: 0o600 });
+    writeFileSync(
+      lockPathOf(dir),
+      JSON.stringify({ pid: process.pid, start: '1', host: hostname(), role: 'service', token: 'x', since: 'then' }),
+      { mode: 0o600 },
+    );
     const lock = acquireDataDirectory(dir, 'service');
     expect(lock.tookOverFrom).toBe(process.pid);
     lock.release();

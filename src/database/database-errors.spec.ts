@@ -11,14 +11,22 @@ describe('database outage detection', () => {
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
       new Error('Query read timeout'),
-      new QueryFailedError('SELECT 1', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })),
+      new QueryFailedError(
+        'SELECT 1',
+        [],
+        Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+      ),
       Object.assign(new Error('x'), { code: '08006' }),
     ];
     for (const error of outages) expect([error.message, isDatabaseUnavailable(error)]).toEqual([error.message, true]);
   });
 
   it('does not mistake a wrong query or a constraint for an outage', () => {
-    const unique = new QueryFailedError('INSERT', [], Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }));
+    const unique = new QueryFailedError(
+      'INSERT',
+      [],
+      Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }),
+    );
     expect(isDatabaseUnavailable(unique)).toBe(false);
     expect(isDatabaseUnavailable(new Error('syntax error at or near "x"'))).toBe(false);
     expect(() => asServiceUnavailable(unique)).toThrow(QueryFailedError);

@@ -25,7 +25,10 @@ interface ServedFeatures {
 export function buildDiscoveryDocument(issuer: string, served: ServedFeatures): Record<string, unknown> {
   const base = serviceBaseUrl(issuer);
   const introspection = served.introspection
-    ? { introspection_endpoint: `${base}${ROUTES.introspection}`, introspection_endpoint_auth_methods_supported: [...INTROSPECTION_AUTH_METHODS] }
+    ? {
+        introspection_endpoint: `${base}${ROUTES.introspection}`,
+        introspection_endpoint_auth_methods_supported: [...INTROSPECTION_AUTH_METHODS],
+      }
     : {};
   return {
     issuer,

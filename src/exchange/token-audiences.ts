@@ -52,7 +52,8 @@ export const ApiAudienceQuery = () =>
     name: 'audience',
     required: false,
     type: String,
-    description: 'Bind the token to this API: it must be listed in TOKEN_AUDIENCES and becomes the token’s aud (repeat for several). Otherwise 400 invalid-target.',
+    description:
+      'Bind the token to this API: it must be listed in TOKEN_AUDIENCES and becomes the token’s aud (repeat for several). Otherwise 400 invalid-target.',
   });
 
 /** What the exchanges share: the audience allow-list and the registry through which POST /token finds them. */

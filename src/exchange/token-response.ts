@@ -11,7 +11,12 @@ function wantsJson(request: Request): boolean {
 
 /** The RFC 8693 §2.2.1 response body. */
 function tokenJson(signed: SignedToken, issuedTokenType: string): string {
-  return JSON.stringify({ access_token: signed.token, token_type: 'Bearer', expires_in: signed.expiresIn, issued_token_type: issuedTokenType });
+  return JSON.stringify({
+    access_token: signed.token,
+    token_type: 'Bearer',
+    expires_in: signed.expiresIn,
+    issued_token_type: issuedTokenType,
+  });
 }
 
 // Written directly: on the hot path Express' send() adds freshness and charset work we do not need.

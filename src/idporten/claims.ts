@@ -40,13 +40,15 @@ export function acrToAuthLevel(acr: unknown): number {
 function firstAmr(amr: unknown): string | undefined {
   const first = Array.isArray(amr) ? (amr as unknown[])[0] : amr;
   if (first === undefined) return undefined;
-  if (typeof first !== 'string' || first.length === 0 || first.length > 64) throw new InvalidTokenError('the amr claim is invalid', 'invalid_amr');
+  if (typeof first !== 'string' || first.length === 0 || first.length > 64)
+    throw new InvalidTokenError('the amr claim is invalid', 'invalid_amr');
   return first;
 }
 
 /** Reads and checks the claims of an ID-porten token: pid of 11 digits and a known acr are required. */
 export function readIdportenClaims(payload: JWTPayload): IdportenClaims {
-  if (typeof payload.pid !== 'string' || !PID.test(payload.pid)) throw new InvalidTokenError('the pid claim must be 11 digits', 'invalid_pid');
+  if (typeof payload.pid !== 'string' || !PID.test(payload.pid))
+    throw new InvalidTokenError('the pid claim must be 11 digits', 'invalid_pid');
   const authTime = payload.auth_time;
   if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime))) {
     throw new InvalidTokenError('the auth_time claim must be a number', 'invalid_auth_time');

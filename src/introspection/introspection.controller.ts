@@ -21,7 +21,8 @@ export class IntrospectionController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'RFC 7662 introspection of our own tokens (Bearer: one of INTROSPECTION_TOKENS; 404 when none is set)',
-    description: 'active: true with the token’s claims when one of our still-published keys signed it and it has not expired; otherwise {"active": false}.',
+    description:
+      'active: true with the token’s claims when one of our still-published keys signed it and it has not expired; otherwise {"active": false}.',
   })
   @ApiBearerAuth(BEARER_SCHEME)
   @ApiConsumes(FORM)
@@ -34,10 +35,28 @@ export class IntrospectionController {
         schema: {
           type: 'object',
           required: ['active'],
-          properties: { active: { type: 'boolean' }, iss: { type: 'string' }, exp: { type: 'integer' }, iat: { type: 'integer' }, jti: { type: 'string' }, aud: { type: 'string' } },
+          properties: {
+            active: { type: 'boolean' },
+            iss: { type: 'string' },
+            exp: { type: 'integer' },
+            iat: { type: 'integer' },
+            jti: { type: 'string' },
+            aud: { type: 'string' },
+          },
           additionalProperties: true,
         },
-        examples: { active: { value: { active: true, scope: 'altinn:instances.read', orgNumber: 974760673, iss: 'https://platform.example/authentication/api/v1/openid/', exp: 1571996946 } }, inactive: { value: { active: false } } },
+        examples: {
+          active: {
+            value: {
+              active: true,
+              scope: 'altinn:instances.read',
+              orgNumber: 974760673,
+              iss: 'https://platform.example/authentication/api/v1/openid/',
+              exp: 1571996946,
+            },
+          },
+          inactive: { value: { active: false } },
+        },
       },
     },
   })

@@ -34,7 +34,9 @@ export async function addKey(
     const statuses = classify(rows, now, timings.tokenValidityMs);
     const pending = rows.find((r) => statuses.get(r.kid)?.state === 'next');
     if (pending && !immediately) {
-      throw new CommandError(`key ${pending.kid} is already published and starts signing at ${pending.activatesAt.toISOString()}; use --now to replace the active key at once`);
+      throw new CommandError(
+        `key ${pending.kid} is already published and starts signing at ${pending.activatesAt.toISOString()}; use --now to replace the active key at once`,
+      );
     }
     const key = material ?? (await generateSigningKey(now, activatesAt, timings.rotationMs));
     if (rows.some((r) => r.kid === key.kid)) throw new CommandError(`key ${key.kid} is already stored`);
@@ -45,7 +47,9 @@ export async function addKey(
     if (revoked) await locked.revoke(previous.kid, new Date(now));
     return { kid: key.kid, previous: previous?.kid, revoked };
   });
-  const lines = [`${created.kid} published; signs from ${activatesAt.toISOString()}${created.previous ? ` (replacing ${created.previous})` : ''}`];
+  const lines = [
+    `${created.kid} published; signs from ${activatesAt.toISOString()}${created.previous ? ` (replacing ${created.previous})` : ''}`,
+  ];
   if (created.revoked) lines.push(`${created.previous} revoked: unpublished, and tokens it signed are refused by refresh`);
   return lines;
 }

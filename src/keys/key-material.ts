@@ -48,13 +48,15 @@ export function generateSigningKey(now: number, activatesAt: Date, rotationMs: n
 
 /** A fresh RSA key pair with a self-signed certificate, for consumers that read `x5c`. */
 async function generateKeyMaterial(subject: string, notBefore: Date, notAfter: Date): Promise<KeyMaterial> {
-  const keys = (await webcrypto.subtle.generateKey(
+  const keys = await webcrypto.subtle.generateKey(
     { ...SIGNING, modulusLength: RSA_BITS, publicExponent: new Uint8Array([1, 0, 1]) },
     true,
     ['sign', 'verify'],
-  ));
+  );
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytes(16)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: `CN=${subject}`,
     notBefore,
     notAfter,

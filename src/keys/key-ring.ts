@@ -166,18 +166,16 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   }
 
   private static render(keys: LoadedKey[]): PublishedJwks {
-    const jwks = keys.map(
-      (k): PublishedJwk => ({
-        kty: 'RSA',
-        use: 'sig',
-        alg: SIGNING_ALGORITHM,
-        kid: k.kid,
-        n: k.publicJwk.n,
-        e: k.publicJwk.e,
-        x5c: [k.certificate],
-        'x5t#S256': createHash('sha256').update(Buffer.from(k.certificate, 'base64')).digest('base64url'),
-      }),
-    );
+    const jwks = keys.map((k): PublishedJwk => ({
+      kty: 'RSA',
+      use: 'sig',
+      alg: SIGNING_ALGORITHM,
+      kid: k.kid,
+      n: k.publicJwk.n,
+      e: k.publicJwk.e,
+      x5c: [k.certificate],
+      'x5t#S256': createHash('sha256').update(Buffer.from(k.certificate, 'base64')).digest('base64url'),
+    }));
     const body = JSON.stringify({ keys: jwks });
     return { body, keys: jwks, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
   }

@@ -15,8 +15,15 @@ export interface KeyTimings {
 }
 
 /** The schedule's timings from the keys and token settings: how long a retired key must stay published. */
-export function keyTimings(keys: { rotationMs: number; publishAheadMs: number }, token: { lifetimeSeconds: number; clockSkewSeconds: number }): KeyTimings {
-  return { rotationMs: keys.rotationMs, publishAheadMs: keys.publishAheadMs, tokenValidityMs: (token.lifetimeSeconds + token.clockSkewSeconds) * 1000 };
+export function keyTimings(
+  keys: { rotationMs: number; publishAheadMs: number },
+  token: { lifetimeSeconds: number; clockSkewSeconds: number },
+): KeyTimings {
+  return {
+    rotationMs: keys.rotationMs,
+    publishAheadMs: keys.publishAheadMs,
+    tokenValidityMs: (token.lifetimeSeconds + token.clockSkewSeconds) * 1000,
+  };
 }
 
 export interface KeyStatus {

@@ -27,4 +27,3 @@ import { TokenSigner } from './token-signer';
   exports: [KeyRing, SigningKeyRepository, TokenSigner, KeyEncryption, OwnTokenVerifier],
 })
 export class KeysModule {}
-

@@ -23,7 +23,8 @@ export class OwnTokenVerifier {
     checkCompactJws(token);
     try {
       const { kid } = decodeProtectedHeader(token);
-      if (this.keys.isRevoked(kid)) throw new InvalidTokenError('the token was signed by a revoked key; exchange a new upstream token', 'revoked_key');
+      if (this.keys.isRevoked(kid))
+        throw new InvalidTokenError('the token was signed by a revoked key; exchange a new upstream token', 'revoked_key');
       const { payload, protectedHeader } = await jwtVerify(token, this.publishedKeys(), {
         algorithms: [SIGNING_ALGORITHM],
         issuer: this.config.issuer,
@@ -31,7 +32,8 @@ export class OwnTokenVerifier {
         clockTolerance: this.config.clockSkewSeconds,
         currentDate: new Date(this.clock.now()),
       });
-      if (!this.keys.trusts(protectedHeader.kid)) throw new InvalidTokenError('the token was signed by a key we no longer trust', 'untrusted_key');
+      if (!this.keys.trusts(protectedHeader.kid))
+        throw new InvalidTokenError('the token was signed by a key we no longer trust', 'untrusted_key');
       return payload;
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;

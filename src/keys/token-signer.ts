@@ -66,9 +66,7 @@ export class TokenSigner {
     const jti = options.jti ?? newTokenId();
     const audience = options.audience === undefined ? {} : { aud: options.audience };
     const payload = { ...claims, iss: this.config.issuer, ...audience, iat: issuedAt, nbf: issuedAt, exp: issuedAt + expiresIn, jti };
-    const token = await new SignJWT(payload)
-      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' })
-      .sign(key.privateKey);
+    const token = await new SignJWT(payload).setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
     return { token, jti, issuedAt, expiresAt: issuedAt + expiresIn, expiresIn };
   }
 }

@@ -44,9 +44,31 @@ describe('Maskinporten claims', () => {
   });
 
   it('copies no claim outside the allow-list', () => {
-    const claims = platformClaims(readMaskinportenClaims({ scope: 'a', consumer, aud: 'x', iss: 'y', jti: 'z', client_amr: 'c', sid: 's', consumer_org: '1', pid: '19108000239' }), undefined);
+    const claims = platformClaims(
+      readMaskinportenClaims({
+        scope: 'a',
+        consumer,
+        aud: 'x',
+        iss: 'y',
+        jti: 'z',
+        client_amr: 'c',
+        sid: 's',
+        consumer_org: '1',
+        pid: '19108000239',
+      }),
+      undefined,
+    );
     expect(Object.keys(claims).sort()).toEqual(
-      ['scope', 'consumer', 'orgNumber', 'AuthenticateMethod', 'AuthenticationLevel', 'urn:altinn:orgNumber', 'urn:altinn:authenticatemethod', 'urn:altinn:authlevel'].sort(),
+      [
+        'scope',
+        'consumer',
+        'orgNumber',
+        'AuthenticateMethod',
+        'AuthenticationLevel',
+        'urn:altinn:orgNumber',
+        'urn:altinn:authenticatemethod',
+        'urn:altinn:authlevel',
+      ].sort(),
     );
   });
 
@@ -64,11 +86,24 @@ describe('Maskinporten claims', () => {
 
     it('keeps unknown members of the system user entry', () => {
       const entry = { ...systemUser, externalRef: 'abc' };
-      expect(platformClaims(readMaskinportenClaims({ scope: 'a', consumer, authorization_details: [entry] }), undefined).authorization_details).toEqual([entry]);
+      expect(
+        platformClaims(readMaskinportenClaims({ scope: 'a', consumer, authorization_details: [entry] }), undefined).authorization_details,
+      ).toEqual([entry]);
     });
 
     it('refuses a claim that is not a non-empty array of typed objects', () => {
-      for (const bad of [{}, 'urn:altinn:systemuser', [], [null], ['x'], [[systemUser]], [{ ...systemUser, type: 7 }], [{ systemuser_id: systemUser.systemuser_id }], [systemUser, {}], [systemUser, { type: '' }]]) {
+      for (const bad of [
+        {},
+        'urn:altinn:systemuser',
+        [],
+        [null],
+        ['x'],
+        [[systemUser]],
+        [{ ...systemUser, type: 7 }],
+        [{ systemuser_id: systemUser.systemuser_id }],
+        [systemUser, {}],
+        [systemUser, { type: '' }],
+      ]) {
         expect([bad, reasonFor({ authorization_details: bad })]).toEqual([bad, 'invalid_authorization_details']);
       }
     });
@@ -91,7 +126,15 @@ describe('Maskinporten claims', () => {
 
     it('checks every field of the system user strictly', () => {
       const bad = (patch: Record<string, unknown>) => reasonFor({ authorization_details: [{ ...systemUser, ...patch }] });
-      for (const systemuser_id of [undefined, [], 'a6355a68-86b8-4344-8a81-0248cb461468', ['not-a-uuid'], ['a6355a68-86b8-4344-8a81-0248cb46146'], [5], Array(17).fill(systemUser.systemuser_id[0])]) {
+      for (const systemuser_id of [
+        undefined,
+        [],
+        'a6355a68-86b8-4344-8a81-0248cb461468',
+        ['not-a-uuid'],
+        ['a6355a68-86b8-4344-8a81-0248cb46146'],
+        [5],
+        Array(17).fill(systemUser.systemuser_id[0]),
+      ]) {
         expect([systemuser_id, bad({ systemuser_id })]).toEqual([systemuser_id, 'invalid_authorization_details']);
       }
       for (const systemuser_org of [
@@ -113,8 +156,12 @@ describe('Maskinporten claims', () => {
   });
 
   describe('supplier', () => {
-    it('copies the supplier in ISO 6523 shape, authority and ID only; org and orgNumber stay the consumer\'s', () => {
-      const read = readMaskinportenClaims({ scope: 'a', consumer, supplier: { authority: 'iso6523-actorid-upis', ID: '0192:991825827', extra: 1 } });
+    it("copies the supplier in ISO 6523 shape, authority and ID only; org and orgNumber stay the consumer's", () => {
+      const read = readMaskinportenClaims({
+        scope: 'a',
+        consumer,
+        supplier: { authority: 'iso6523-actorid-upis', ID: '0192:991825827', extra: 1 },
+      });
       expect(read.supplierOrgNumber).toBe('991825827');
       const claims = platformClaims(read, 'brg');
       expect(claims.supplier).toEqual({ authority: 'iso6523-actorid-upis', ID: '0192:991825827' });
@@ -124,7 +171,15 @@ describe('Maskinporten claims', () => {
     });
 
     it('refuses any other supplier shape', () => {
-      for (const supplier of [null, '0192:991825827', ['0192:991825827'], { ID: '0192:991825827' }, { authority: 'other', ID: '0192:991825827' }, { authority: 'iso6523-actorid-upis', ID: '0192:991825828' }, { authority: 'iso6523-actorid-upis', ID: '991825827' }]) {
+      for (const supplier of [
+        null,
+        '0192:991825827',
+        ['0192:991825827'],
+        { ID: '0192:991825827' },
+        { authority: 'other', ID: '0192:991825827' },
+        { authority: 'iso6523-actorid-upis', ID: '0192:991825828' },
+        { authority: 'iso6523-actorid-upis', ID: '991825827' },
+      ]) {
         expect([supplier, reasonFor({ supplier })]).toEqual([supplier, 'invalid_supplier']);
       }
     });

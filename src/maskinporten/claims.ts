@@ -1,7 +1,12 @@
 import type { JWTPayload } from 'jose';
 import { optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
-import { type AuthorizationDetail, type OrganisationTokenClaims, SYSTEM_USER_TYPE, type SystemUserAuthorization } from '../common/issued-claims';
+import {
+  type AuthorizationDetail,
+  type OrganisationTokenClaims,
+  SYSTEM_USER_TYPE,
+  type SystemUserAuthorization,
+} from '../common/issued-claims';
 import { ISO6523_AUTHORITY, type Iso6523Organisation, isValidOrgNumber, orgNumberOfIso6523Id } from '../common/organisation-number';
 
 /** Claim values of Maskinporten tokens and of the tokens we issue for them. */
@@ -117,7 +122,10 @@ export function readAuthorizationDetails(value: unknown): { all: AuthorizationDe
   const entries = value as AuthorizationDetail[];
   const systemUsers = entries.filter((entry) => entry.type === SYSTEM_USER_TYPE);
   if (systemUsers.length === 0) {
-    throw new InvalidTokenError(`authorization_details without a ${SYSTEM_USER_TYPE} entry are not accepted`, 'unsupported_authorization_details');
+    throw new InvalidTokenError(
+      `authorization_details without a ${SYSTEM_USER_TYPE} entry are not accepted`,
+      'unsupported_authorization_details',
+    );
   }
   if (systemUsers.length > 1) throw invalidDetails(`only one ${SYSTEM_USER_TYPE} entry is accepted`);
   return { all: entries, systemUser: checkSystemUser(systemUsers[0]) };
@@ -126,7 +134,12 @@ export function readAuthorizationDetails(value: unknown): { all: AuthorizationDe
 function checkSystemUser(entry: AuthorizationDetail): SystemUserAuthorization {
   const limits = AUTHORIZATION_DETAILS_LIMITS;
   const ids = entry.systemuser_id;
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > limits.maxSystemUserIds || !ids.every((id) => typeof id === 'string' && UUID.test(id))) {
+  if (
+    !Array.isArray(ids) ||
+    ids.length === 0 ||
+    ids.length > limits.maxSystemUserIds ||
+    !ids.every((id) => typeof id === 'string' && UUID.test(id))
+  ) {
     throw invalidDetails(`systemuser_id must be a list of 1 to ${limits.maxSystemUserIds} UUIDs`);
   }
   const org = entry.systemuser_org;

@@ -18,9 +18,18 @@ export class MaskinportenController {
   /** A Maskinporten access token in, our token out (text/plain, or JSON on Accept). */
   @Get(EXCHANGE_PROVIDERS.maskinporten)
   @ApiOperation({ summary: 'Exchange a Maskinporten access token for a platform token' })
-  @ApiQuery({ name: 'test', required: false, enum: ['true', 'false'], description: 'true maps the organisation digdir to ttd (not in production unless allowed)' })
+  @ApiQuery({
+    name: 'test',
+    required: false,
+    enum: ['true', 'false'],
+    description: 'true maps the organisation digdir to ttd (not in production unless allowed)',
+  })
   @ApiAudienceQuery()
-  @ApiTokenResponses('The platform token.', [ISSUED_TOKEN_EXAMPLES.organisation, ISSUED_TOKEN_EXAMPLES.systemUser, ISSUED_TOKEN_EXAMPLES.supplier])
+  @ApiTokenResponses('The platform token.', [
+    ISSUED_TOKEN_EXAMPLES.organisation,
+    ISSUED_TOKEN_EXAMPLES.systemUser,
+    ISSUED_TOKEN_EXAMPLES.supplier,
+  ])
   @ApiProblems(400)
   @AcceptTokensFrom('maskinporten')
   @UseGuards(ThrottlerGuard, BearerTokenGuard)

@@ -4,7 +4,9 @@ import { EXCHANGE_PROVIDERS } from '../common/routes';
 import { Metrics } from './metrics';
 
 /** The provider label of each exchange URL's last segment (`id-porten` → `idporten`). */
-const PROVIDER_OF_PATH: Record<string, string> = Object.fromEntries(Object.entries(EXCHANGE_PROVIDERS).map(([provider, segment]) => [segment, provider]));
+const PROVIDER_OF_PATH: Record<string, string> = Object.fromEntries(
+  Object.entries(EXCHANGE_PROVIDERS).map(([provider, segment]) => [segment, provider]),
+);
 
 /** Times every exchange, whatever its outcome, from the first middleware to the last byte. */
 @Injectable()

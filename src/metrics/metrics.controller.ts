@@ -35,4 +35,3 @@ export class MetricsController {
     response.send(body);
   }
 }
-

@@ -27,8 +27,18 @@ export class Metrics implements OnModuleInit {
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.exchanges = new Counter({ name: 'authentication_exchanges_total', help: 'Token exchanges by provider and outcome', labelNames: ['provider', 'outcome'], registers });
-    this.refusals = new Counter({ name: 'authentication_exchange_refusals_total', help: 'Refused or failed exchanges by reason', labelNames: ['provider', 'reason'], registers });
+    this.exchanges = new Counter({
+      name: 'authentication_exchanges_total',
+      help: 'Token exchanges by provider and outcome',
+      labelNames: ['provider', 'outcome'],
+      registers,
+    });
+    this.refusals = new Counter({
+      name: 'authentication_exchange_refusals_total',
+      help: 'Refused or failed exchanges by reason',
+      labelNames: ['provider', 'reason'],
+      registers,
+    });
     this.introspections = new Counter({
       name: 'authentication_introspections_total',
       help: 'Introspections by answer (active, inactive) or refusal of the caller, with the reason',
@@ -92,7 +102,12 @@ export class Metrics implements OnModuleInit {
         dropped.inc(this.audit.dropped);
       },
     });
-    const pending: Gauge = new Gauge({ name: 'authentication_audit_pending_events', help: 'Audit events waiting for the next batch write', registers, collect: () => pending.set(this.audit.pending) });
+    const pending: Gauge = new Gauge({
+      name: 'authentication_audit_pending_events',
+      help: 'Audit events waiting for the next batch write',
+      registers,
+      collect: () => pending.set(this.audit.pending),
+    });
   }
 
   onModuleInit(): void {
@@ -107,6 +122,7 @@ export class Metrics implements OnModuleInit {
   }
 
   private forEachIssuer(visit: (provider: string, url: string, stats: { jwksFetches: number; jwksFailures: number }) => void): void {
-    for (const provider of PROVIDERS) for (const issuer of this.verifier.issuersOf(provider)) visit(provider, issuer.wellKnownUrl, issuer.stats);
+    for (const provider of PROVIDERS)
+      for (const issuer of this.verifier.issuersOf(provider)) visit(provider, issuer.wellKnownUrl, issuer.stats);
   }
 }

@@ -50,7 +50,9 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
       if (this.byNumber.size === 0) throw new OrganisationSourceUnavailableError(source, this.failure ?? 'unknown error');
       this.syncedAt = previous?.syncedAt.getTime();
       const synced = previous ? `synced from ${previous.source} at ${previous.syncedAt.toISOString()}` : 'synced before';
-      this.logger.warn(`starting on the ${this.byNumber.size} organisations ${synced}: ORGANISATIONS_SOURCE=${source} cannot be used (${this.failure})`);
+      this.logger.warn(
+        `starting on the ${this.byNumber.size} organisations ${synced}: ORGANISATIONS_SOURCE=${source} cannot be used (${this.failure})`,
+      );
     }
     this.readiness.register('organisations', () => this.readinessResult());
     this.timer = setInterval(() => void this.sync(), this.config.refreshMs);
@@ -79,9 +81,14 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
     if (!this.config.source) return true;
     try {
       const { organisations, skipped } = await loadOrganisations(this.config.source, this.config.timeoutMs);
-      if (skipped.length > 0) this.logger.warn(`organisation source: ${skipped.length} entries skipped (${skipped.slice(0, 5).join('; ')})`);
+      if (skipped.length > 0)
+        this.logger.warn(`organisation source: ${skipped.length} entries skipped (${skipped.slice(0, 5).join('; ')})`);
       const changed = await this.stored.replaceAll(organisations);
-      await this.stored.recordSync({ syncedAt: new Date(this.clock.now()), source: this.config.source.slice(0, 2048), organisationCount: organisations.length });
+      await this.stored.recordSync({
+        syncedAt: new Date(this.clock.now()),
+        source: this.config.source.slice(0, 2048),
+        organisationCount: organisations.length,
+      });
       if (changed > 0) this.logger.log(`organisations synced: ${changed} changed of ${organisations.length}`);
       this.index(organisations);
       this.syncedAt = this.clock.now();

@@ -54,7 +54,9 @@ function parseOrganisations(document: unknown): ParsedSource {
       nameNn: text(names.nn, 256),
       nameEn: text(names.en, 256),
       homepage: text(entry.homepage, 512),
-      environments: Array.isArray(entry.environments) ? entry.environments.filter((e): e is string => typeof e === 'string').slice(0, 50) : [],
+      environments: Array.isArray(entry.environments)
+        ? entry.environments.filter((e): e is string => typeof e === 'string').slice(0, 50)
+        : [],
     });
   }
   if (organisations.length === 0) throw new OrganisationSourceError('no valid organisation in the source');

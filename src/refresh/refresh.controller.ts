@@ -15,8 +15,12 @@ export class RefreshController {
 
   /** One of our own tokens in, a fresh one out (text/plain, or JSON on Accept). */
   @Get('refresh')
-  @ApiOperation({ summary: 'Refresh one of our own tokens: same claims, new jti/iat/nbf/exp, within REFRESH_MAX_AGE_SECONDS of the first exchange' })
-  @ApiTokenResponses('The refreshed token; it carries urn:altinn:exchanged_at, the time of the first exchange.', [ISSUED_TOKEN_EXAMPLES.refreshed])
+  @ApiOperation({
+    summary: 'Refresh one of our own tokens: same claims, new jti/iat/nbf/exp, within REFRESH_MAX_AGE_SECONDS of the first exchange',
+  })
+  @ApiTokenResponses('The refreshed token; it carries urn:altinn:exchanged_at, the time of the first exchange.', [
+    ISSUED_TOKEN_EXAMPLES.refreshed,
+  ])
   @UseGuards(ThrottlerGuard)
   async refresh(@Req() request: Request, @Res() response: Response): Promise<void> {
     sendToken(request, response, await this.refresher.refresh(request));

@@ -29,6 +29,10 @@ export class TestIdpAdminGuard implements CanActivate {
   /** A browser's form post: the header when one is sent, else the form's `admin_token` field. */
   checkForm(request: Request, field: unknown): void {
     if (authorizationHeader(request) !== undefined) return this.check(request);
-    this.admin.checkHeader(typeof field === 'string' && field.length > 0 ? `Bearer ${field}` : undefined, 'test IdP admin token', 'wrong_admin_token');
+    this.admin.checkHeader(
+      typeof field === 'string' && field.length > 0 ? `Bearer ${field}` : undefined,
+      'test IdP admin token',
+      'wrong_admin_token',
+    );
   }
 }

@@ -5,7 +5,12 @@ import { fixedClaimsIn, withOverrides } from './claim-overrides';
 describe('claim overrides of the token shortcuts', () => {
   it('adds, replaces and removes claims', () => {
     const base = { iss: 'https://idp/', scope: 'a', aud: 'x', jti: 'j' };
-    expect(withOverrides(base, { scope: 'b', extra: { nested: true }, jti: null })).toEqual({ iss: 'https://idp/', scope: 'b', aud: 'x', extra: { nested: true } });
+    expect(withOverrides(base, { scope: 'b', extra: { nested: true }, jti: null })).toEqual({
+      iss: 'https://idp/',
+      scope: 'b',
+      aud: 'x',
+      extra: { nested: true },
+    });
   });
 
   it('never changes iss or exp, and names them when a caller tries', () => {

@@ -156,7 +156,8 @@ export class CodeFlow {
       throw new AuthorizationPageError('client_id and redirect_uri must be given once each');
     }
     const client = await this.clients.findById(clientId);
-    if (!client) throw new AuthorizationPageError('The client_id is not a registered client. Register one with POST /test-idp/idporten/clients.');
+    if (!client)
+      throw new AuthorizationPageError('The client_id is not a registered client. Register one with POST /test-idp/idporten/clients.');
     if (redirectUri === undefined) throw new AuthorizationPageError('The redirect_uri is missing.');
     if (!client.redirectUris.includes(redirectUri)) throw new AuthorizationPageError('The redirect_uri is not one this client registered.');
 
@@ -166,8 +167,10 @@ export class CodeFlow {
     } catch {
       throw new AuthorizationRedirectError(redirectUri, 'invalid_request', 'state must be given once', undefined);
     }
-    if (state !== undefined && state.length > 1024) throw new AuthorizationRedirectError(redirectUri, 'invalid_request', 'state may be at most 1024 characters', undefined);
-    const refuse = (error: AuthorizationRedirectError['error'], description: string) => new AuthorizationRedirectError(redirectUri, error, description, state);
+    if (state !== undefined && state.length > 1024)
+      throw new AuthorizationRedirectError(redirectUri, 'invalid_request', 'state may be at most 1024 characters', undefined);
+    const refuse = (error: AuthorizationRedirectError['error'], description: string) =>
+      new AuthorizationRedirectError(redirectUri, error, description, state);
 
     const fields: Record<string, string | undefined> = {};
     for (const name of ['response_type', 'response_mode', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'acr_values']) {
@@ -178,15 +181,26 @@ export class CodeFlow {
       }
     }
     if (fields.response_type !== 'code') throw refuse('unsupported_response_type', 'response_type must be code');
-    if (fields.response_mode !== undefined && fields.response_mode !== 'query') throw refuse('invalid_request', 'response_mode must be query');
+    if (fields.response_mode !== undefined && fields.response_mode !== 'query')
+      throw refuse('invalid_request', 'response_mode must be query');
     const scopes = (fields.scope ?? '').split(' ').filter(Boolean);
     if (!scopes.includes('openid')) throw refuse('invalid_scope', 'scope must include openid');
-    if ((fields.scope ?? '').length > 1024 || !scopes.every((s) => SCOPE_TOKEN.test(s))) throw refuse('invalid_scope', 'scope is malformed');
+    if ((fields.scope ?? '').length > 1024 || !scopes.every((s) => SCOPE_TOKEN.test(s)))
+      throw refuse('invalid_scope', 'scope is malformed');
     if (fields.code_challenge_method !== 'S256') throw refuse('invalid_request', 'PKCE is required: code_challenge_method must be S256');
-    if (fields.code_challenge === undefined || !S256_CHALLENGE.test(fields.code_challenge)) throw refuse('invalid_request', 'code_challenge must be the base64url SHA-256 of the code_verifier');
+    if (fields.code_challenge === undefined || !S256_CHALLENGE.test(fields.code_challenge))
+      throw refuse('invalid_request', 'code_challenge must be the base64url SHA-256 of the code_verifier');
     if (fields.nonce !== undefined && fields.nonce.length > 512) throw refuse('invalid_request', 'nonce may be at most 512 characters');
     const acr = (fields.acr_values ?? '').split(' ').find((v) => (LEVELS as readonly string[]).includes(v));
-    return { client, redirectUri, scope: [...new Set(scopes)].join(' '), state, nonce: fields.nonce, codeChallenge: fields.code_challenge, acr };
+    return {
+      client,
+      redirectUri,
+      scope: [...new Set(scopes)].join(' '),
+      state,
+      nonce: fields.nonce,
+      codeChallenge: fields.code_challenge,
+      acr,
+    };
   }
 
   /** The request, carried through the login form as hidden fields. */
@@ -243,20 +257,31 @@ export class CodeFlow {
   async token(body: Record<string, unknown>, authorization: string | string[] | undefined): Promise<CodeFlowTokens> {
     const client = await this.authenticate(body, authorization);
     const code = body.code;
-    if (typeof code !== 'string' || code.length === 0 || code.length > 256) throw new OAuthError('invalid_request', 'the code parameter is required');
+    if (typeof code !== 'string' || code.length === 0 || code.length > 256)
+      throw new OAuthError('invalid_request', 'the code parameter is required');
     const pending = this.codes.get(code);
     // A code works once: taken out before anything else is checked.
     this.codes.delete(code);
     const now = this.clock.nowSeconds();
     if (!pending || pending.expiresAt < now) throw new OAuthError('invalid_grant', 'the code is unknown, used or expired');
     if (pending.clientId !== client.clientId) throw new OAuthError('invalid_grant', 'the code was issued to another client');
-    if (body.redirect_uri !== pending.redirectUri) throw new OAuthError('invalid_grant', 'redirect_uri must be the one of the authorization request');
+    if (body.redirect_uri !== pending.redirectUri)
+      throw new OAuthError('invalid_grant', 'redirect_uri must be the one of the authorization request');
     const verifier = body.code_verifier;
-    if (typeof verifier !== 'string' || !CODE_VERIFIER.test(verifier)) throw new OAuthError('invalid_request', 'code_verifier must be 43 to 128 unreserved characters');
-    if (sha256(verifier).toString('base64url') !== pending.codeChallenge) throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
+    if (typeof verifier !== 'string' || !CODE_VERIFIER.test(verifier))
+      throw new OAuthError('invalid_request', 'code_verifier must be 43 to 128 unreserved characters');
+    if (sha256(verifier).toString('base64url') !== pending.codeChallenge)
+      throw new OAuthError('invalid_grant', 'code_verifier does not match the code_challenge');
 
     const { person } = pending;
-    const dto = Object.assign(new IdportenTokenDto(), { pid: person.pid, acr: person.acr, amr: [person.amr], scope: pending.scope, aud: client.clientId, claims: { client_id: client.clientId } });
+    const dto = Object.assign(new IdportenTokenDto(), {
+      pid: person.pid,
+      acr: person.acr,
+      amr: [person.amr],
+      scope: pending.scope,
+      aud: client.clientId,
+      claims: { client_id: client.clientId },
+    });
     const access = await this.login.token(dto);
     const accessClaims = decodeJwt(access.access_token);
     const key = await this.keys.key('idporten');
@@ -277,7 +302,13 @@ export class CodeFlow {
     };
     if (pending.nonce !== undefined) idClaims.nonce = pending.nonce;
     const idToken = await new SignJWT(idClaims).setProtectedHeader({ kid: key.kid, alg: 'RS256', typ: 'JWT' }).sign(key.privateKey);
-    return { access_token: access.access_token, id_token: idToken, token_type: 'Bearer', expires_in: access.expires_in, scope: pending.scope };
+    return {
+      access_token: access.access_token,
+      id_token: idToken,
+      token_type: 'Bearer',
+      expires_in: access.expires_in,
+      scope: pending.scope,
+    };
   }
 
   /** GET/POST /userinfo: the person behind one of our access tokens. */
@@ -316,16 +347,19 @@ export class CodeFlow {
       } catch {
         throw new OAuthError('invalid_client', 'the Basic credentials are malformed', 401);
       }
-      if (body.client_id !== undefined && body.client_id !== clientId) throw new OAuthError('invalid_request', 'client_id differs from the Basic credentials');
+      if (body.client_id !== undefined && body.client_id !== clientId)
+        throw new OAuthError('invalid_request', 'client_id differs from the Basic credentials');
       method = 'client_secret_basic';
     }
     const client = await this.clients.findById(clientId);
     if (!client) throw new OAuthError('invalid_client', 'the client is not registered', 401);
-    if (client.tokenEndpointAuthMethod !== method) throw new OAuthError('invalid_client', `the client authenticates with ${client.tokenEndpointAuthMethod}`, 401);
+    if (client.tokenEndpointAuthMethod !== method)
+      throw new OAuthError('invalid_client', `the client authenticates with ${client.tokenEndpointAuthMethod}`, 401);
     if (method !== 'none') {
       const given = sha256(typeof secret === 'string' ? secret : '');
       const expected = Buffer.from(client.clientSecretSha256 ?? '', 'hex');
-      if (expected.length !== given.length || !timingSafeEqual(given, expected)) throw new OAuthError('invalid_client', 'the client secret is wrong', 401);
+      if (expected.length !== given.length || !timingSafeEqual(given, expected))
+        throw new OAuthError('invalid_client', 'the client secret is wrong', 401);
     }
     return client;
   }

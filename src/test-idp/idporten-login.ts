@@ -49,6 +49,11 @@ export class IdportenLogin {
     if (request.nonce !== undefined) base.nonce = request.nonce;
     const claims = withOverrides(base, request.claims);
     const token = await new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(key.privateKey);
-    return { access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: typeof claims.scope === 'string' ? claims.scope : scope };
+    return {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: lifetime,
+      scope: typeof claims.scope === 'string' ? claims.scope : scope,
+    };
   }
 }

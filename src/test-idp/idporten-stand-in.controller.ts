@@ -1,13 +1,30 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { authorizationHeader } from '../common/bearer-token';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
 import { ROUTES } from '../common/routes';
 import { createValidationPipe } from '../common/validation';
 import { TestIdpAdminGuard } from './admin.guard';
-import { AUTHORIZATION_CODE, AuthorizationPageError, AuthorizationRedirectError, type AuthorizationRequest, CodeFlow, type OidcClientView } from './code-flow';
+import {
+  AUTHORIZATION_CODE,
+  AuthorizationPageError,
+  AuthorizationRedirectError,
+  type AuthorizationRequest,
+  CodeFlow,
+  type OidcClientView,
+} from './code-flow';
 import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
 import { allowFormRedirectTo, errorPage, LEVELS, LOGIN_SCRIPT, loginForm, loginResult, type LoginValues } from './login-page';
@@ -76,7 +93,18 @@ export class IdportenStandInController {
   @ApiBody({
     schema: {
       oneOf: [
-        { type: 'object', required: ['grant_type', 'code', 'redirect_uri', 'code_verifier'], properties: { grant_type: { type: 'string', example: AUTHORIZATION_CODE }, code: { type: 'string' }, redirect_uri: { type: 'string' }, code_verifier: { type: 'string' }, client_id: { type: 'string' }, client_secret: { type: 'string' } } },
+        {
+          type: 'object',
+          required: ['grant_type', 'code', 'redirect_uri', 'code_verifier'],
+          properties: {
+            grant_type: { type: 'string', example: AUTHORIZATION_CODE },
+            code: { type: 'string' },
+            redirect_uri: { type: 'string' },
+            code_verifier: { type: 'string' },
+            client_id: { type: 'string' },
+            client_secret: { type: 'string' },
+          },
+        },
         { $ref: getSchemaPath(IdportenTokenDto) },
       ],
     },
@@ -87,9 +115,12 @@ export class IdportenStandInController {
     let issued;
     if (request.is('application/json')) {
       this.admin.check(request);
-      issued = await this.login.token((await this.validation.transform(body, { type: 'body', metatype: IdportenTokenDto })) as IdportenTokenDto);
+      issued = await this.login.token(
+        (await this.validation.transform(body, { type: 'body', metatype: IdportenTokenDto })) as IdportenTokenDto,
+      );
     } else {
-      if (body?.grant_type !== AUTHORIZATION_CODE) throw new OAuthError('unsupported_grant_type', `grant_type must be ${AUTHORIZATION_CODE}`);
+      if (body?.grant_type !== AUTHORIZATION_CODE)
+        throw new OAuthError('unsupported_grant_type', `grant_type must be ${AUTHORIZATION_CODE}`);
       issued = await this.codeFlow.token(body, authorizationHeader(request));
     }
     response.setHeader('Cache-Control', 'no-store');
@@ -105,7 +136,13 @@ export class IdportenStandInController {
     const authorization = await this.authorizationRequest(query, response);
     if (!authorization) return;
     allowFormRedirectTo(response, authorization.redirectUri);
-    const form = loginForm({ action: 'authorize', hidden: this.codeFlow.hiddenFields(authorization), clientName: authorization.client.clientName, values: { acr: authorization.acr }, askAdminToken: this.admin.required });
+    const form = loginForm({
+      action: 'authorize',
+      hidden: this.codeFlow.hiddenFields(authorization),
+      clientName: authorization.client.clientName,
+      values: { acr: authorization.acr },
+      askAdminToken: this.admin.required,
+    });
     response.status(200).type('html').send(form);
   }
 
@@ -120,7 +157,14 @@ export class IdportenStandInController {
     if (!authorization) return;
     allowFormRedirectTo(response, authorization.redirectUri);
     const again = (status: number, error: string): void => {
-      const page = loginForm({ action: 'authorize', error, hidden: this.codeFlow.hiddenFields(authorization), clientName: authorization.client.clientName, values: typed(form), askAdminToken: this.admin.required });
+      const page = loginForm({
+        action: 'authorize',
+        error,
+        hidden: this.codeFlow.hiddenFields(authorization),
+        clientName: authorization.client.clientName,
+        values: typed(form),
+        askAdminToken: this.admin.required,
+      });
       response.status(status).type('html').send(page);
     };
     if (!this.adminAccepted(request, form)) return again(401, 'The test IdP admin token is missing or wrong.');
@@ -151,7 +195,9 @@ export class IdportenStandInController {
   }
 
   @Post('clients')
-  @ApiOperation({ summary: 'Register a relying party of the code flow: its redirect URIs and how it authenticates; the client_secret is shown once' })
+  @ApiOperation({
+    summary: 'Register a relying party of the code flow: its redirect URIs and how it authenticates; the client_secret is shown once',
+  })
   @UseGuards(TestIdpAdminGuard)
   registerClient(@Body() dto: RegisterOidcClientDto): Promise<OidcClientView> {
     return this.codeFlow.register(dto);

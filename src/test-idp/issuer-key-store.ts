@@ -39,7 +39,12 @@ export class IssuerKeyStore {
       const publicJwk = await exportJWK(publicKey);
       const kid = await calculateJwkThumbprint(publicJwk);
       // Another replica may have won the race: keep whichever row is stored.
-      await this.records.addIssuerKey({ issuer, kid, publicJwk, encryptedPrivateKey: this.encryption.encrypt(await exportPKCS8(privateKey), kid) });
+      await this.records.addIssuerKey({
+        issuer,
+        kid,
+        publicJwk,
+        encryptedPrivateKey: this.encryption.encrypt(await exportPKCS8(privateKey), kid),
+      });
       row = await this.records.issuerKey(issuer);
       if (!row) throw new Error(`the ${issuer} stand-in's key was stored but cannot be read`);
     }

@@ -60,7 +60,14 @@ export class MaskinportenGrant {
     const acting = await this.actingFor(client, claims, scope);
     await this.consume(client, claims);
     const resource = typeof claims.resource === 'string' ? claims.resource : 'unspecified';
-    return this.issue({ clientId: client.clientId, orgno: acting.consumerOrgno, scope, audience: resource, supplierOrgno: acting.supplierOrgno, authorizationDetails: acting.authorizationDetails });
+    return this.issue({
+      clientId: client.clientId,
+      orgno: acting.consumerOrgno,
+      scope,
+      audience: resource,
+      supplierOrgno: acting.supplierOrgno,
+      authorizationDetails: acting.authorizationDetails,
+    });
   }
 
   /**
@@ -69,7 +76,11 @@ export class MaskinportenGrant {
    */
   shortcut(dto: MaskinportenTokenDto): Promise<TokenResponse> {
     const scope = dto.scope;
-    return this.issue({ clientId: shortcutClientId(dto.orgno), orgno: dto.orgno, scope, audience: 'unspecified' }, dto.claims, dto.expires_in);
+    return this.issue(
+      { clientId: shortcutClientId(dto.orgno), orgno: dto.orgno, scope, audience: 'unspecified' },
+      dto.claims,
+      dto.expires_in,
+    );
   }
 
   private async client(assertion: string): Promise<TestIdpClient> {
@@ -80,10 +91,7 @@ export class MaskinportenGrant {
       throw new OAuthError('invalid_grant', 'the assertion is not a JWT');
     }
     const clientId = unverified.iss;
-    const client =
-      typeof clientId === 'string' && /^[0-9a-f-]{36}$/i.test(clientId)
-        ? await this.records.client(clientId)
-        : null;
+    const client = typeof clientId === 'string' && /^[0-9a-f-]{36}$/i.test(clientId) ? await this.records.client(clientId) : null;
     if (!client) throw new OAuthError('invalid_client', 'the assertion iss is not a registered client_id');
     if (client.jwks.length === 0) throw new OAuthError('invalid_client', 'the client has no registered keys');
     return client;
@@ -103,7 +111,8 @@ export class MaskinportenGrant {
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new OAuthError('invalid_grant', 'the assertion has expired');
-      if (error instanceof errors.JWTClaimValidationFailed) throw new OAuthError('invalid_grant', `the assertion ${error.claim} claim is invalid`);
+      if (error instanceof errors.JWTClaimValidationFailed)
+        throw new OAuthError('invalid_grant', `the assertion ${error.claim} claim is invalid`);
       throw new OAuthError('invalid_grant', 'the assertion signature does not verify with the client keys');
     }
     if ((payload.exp as number) > now + MAX_ASSERTION_LIFETIME_S + SKEW_S) {
@@ -132,7 +141,8 @@ export class MaskinportenGrant {
     }
     if (claims.consumer_org !== undefined) {
       const consumer = claims.consumer_org;
-      if (typeof consumer !== 'string' || !isValidOrgNumber(consumer)) throw new OAuthError('invalid_request', 'consumer_org must be a valid organisation number');
+      if (typeof consumer !== 'string' || !isValidOrgNumber(consumer))
+        throw new OAuthError('invalid_request', 'consumer_org must be a valid organisation number');
       for (const name of scope.split(' ')) {
         const delegated = await this.records.isDelegated(name, consumer, client.clientOrgno);
         if (!delegated) throw new OAuthError('invalid_grant', `${consumer} has not delegated ${name} to ${client.clientOrgno}`);
@@ -152,8 +162,13 @@ export class MaskinportenGrant {
       throw new OAuthError('invalid_authorization_details', `authorization_details must be one entry of type ${SYSTEM_USER_TYPE}`);
     }
     const org = entry.systemuser_org as Record<string, unknown> | undefined;
-    const customer = typeof org === 'object' && org !== null && org.authority === ISO6523_AUTHORITY ? orgNumberOfIso6523Id(org.ID) : undefined;
-    if (!customer) throw new OAuthError('invalid_authorization_details', `systemuser_org must be {"authority": "${ISO6523_AUTHORITY}", "ID": "0192:<orgno>"}`);
+    const customer =
+      typeof org === 'object' && org !== null && org.authority === ISO6523_AUTHORITY ? orgNumberOfIso6523Id(org.ID) : undefined;
+    if (!customer)
+      throw new OAuthError(
+        'invalid_authorization_details',
+        `systemuser_org must be {"authority": "${ISO6523_AUTHORITY}", "ID": "0192:<orgno>"}`,
+      );
     const user = await this.records.systemUserFor(client.clientId, customer);
     if (!user) throw new OAuthError('invalid_authorization_details', `no system user for ${customer} on a system of this client`);
     return { type: SYSTEM_USER_TYPE, systemuser_id: [user.id], systemuser_org: iso6523(customer), system_id: user.systemId };
@@ -177,7 +192,14 @@ export class MaskinportenGrant {
   }
 
   private async issue(
-    subject: { clientId: string; orgno: string; scope: string; audience: string; supplierOrgno?: string; authorizationDetails?: AuthorizationDetail[] },
+    subject: {
+      clientId: string;
+      orgno: string;
+      scope: string;
+      audience: string;
+      supplierOrgno?: string;
+      authorizationDetails?: AuthorizationDetail[];
+    },
     overrides?: Record<string, unknown>,
     lifetime = ACCESS_TOKEN_LIFETIME_S,
   ): Promise<TokenResponse> {
@@ -202,7 +224,12 @@ export class MaskinportenGrant {
       overrides,
     );
     const token = await new SignJWT(claims).setProtectedHeader({ kid: key.kid, alg: 'RS256' }).sign(key.privateKey);
-    return { access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: typeof claims.scope === 'string' ? claims.scope : subject.scope };
+    return {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: lifetime,
+      scope: typeof claims.scope === 'string' ? claims.scope : subject.scope,
+    };
   }
 }
 

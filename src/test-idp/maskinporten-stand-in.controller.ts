@@ -10,7 +10,15 @@ import { TestIdpAdminGuard } from './admin.guard';
 import { IssuerKeyStore } from './issuer-key-store';
 import { JWT_BEARER, MaskinportenGrant } from './maskinporten-grant';
 import { OAuthErrorFilter } from './oauth-error.filter';
-import { CreateClientDto, CreateDelegationDto, CreateScopeDto, CreateSystemUserDto, MaskinportenTokenDto, RegisterClientKeysDto, RegisterSystemDto } from './provisioning.dto';
+import {
+  CreateClientDto,
+  CreateDelegationDto,
+  CreateScopeDto,
+  CreateSystemUserDto,
+  MaskinportenTokenDto,
+  RegisterClientKeysDto,
+  RegisterSystemDto,
+} from './provisioning.dto';
 import { ClientView, clientView, DelegationView, ProvisioningService, ScopeView, SystemUserView, SystemView } from './provisioning.service';
 
 /** The local Maskinporten: metadata, JWKS, the JWT-bearer token endpoint and the provisioning API. */
@@ -59,19 +67,49 @@ export class MaskinportenStandInController {
   @ApiBody({
     schema: {
       oneOf: [
-        { type: 'object', required: ['grant_type', 'assertion'], properties: { grant_type: { type: 'string', example: JWT_BEARER }, assertion: { type: 'string' } } },
+        {
+          type: 'object',
+          required: ['grant_type', 'assertion'],
+          properties: { grant_type: { type: 'string', example: JWT_BEARER }, assertion: { type: 'string' } },
+        },
         { $ref: getSchemaPath(MaskinportenTokenDto) },
       ],
     },
   })
   @ApiResponse({ status: 200, description: '{access_token, token_type, expires_in, scope}' })
-  @ApiResponse({ status: 400, description: 'RFC 6749 error: {error, error_description}', content: { 'application/json': { schema: { type: 'object', properties: { error: { type: 'string', enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'invalid_scope', 'unsupported_grant_type', 'invalid_authorization_details'] }, error_description: { type: 'string' } } } } } })
+  @ApiResponse({
+    status: 400,
+    description: 'RFC 6749 error: {error, error_description}',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'string',
+              enum: [
+                'invalid_request',
+                'invalid_client',
+                'invalid_grant',
+                'invalid_scope',
+                'unsupported_grant_type',
+                'invalid_authorization_details',
+              ],
+            },
+            error_description: { type: 'string' },
+          },
+        },
+      },
+    },
+  })
   @UseFilters(OAuthErrorFilter)
   async token(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     let issued;
     if (request.is('application/json')) {
       this.admin.check(request);
-      issued = await this.grant.shortcut((await this.validation.transform(body, { type: 'body', metatype: MaskinportenTokenDto })) as MaskinportenTokenDto);
+      issued = await this.grant.shortcut(
+        (await this.validation.transform(body, { type: 'body', metatype: MaskinportenTokenDto })) as MaskinportenTokenDto,
+      );
     } else {
       issued = await this.grant.grant(body ?? {});
     }

@@ -1,14 +1,34 @@
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { isValidOrgNumber } from '../common/organisation-number';
 import { fixedClaimsIn, MAX_CLAIM_OVERRIDES, MAX_EXPIRES_IN_S, MIN_EXPIRES_IN_S } from './claim-overrides';
 import { isValidScopePart } from './scope-name';
 
-const SCOPE_RULE_MESSAGE = '$property must match ^([a-z0-9]+\\/?)+[a-z0-9]+(\\.[a-z0-9]+)?$ (lowercase letters and digits, single slashes, one optional dot suffix; no - or _)';
+const SCOPE_RULE_MESSAGE =
+  '$property must match ^([a-z0-9]+\\/?)+[a-z0-9]+(\\.[a-z0-9]+)?$ (lowercase letters and digits, single slashes, one optional dot suffix; no - or _)';
 
 /** The platform's scope rule, checked in linear time. */
 const IsScopePart = () =>
-  ValidateBy({ name: 'isScopePart', validator: { validate: (v: unknown) => typeof v === 'string' && isValidScopePart(v), defaultMessage: () => SCOPE_RULE_MESSAGE } });
+  ValidateBy({
+    name: 'isScopePart',
+    validator: { validate: (v: unknown) => typeof v === 'string' && isValidScopePart(v), defaultMessage: () => SCOPE_RULE_MESSAGE },
+  });
 
 export class CreateScopeDto {
   @IsScopePart()
@@ -77,21 +97,31 @@ export const SAFE_HOST = /^[a-z0-9.\-[\]:]+$/i;
 
 /** An absolute http(s) URI without a fragment, as RFC 6749 §3.1.2 asks of a redirection endpoint. */
 const IsRedirectUri = () =>
-  ValidateBy({
-    name: 'isRedirectUri',
-    validator: {
-      validate: (v: unknown) => {
-        if (typeof v !== 'string' || v.length > 2048) return false;
-        try {
-          const url = new URL(v);
-          return (url.protocol === 'http:' || url.protocol === 'https:') && SAFE_HOST.test(url.host) && !v.includes('#') && url.username === '' && url.password === '';
-        } catch {
-          return false;
-        }
+  ValidateBy(
+    {
+      name: 'isRedirectUri',
+      validator: {
+        validate: (v: unknown) => {
+          if (typeof v !== 'string' || v.length > 2048) return false;
+          try {
+            const url = new URL(v);
+            return (
+              (url.protocol === 'http:' || url.protocol === 'https:') &&
+              SAFE_HOST.test(url.host) &&
+              !v.includes('#') &&
+              url.username === '' &&
+              url.password === ''
+            );
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: () =>
+          'each redirect_uri must be an absolute http(s) URL without a fragment or credentials, at most 2048 characters',
       },
-      defaultMessage: () => 'each redirect_uri must be an absolute http(s) URL without a fragment or credentials, at most 2048 characters',
     },
-  }, { each: true });
+    { each: true },
+  );
 
 export const OIDC_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 
@@ -113,7 +143,11 @@ export class RegisterOidcClientDto {
 
   @IsOptional()
   @IsIn(OIDC_AUTH_METHODS, { message: `token_endpoint_auth_method must be one of ${OIDC_AUTH_METHODS.join(', ')}` })
-  @ApiPropertyOptional({ enum: OIDC_AUTH_METHODS, default: 'client_secret_basic', description: '`none`: a public client (a browser or mobile app); PKCE is what binds its code.' })
+  @ApiPropertyOptional({
+    enum: OIDC_AUTH_METHODS,
+    default: 'client_secret_basic',
+    description: '`none`: a public client (a browser or mobile app); PKCE is what binds its code.',
+  })
   token_endpoint_auth_method?: (typeof OIDC_AUTH_METHODS)[number];
 }
 
@@ -122,8 +156,13 @@ const ClaimOverrides = () =>
   ValidateBy({
     name: 'claimOverrides',
     validator: {
-      validate: (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length <= MAX_CLAIM_OVERRIDES && fixedClaimsIn(v as Record<string, unknown>).length === 0,
-      defaultMessage: () => `claims may hold at most ${MAX_CLAIM_OVERRIDES} claims and may not set iss (always this issuer) or exp (use expires_in)`,
+      validate: (v: unknown) =>
+        typeof v === 'object' &&
+        v !== null &&
+        Object.keys(v).length <= MAX_CLAIM_OVERRIDES &&
+        fixedClaimsIn(v as Record<string, unknown>).length === 0,
+      defaultMessage: () =>
+        `claims may hold at most ${MAX_CLAIM_OVERRIDES} claims and may not set iss (always this issuer) or exp (use expires_in)`,
     },
   });
 
@@ -139,7 +178,12 @@ export class TokenShortcutDto {
   @IsInt()
   @Min(MIN_EXPIRES_IN_S)
   @Max(MAX_EXPIRES_IN_S)
-  @ApiPropertyOptional({ description: 'Seconds until exp; 0 or negative gives an expired token.', example: 120, minimum: MIN_EXPIRES_IN_S, maximum: MAX_EXPIRES_IN_S })
+  @ApiPropertyOptional({
+    description: 'Seconds until exp; 0 or negative gives an expired token.',
+    example: 120,
+    minimum: MIN_EXPIRES_IN_S,
+    maximum: MAX_EXPIRES_IN_S,
+  })
   expires_in?: number;
 }
 
@@ -201,7 +245,10 @@ export class IdportenTokenDto extends TokenShortcutDto {
 const ORG_NUMBER_MESSAGE = '$property must be a valid organisation number (9 digits, modulus 11 check digit)';
 /** 9 digits with a valid modulus 11 check digit: what the exchange requires of system-user and supplier organisations. */
 const IsOrgNumber = () =>
-  ValidateBy({ name: 'isOrgNumber', validator: { validate: (v: unknown) => typeof v === 'string' && isValidOrgNumber(v), defaultMessage: () => ORG_NUMBER_MESSAGE } });
+  ValidateBy({
+    name: 'isOrgNumber',
+    validator: { validate: (v: unknown) => typeof v === 'string' && isValidOrgNumber(v), defaultMessage: () => ORG_NUMBER_MESSAGE },
+  });
 
 export class RegisterSystemDto {
   /** `<vendor orgno>_<name>`, as the platform's system register names systems. */

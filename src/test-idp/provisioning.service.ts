@@ -60,8 +60,17 @@ export interface DelegationView {
   scope: string;
 }
 
-const systemView = (s: TestIdpSystem): SystemView => ({ system_id: s.systemId, vendor_orgno: s.vendorOrgno, name: s.name, client_ids: s.clientIds });
-const systemUserView = (u: TestIdpSystemUser): SystemUserView => ({ id: u.id, system_id: u.systemId, systemuser_org: iso6523(u.customerOrgno) });
+const systemView = (s: TestIdpSystem): SystemView => ({
+  system_id: s.systemId,
+  vendor_orgno: s.vendorOrgno,
+  name: s.name,
+  client_ids: s.clientIds,
+});
+const systemUserView = (u: TestIdpSystemUser): SystemUserView => ({
+  id: u.id,
+  system_id: u.systemId,
+  systemuser_org: iso6523(u.customerOrgno),
+});
 
 export function checkOrgNumber(orgno: string): void {
   if (!ORG_NUMBER.test(orgno)) throw new ValidationFailedError([{ field: 'orgno', message: 'orgno must be 9 digits' }]);
@@ -156,7 +165,8 @@ export class ProvisioningService {
       } catch {
         throw new ValidationFailedError([{ field, message: 'is not a usable RSA key' }]);
       }
-      if (Buffer.from(raw.n, 'base64url').length * 8 < 2048) throw new ValidationFailedError([{ field, message: 'must be at least 2048 bits' }]);
+      if (Buffer.from(raw.n, 'base64url').length * 8 < 2048)
+        throw new ValidationFailedError([{ field, message: 'must be at least 2048 bits' }]);
       jwk.kid = typeof raw.kid === 'string' && raw.kid.length <= 128 ? raw.kid : await calculateJwkThumbprint(jwk);
       accepted.push(jwk);
     }
@@ -166,13 +176,19 @@ export class ProvisioningService {
 
   /** A vendor's system: its clients (the vendor's own) may then act as the system's users. */
   async registerSystem(dto: RegisterSystemDto): Promise<SystemView> {
-    if (!dto.system_id.startsWith(`${dto.vendor_orgno}_`)) throw new BadRequestError('system_id must start with the vendor organisation number and _');
+    if (!dto.system_id.startsWith(`${dto.vendor_orgno}_`))
+      throw new BadRequestError('system_id must start with the vendor organisation number and _');
     for (const clientId of dto.client_ids) {
       const client = await this.records.client(clientId);
       if (!client) throw new BadRequestError(`no client ${clientId}`);
       if (client.clientOrgno !== dto.vendor_orgno) throw new BadRequestError(`the client ${clientId} is not the vendor's`);
     }
-    const created = await this.records.addSystem({ systemId: dto.system_id, vendorOrgno: dto.vendor_orgno, name: dto.name ?? '', clientIds: dto.client_ids });
+    const created = await this.records.addSystem({
+      systemId: dto.system_id,
+      vendorOrgno: dto.vendor_orgno,
+      name: dto.name ?? '',
+      clientIds: dto.client_ids,
+    });
     if (!created) throw new ConflictError(`the system ${dto.system_id} already exists`);
     return systemView((await this.records.system(dto.system_id)) as TestIdpSystem);
   }
@@ -190,7 +206,8 @@ export class ProvisioningService {
   async createDelegation(dto: CreateDelegationDto): Promise<DelegationView> {
     if (dto.consumer_orgno === dto.supplier_orgno) throw new BadRequestError('an organisation cannot delegate to itself');
     const scope = await this.existingScope(dto.scope);
-    if (!(await this.records.isGranted(scope, dto.consumer_orgno))) throw new BadRequestError(`the scope ${scope} is not granted to ${dto.consumer_orgno}`);
+    if (!(await this.records.isGranted(scope, dto.consumer_orgno)))
+      throw new BadRequestError(`the scope ${scope} is not granted to ${dto.consumer_orgno}`);
     const created = await this.records.addDelegation({ consumerOrgno: dto.consumer_orgno, supplierOrgno: dto.supplier_orgno, scope });
     if (!created) throw new ConflictError(`${dto.consumer_orgno} already delegates ${scope} to ${dto.supplier_orgno}`);
     return { consumer_orgno: dto.consumer_orgno, supplier_orgno: dto.supplier_orgno, scope };

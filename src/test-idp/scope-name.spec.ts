@@ -41,7 +41,10 @@ describe('scope name rule', () => {
     const valid = 'a'.repeat(255);
     const fastest = { hostile: Infinity, valid: Infinity };
     for (let round = 0; round < 20; round++) {
-      for (const [name, input] of [['hostile', hostile], ['valid', valid]] as const) {
+      for (const [name, input] of [
+        ['hostile', hostile],
+        ['valid', valid],
+      ] as const) {
         const started = performance.now();
         for (let i = 0; i < 200; i++) isValidScopePart(input);
         fastest[name] = Math.min(fastest[name], performance.now() - started);

@@ -16,6 +16,15 @@ import { TestIdpRepository } from './test-idp.repository';
 @Module({
   imports: [RateLimitModule, KeysModule],
   controllers: [MaskinportenStandInController, IdportenStandInController],
-  providers: [TestIdpRepository, IssuerKeyStore, MaskinportenGrant, IdportenLogin, ProvisioningService, TestIdpAdminGuard, OidcClientRepository, CodeFlow],
+  providers: [
+    TestIdpRepository,
+    IssuerKeyStore,
+    MaskinportenGrant,
+    IdportenLogin,
+    ProvisioningService,
+    TestIdpAdminGuard,
+    OidcClientRepository,
+    CodeFlow,
+  ],
 })
 export class TestIdpModule {}

@@ -63,13 +63,15 @@ export function readTokenExchangeRequest(input: TokenRequestInput): TokenExchang
   const form = (typeof input.body === 'object' && input.body !== null ? input.body : {}) as Form;
   const grantType = single(form, 'grant_type');
   if (grantType === undefined) throw invalid('grant_type is missing');
-  if (grantType !== TOKEN_EXCHANGE_GRANT_TYPE) throw new OAuthError('unsupported_grant_type', `the only grant type served is ${TOKEN_EXCHANGE_GRANT_TYPE}`);
+  if (grantType !== TOKEN_EXCHANGE_GRANT_TYPE)
+    throw new OAuthError('unsupported_grant_type', `the only grant type served is ${TOKEN_EXCHANGE_GRANT_TYPE}`);
   const subjectToken = single(form, 'subject_token');
   if (subjectToken === undefined) throw invalid('subject_token is missing');
   if (subjectToken.length > MAX_TOKEN_BYTES) throw invalid('the subject_token is larger than 8 KB');
   const subjectTokenType = single(form, 'subject_token_type');
   if (subjectTokenType === undefined) throw invalid('subject_token_type is missing');
-  if (!EXCHANGEABLE_TOKEN_TYPES.includes(subjectTokenType)) throw invalid(`subject_token_type must be one of ${EXCHANGEABLE_TOKEN_TYPES.join(', ')}`);
+  if (!EXCHANGEABLE_TOKEN_TYPES.includes(subjectTokenType))
+    throw invalid(`subject_token_type must be one of ${EXCHANGEABLE_TOKEN_TYPES.join(', ')}`);
   const requestedTokenType = single(form, 'requested_token_type');
   if (requestedTokenType !== undefined && !EXCHANGEABLE_TOKEN_TYPES.includes(requestedTokenType)) {
     throw invalid(`requested_token_type must be one of ${EXCHANGEABLE_TOKEN_TYPES.join(', ')}`);
@@ -77,7 +79,8 @@ export function readTokenExchangeRequest(input: TokenRequestInput): TokenExchang
   if (single(form, 'actor_token') !== undefined || single(form, 'actor_token_type') !== undefined) {
     throw invalid('delegation (actor_token) is not supported');
   }
-  if (single(form, 'scope') !== undefined) throw new OAuthError('invalid_scope', "the issued token carries the subject token's scope; a scope cannot be requested");
+  if (single(form, 'scope') !== undefined)
+    throw new OAuthError('invalid_scope', "the issued token carries the subject token's scope; a scope cannot be requested");
   const resources = repeated(form, 'resource');
   resources.forEach(checkResource);
   return {

@@ -13,7 +13,18 @@ const OAUTH_ERROR_SCHEMA = {
   type: 'object',
   required: ['error'],
   properties: {
-    error: { type: 'string', enum: ['invalid_request', 'invalid_grant', 'invalid_scope', 'invalid_target', 'unsupported_grant_type', 'temporarily_unavailable', 'server_error'] },
+    error: {
+      type: 'string',
+      enum: [
+        'invalid_request',
+        'invalid_grant',
+        'invalid_scope',
+        'invalid_target',
+        'unsupported_grant_type',
+        'temporarily_unavailable',
+        'server_error',
+      ],
+    },
     error_description: { type: 'string', example: 'the token has expired' },
   },
 };
@@ -39,7 +50,11 @@ export class TokenController {
         grant_type: { type: 'string', enum: [TOKEN_EXCHANGE_GRANT_TYPE] },
         subject_token: { type: 'string', description: 'The Maskinporten or ID-porten access token (a JWT, at most 8 KB)' },
         subject_token_type: { type: 'string', enum: [...EXCHANGEABLE_TOKEN_TYPES] },
-        requested_token_type: { type: 'string', enum: [...EXCHANGEABLE_TOKEN_TYPES], description: `Echoed as issued_token_type; default ${TokenTypeUri.jwt}` },
+        requested_token_type: {
+          type: 'string',
+          enum: [...EXCHANGEABLE_TOKEN_TYPES],
+          description: `Echoed as issued_token_type; default ${TokenTypeUri.jwt}`,
+        },
         audience: { type: 'string', description: 'Bind the token to this API (aud); must be listed in TOKEN_AUDIENCES. May be repeated.' },
         resource: { type: 'string', format: 'uri', description: 'As audience, given as an absolute URI (RFC 8707). May be repeated.' },
       },
@@ -63,12 +78,29 @@ export class TokenController {
       },
     },
   })
-  @ApiResponse({ status: 400, description: 'RFC 6749 §5.2 error: invalid_request, invalid_grant (the subject token is refused), invalid_scope, invalid_target, unsupported_grant_type', content: { 'application/json': { schema: OAUTH_ERROR_SCHEMA } } })
-  @ApiResponse({ status: 429, description: 'Rate limit passed (Retry-After): temporarily_unavailable', content: { 'application/json': { schema: OAUTH_ERROR_SCHEMA } } })
-  @ApiResponse({ status: 503, description: 'A dependency is away (Retry-After): temporarily_unavailable', content: { 'application/json': { schema: OAUTH_ERROR_SCHEMA } } })
+  @ApiResponse({
+    status: 400,
+    description:
+      'RFC 6749 §5.2 error: invalid_request, invalid_grant (the subject token is refused), invalid_scope, invalid_target, unsupported_grant_type',
+    content: { 'application/json': { schema: OAUTH_ERROR_SCHEMA } },
+  })
+  @ApiResponse({
+    status: 429,
+    description: 'Rate limit passed (Retry-After): temporarily_unavailable',
+    content: { 'application/json': { schema: OAUTH_ERROR_SCHEMA } },
+  })
+  @ApiResponse({
+    status: 503,
+    description: 'A dependency is away (Retry-After): temporarily_unavailable',
+    content: { 'application/json': { schema: OAUTH_ERROR_SCHEMA } },
+  })
   @UseGuards(ThrottlerGuard)
   async token(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const input = { body: request.body as unknown, formEncoded: Boolean(request.is(FORM)), hasAuthorization: request.headers.authorization !== undefined };
+    const input = {
+      body: request.body as unknown,
+      formEncoded: Boolean(request.is(FORM)),
+      hasAuthorization: request.headers.authorization !== undefined,
+    };
     const { signed, issuedTokenType } = await this.exchange.exchange(input, response.locals as ExchangeAttempt);
     sendTokenJson(response, signed, issuedTokenType);
   }

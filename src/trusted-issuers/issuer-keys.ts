@@ -100,7 +100,8 @@ export class IssuerKeys {
   }
 
   private async discover(): Promise<void> {
-    if (this.settings.httpsOnly && !isTrustworthyUpstreamUrl(this.wellKnownUrl)) throw new UpstreamError(`${this.wellKnownUrl}: not an https URL`);
+    if (this.settings.httpsOnly && !isTrustworthyUpstreamUrl(this.wellKnownUrl))
+      throw new UpstreamError(`${this.wellKnownUrl}: not an https URL`);
     const document = await fetchJsonObject(this.wellKnownUrl, this.settings.timeoutMs);
     const { issuer, jwks_uri: jwksUri } = document;
     if (typeof issuer !== 'string' || issuer.length === 0) throw new UpstreamError(`${this.wellKnownUrl}: no issuer`);

@@ -40,7 +40,12 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly adapterHost: HttpAdapterHost,
     @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
   ) {
-    const settings = { timeoutMs: config.upstreamTimeoutMs, cooldownMs: config.jwksCooldownMs, refreshMs: config.jwksRefreshMs, httpsOnly: config.httpsOnly };
+    const settings = {
+      timeoutMs: config.upstreamTimeoutMs,
+      cooldownMs: config.jwksCooldownMs,
+      refreshMs: config.jwksRefreshMs,
+      httpsOnly: config.httpsOnly,
+    };
     const now = () => this.clock.now();
     this.issuers = {
       maskinporten: config.maskinporten.wellKnownUrls.map((url) => new IssuerKeys(url, settings, now)),
@@ -52,7 +57,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
   onModuleInit(): void {
     if (this.config.maskinporten.acceptAnyAudience) {
       this.logger.warn(
-        'MASKINPORTEN_ACCEPT_ANY_AUDIENCE=true: Maskinporten tokens minted for any audience are accepted (the platform\'s historical behaviour); set MASKINPORTEN_AUDIENCE to bind them to this service',
+        "MASKINPORTEN_ACCEPT_ANY_AUDIENCE=true: Maskinporten tokens minted for any audience are accepted (the platform's historical behaviour); set MASKINPORTEN_AUDIENCE to bind them to this service",
       );
     }
     this.registerReadiness();
@@ -109,7 +114,11 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
       await Promise.all(undiscovered.map((k) => k.ensureReady()));
       provider = owner();
       if (!provider && this.all().some((k) => k.issuer === undefined)) {
-        throw new ServiceUnavailableError('an identity provider cannot be reached to verify the token; retry shortly', 'issuer_unavailable', 10);
+        throw new ServiceUnavailableError(
+          'an identity provider cannot be reached to verify the token; retry shortly',
+          'issuer_unavailable',
+          10,
+        );
       }
     }
     if (!provider) throw new InvalidTokenError("the token's issuer is not one this service trusts", 'untrusted_issuer');
@@ -154,7 +163,10 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     }
     const alg = header.alg;
     if (typeof alg !== 'string' || !this.config.algorithms.includes(alg)) {
-      throw new InvalidTokenError(`the token's algorithm is not accepted (accepted: ${this.config.algorithms.join(', ')})`, 'alg_not_allowed');
+      throw new InvalidTokenError(
+        `the token's algorithm is not accepted (accepted: ${this.config.algorithms.join(', ')})`,
+        'alg_not_allowed',
+      );
     }
     const offered = KEY_BEARING_HEADERS.filter((name) => name in header);
     if (offered.length > 0) {
@@ -187,7 +199,11 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
       await Promise.all(unknown.map((k) => k.ensureReady()));
       match = candidates.find((k) => k.issuer === iss);
       if (!match && candidates.some((k) => k.issuer === undefined)) {
-        throw new ServiceUnavailableError('the identity provider cannot be reached to verify the token; retry shortly', 'issuer_unavailable', 10);
+        throw new ServiceUnavailableError(
+          'the identity provider cannot be reached to verify the token; retry shortly',
+          'issuer_unavailable',
+          10,
+        );
       }
     }
     if (!match) throw new InvalidTokenError(`the token's issuer is not trusted for ${provider}`, 'untrusted_issuer');

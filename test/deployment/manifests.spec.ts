@@ -31,7 +31,13 @@ interface Spec {
   template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
   ports: { targetPort: string }[];
 }
-type Manifest = { kind: string; metadata: { name: string }; spec?: Spec; data?: Record<string, string>; stringData?: Record<string, string> };
+type Manifest = {
+  kind: string;
+  metadata: { name: string };
+  spec?: Spec;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+};
 
 const DIR = join(projectRoot(), 'docker', 'k8s');
 const manifests: Manifest[] = readdirSync(DIR)
@@ -76,10 +82,15 @@ describe('Kubernetes manifests', () => {
     const without = (...names: string[]) => Object.fromEntries(Object.entries(env).filter(([name]) => !names.includes(name)));
     expect(() => parseEnvironment(without('MASKINPORTEN_AUDIENCE'))).toThrow('MASKINPORTEN_AUDIENCE must be set');
     expect(() => parseEnvironment({ ...without('MASKINPORTEN_AUDIENCE'), MASKINPORTEN_ACCEPT_ANY_AUDIENCE: 'true' })).not.toThrow();
-    expect(() => parseEnvironment({ ...env, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*' })).toThrow('IDPORTEN_ACCEPTED_SCOPE_PREFIXES may be * only with');
+    expect(() => parseEnvironment({ ...env, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: '*' })).toThrow(
+      'IDPORTEN_ACCEPTED_SCOPE_PREFIXES may be * only with',
+    );
     // Without the two scope rules, production falls back to the same platform rules, never to "any".
     const defaults = deriveSettings(parseEnvironment(without('MASKINPORTEN_ORG_CLAIM_SCOPE', 'IDPORTEN_ACCEPTED_SCOPE_PREFIXES')));
-    expect([defaults.maskinporten.orgClaimScope, defaults.issuers.idporten.acceptedScopePrefixes]).toEqual(['altinn:serviceowner', ['altinn:']]);
+    expect([defaults.maskinporten.orgClaimScope, defaults.issuers.idporten.acceptedScopePrefixes]).toEqual([
+      'altinn:serviceowner',
+      ['altinn:'],
+    ]);
   });
 
   it('probe the service health routes on its port', () => {
@@ -97,7 +108,11 @@ describe('Kubernetes manifests', () => {
   it('run two non-root replicas on a read-only root filesystem with resource bounds', () => {
     expect(deployment.spec?.replicas).toBe(2);
     expect(pod.securityContext.runAsNonRoot).toBe(true);
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
     expect(container.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
     const mounted = container.volumeMounts.map((m) => m.mountPath);

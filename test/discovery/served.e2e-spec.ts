@@ -89,7 +89,10 @@ describe('Discovery advertises exactly what is served', () => {
       },
     ],
     // POST endpoints: exercised by the grant and introspection checks below; here only that they route POST.
-    [/^(token_endpoint|introspection_endpoint)$/, async (url, member) => expect([member, (await fetch(url)).headers.get('allow')]).toEqual([member, 'POST'])],
+    [
+      /^(token_endpoint|introspection_endpoint)$/,
+      async (url, member) => expect([member, (await fetch(url)).headers.get('allow')]).toEqual([member, 'POST']),
+    ],
   ];
 
   it('answers at every URL it names', async () => {
@@ -122,7 +125,9 @@ describe('Discovery advertises exactly what is served', () => {
     expect(advertisedMethods.length).toBeGreaterThan(0);
     for (const method of advertisedMethods) {
       expect([method, method in authMethods]).toEqual([method, true]);
-      const config = await client.discovery(new URL(issuer), 'discovery-test', undefined, authMethods[method](), { execute: [client.allowInsecureRequests] });
+      const config = await client.discovery(new URL(issuer), 'discovery-test', undefined, authMethods[method](), {
+        execute: [client.allowInsecureRequests],
+      });
       for (const grant of advertisedGrants) {
         expect([grant, grant in grants]).toEqual([grant, true]);
         await grants[grant](config);
@@ -134,10 +139,16 @@ describe('Discovery advertises exactly what is served', () => {
     const authMethods: Record<string, () => client.ClientAuth> = { Bearer: () => bearerSecret(INTROSPECTION_SECRET) };
     const advertised = document.introspection_endpoint_auth_methods_supported as string[];
     expect(advertised.length).toBeGreaterThan(0);
-    const exchanged = await (await fetch(`${(document.exchange_endpoints as Record<string, string>).maskinporten}`, { headers: { authorization: `Bearer ${await maskinporten.maskinportenToken()}` } })).text();
+    const exchanged = await (
+      await fetch(`${(document.exchange_endpoints as Record<string, string>).maskinporten}`, {
+        headers: { authorization: `Bearer ${await maskinporten.maskinportenToken()}` },
+      })
+    ).text();
     for (const method of advertised) {
       expect([method, method in authMethods]).toEqual([method, true]);
-      const config = await client.discovery(new URL(issuer), 'introspection-caller', undefined, authMethods[method](), { execute: [client.allowInsecureRequests] });
+      const config = await client.discovery(new URL(issuer), 'introspection-caller', undefined, authMethods[method](), {
+        execute: [client.allowInsecureRequests],
+      });
       const answer = await client.tokenIntrospection(config, exchanged);
       expect(answer).toMatchObject({ active: true, iss: issuer, orgNumber: 974760673 });
     }
@@ -156,10 +167,18 @@ describe('Discovery advertises exactly what is served', () => {
     const add = (token: string) => Object.keys(decodeJwt(token)).forEach((c) => claims.add(c));
     const endpoints = document.exchange_endpoints as Record<string, string>;
     for (const [provider, url] of Object.entries(endpoints)) {
-      add(await (await fetch(`${url}?audience=${encodeURIComponent(AUDIENCE)}`, { headers: { authorization: `Bearer ${await upstreamToken[provider]()}` } })).text());
+      add(
+        await (
+          await fetch(`${url}?audience=${encodeURIComponent(AUDIENCE)}`, {
+            headers: { authorization: `Bearer ${await upstreamToken[provider]()}` },
+          })
+        ).text(),
+      );
     }
     const refreshed = await fetch(`${running.url}/authentication/api/v1/refresh`, {
-      headers: { authorization: `Bearer ${await (await fetch(endpoints.maskinporten, { headers: { authorization: `Bearer ${await maskinporten.maskinportenToken()}` } })).text()}` },
+      headers: {
+        authorization: `Bearer ${await (await fetch(endpoints.maskinporten, { headers: { authorization: `Bearer ${await maskinporten.maskinportenToken()}` } })).text()}`,
+      },
     });
     add(await refreshed.text());
     expect([...(document.claims_supported as string[])].sort()).toEqual([...claims].sort());

@@ -14,7 +14,9 @@ describe('an upstream slower than the timeout', () => {
   let running: RunningApp;
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
-    running = await startApp({ env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, UPSTREAM_TIMEOUT_MS: '300', JWKS_COOLDOWN_SECONDS: '1' } });
+    running = await startApp({
+      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, UPSTREAM_TIMEOUT_MS: '300', JWKS_COOLDOWN_SECONDS: '1' },
+    });
     await eventually(async () => (await fetch(`${running.url}/health/ready`)).status === 200);
   });
   after(async () => {
@@ -44,7 +46,9 @@ describe('a full audit buffer', () => {
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
     // No flush during the test: the buffer of 10 fills and the rest is dropped.
-    running = await startApp({ env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, AUDIT_BUFFER_SIZE: '10', AUDIT_FLUSH_MS: '60000' } });
+    running = await startApp({
+      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, AUDIT_BUFFER_SIZE: '10', AUDIT_FLUSH_MS: '60000' },
+    });
   });
   after(async () => {
     await running.close();
@@ -76,7 +80,12 @@ describe('the database restarted during load', () => {
     if (!available) return;
     maskinporten = await FakeIssuer.start('maskinporten');
     idporten = await FakeIssuer.start('idporten');
-    app = await startAppBehindProxy({ MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, PROFILES_AUTO_PROVISION: 'false', AUDIT_FLUSH_MS: '200' });
+    app = await startAppBehindProxy({
+      MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+      IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
+      PROFILES_AUTO_PROVISION: 'false',
+      AUDIT_FLUSH_MS: '200',
+    });
   });
   after(async () => {
     if (!available) return;
@@ -115,7 +124,11 @@ describe('the database restarted during load', () => {
     expect(new Set(statuses)).toEqual(new Set([200]));
     // The audit rows buffered while the database was away are written once it is back; none dropped.
     const issuedRows = async () =>
-      (await running.app.get(DataSource).query<{ n: number }[]>("SELECT count(*)::int AS n FROM authentication_events WHERE outcome = 'issued'"))[0].n;
+      (
+        await running.app
+          .get(DataSource)
+          .query<{ n: number }[]>("SELECT count(*)::int AS n FROM authentication_events WHERE outcome = 'issued'")
+      )[0].n;
     await eventually(async () => (await issuedRows()) === statuses.length, 10_000);
     expect(running.app.get(AuditLog).dropped).toBe(0);
   });

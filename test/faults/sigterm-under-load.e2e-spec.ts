@@ -11,11 +11,20 @@ type Outcome = { status: number } | { error: string };
 /** One exchange over a fresh connection: a refused connection was never in flight; a reset one was lost. */
 function exchangeOnce(port: number, token: string, agent: Agent): Promise<Outcome> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/authentication/api/v1/exchange/maskinporten', headers: { authorization: `Bearer ${token}` }, agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-      res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/authentication/api/v1/exchange/maskinporten',
+        headers: { authorization: `Bearer ${token}` },
+        agent,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+      },
+    );
     req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
     req.end();
   });
@@ -56,7 +65,9 @@ describe('SIGTERM during load', () => {
         request({ host: '127.0.0.1', port, path: '/health/ready', agent }, (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
-        }).on('error', () => resolve(0)).end();
+        })
+          .on('error', () => resolve(0))
+          .end();
       });
       if (ready !== 200) stop = true;
       else await new Promise((r) => setTimeout(r, 100));

@@ -70,9 +70,7 @@ describe('start-up configuration', () => {
   it('masks a secret even when it is the bad value', async () => {
     const { code, stderr } = await startWith({ KEY_ENCRYPTION_KEY: 'short-secret' });
     expect(code).toBe(1);
-    expect(stderr.trim()).toBe(
-      'Invalid configuration: KEY_ENCRYPTION_KEY must be at least 32 characters of secret material (got "***")',
-    );
+    expect(stderr.trim()).toBe('Invalid configuration: KEY_ENCRYPTION_KEY must be at least 32 characters of secret material (got "***")');
   });
 
   const PRODUCTION = {
@@ -99,7 +97,14 @@ describe('start-up configuration', () => {
   it('starts in production accepting any Maskinporten audience only when told so, with a warning in the log', async () => {
     const database = await createTestDatabase();
     const port = String(await freePort());
-    const { child, exited } = spawnService({ ...PRODUCTION, ...database.env, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'info', MASKINPORTEN_ACCEPT_ANY_AUDIENCE: 'true' });
+    const { child, exited } = spawnService({
+      ...PRODUCTION,
+      ...database.env,
+      PORT: port,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      MASKINPORTEN_ACCEPT_ANY_AUDIENCE: 'true',
+    });
     try {
       await waitFor(`http://127.0.0.1:${port}/health/live`, 60_000);
     } finally {

@@ -43,32 +43,36 @@ describe('HTTP errors as problem details', () => {
   });
 
   it('answers headers over 16 KB 431 as problem+json', async () => {
-    const { status, contentType, body } = await new Promise<{ status?: number; contentType?: string; body: string }>(
-      (resolve, reject) => {
-        const req = httpRequest(`${running.url}/health/live`, { headers: { 'x-big': 'y'.repeat(17 * 1024) } }, (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode, contentType: res.headers['content-type'], body: text }));
-        });
-        req.on('error', reject);
-        req.end();
-      },
-    );
+    const { status, contentType, body } = await new Promise<{ status?: number; contentType?: string; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${running.url}/health/live`, { headers: { 'x-big': 'y'.repeat(17 * 1024) } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode, contentType: res.headers['content-type'], body: text }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
     expect(status).toBe(431);
     expect(contentType).toBe('application/problem+json');
     expect(JSON.parse(body)).toMatchObject({ status: 431, title: 'Request Header Fields Too Large' });
   });
 
   it('names the refused request in the 431 as the filter names every other: its path as instance, a correlation id', async () => {
-    const { status, body, requestId } = await new Promise<{ status?: number; body: string; requestId?: string | string[] }>((resolve, reject) => {
-      const req = httpRequest(`${running.url}/authentication/api/v1/refresh?x=1`, { headers: { 'x-big': 'y'.repeat(17 * 1024) } }, (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode, body: text, requestId: res.headers['x-request-id'] }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const { status, body, requestId } = await new Promise<{ status?: number; body: string; requestId?: string | string[] }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          `${running.url}/authentication/api/v1/refresh?x=1`,
+          { headers: { 'x-big': 'y'.repeat(17 * 1024) } },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode, body: text, requestId: res.headers['x-request-id'] }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
     expect(status).toBe(431);
     expect(JSON.parse(body)).toEqual({
       type: 'about:blank',

@@ -38,7 +38,10 @@ describe('request logs', () => {
     child.kill('SIGTERM');
     const { stdout, stderr } = await exited;
     const output = stdout + stderr;
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const exchangeLine = lines.find((l) => l.reqId === 'log-test-1' && l.res);
     expect(exchangeLine).toMatchObject({
       level: 30,
@@ -50,7 +53,15 @@ describe('request logs', () => {
     expect(exchangeLine?.reason).toBeUndefined();
     // A refusal's line says why, in the same word the audit row and the metric use.
     expect(lines.find((l) => l.reqId === 'log-test-2' && l.res)).toMatchObject({ level: 30, res: { statusCode: 401 }, reason: 'expired' });
-    for (const secret of [token, token.split('.')[1], token.split('.')[2], expired.split('.')[2], issued.split('.')[2], pid, 'Bearer nope']) {
+    for (const secret of [
+      token,
+      token.split('.')[1],
+      token.split('.')[2],
+      expired.split('.')[2],
+      issued.split('.')[2],
+      pid,
+      'Bearer nope',
+    ]) {
       expect([secret.slice(0, 20), output.includes(secret)]).toEqual([secret.slice(0, 20), false]);
     }
     expect(output).toContain('051070*****');

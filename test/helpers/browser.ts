@@ -8,7 +8,9 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Why browser tests cannot run here, for `describe(..., { skip })`; false when they can. */
 export function browserSkipReason(): string | false {
-  return existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH; .ci/run installs it`;
+  return existsSync(CHROMIUM)
+    ? false
+    : `no Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH; .ci/run installs it`;
 }
 
 /** A phone: an iPhone-sized viewport with touch and a device pixel ratio of 3. */

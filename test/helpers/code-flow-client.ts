@@ -16,7 +16,11 @@ export interface RegisteredClient {
   token_endpoint_auth_method: string;
 }
 
-export async function register(running: RunningApp, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<RegisteredClient> {
+export async function register(
+  running: RunningApp,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<RegisteredClient> {
   const response = await json(running, 'POST', `${ID}/clients`, body, headers);
   expect(response.status).toBe(201);
   return (await response.json()) as RegisteredClient;
@@ -32,7 +36,10 @@ export function formOf(html: string): Record<string, string> {
 }
 
 /** Drives the login step over HTTP: open the authorization URL, post the form, return where it redirects. */
-export async function logIn(authorizationUrl: URL, person: Record<string, string> = {}): Promise<{ status: number; location: string | null; html: string }> {
+export async function logIn(
+  authorizationUrl: URL,
+  person: Record<string, string> = {},
+): Promise<{ status: number; location: string | null; html: string }> {
   const page = await fetch(authorizationUrl, { redirect: 'manual' });
   if (page.status !== 200) return { status: page.status, location: page.headers.get('location'), html: await page.text() };
   expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -54,7 +61,13 @@ export function pkce(): { verifier: string; challenge: string } {
 }
 
 export function tokenRequest(running: RunningApp, form: Record<string, string>, headers: Record<string, string> = {}) {
-  return fetch(`${running.url}${ID}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form).toString() });
+  return fetch(`${running.url}${ID}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form).toString(),
+  });
 }
 
-export const basic = (client: RegisteredClient) => ({ authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` });
+export const basic = (client: RegisteredClient) => ({
+  authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+});

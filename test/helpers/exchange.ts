@@ -14,7 +14,11 @@ export function exchange(app: RunningApp, provider: string, token?: string, init
 /** Verifies one of our tokens exactly as a platform API would: through the published JWKS. */
 export async function verifyIssued(app: RunningApp, token: string, issuer: string): Promise<JWTPayload> {
   const jwks = (await (await fetch(`${app.url}${JWKS_PATH}`)).json()) as never;
-  const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer, algorithms: ['RS256'], currentDate: new Date(app.clock.now()) });
+  const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
+    issuer,
+    algorithms: ['RS256'],
+    currentDate: new Date(app.clock.now()),
+  });
   return payload;
 }
 

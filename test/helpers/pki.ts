@@ -8,8 +8,12 @@ export async function certificateFor(privateKey: KeyObject, publicKey: KeyObject
   const signingAlgorithm = algorithm === 'RSA' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', hash: 'SHA-256' };
   const importAlgorithm = algorithm === 'RSA' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
   const keys = {
-    privateKey: await webcrypto.subtle.importKey('pkcs8', privateKey.export({ format: 'der', type: 'pkcs8' }), importAlgorithm, true, ['sign']),
-    publicKey: await webcrypto.subtle.importKey('spki', publicKey.export({ format: 'der', type: 'spki' }), importAlgorithm, true, ['verify']),
+    privateKey: await webcrypto.subtle.importKey('pkcs8', privateKey.export({ format: 'der', type: 'pkcs8' }), importAlgorithm, true, [
+      'sign',
+    ]),
+    publicKey: await webcrypto.subtle.importKey('spki', publicKey.export({ format: 'der', type: 'spki' }), importAlgorithm, true, [
+      'verify',
+    ]),
   };
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',

@@ -98,7 +98,8 @@ export async function waitFor(url: string, timeoutMs = 60_000, exited?: Promise<
   let ended: Exited | undefined;
   void exited?.then((result) => (ended = result));
   while (Date.now() < deadline) {
-    if (ended) throw new Error(`the process ended (code ${ended.code}) before ${url} answered 200:\n${ended.stderr}${ended.stdout}`.slice(0, 4000));
+    if (ended)
+      throw new Error(`the process ended (code ${ended.code}) before ${url} answered 200:\n${ended.stderr}${ended.stdout}`.slice(0, 4000));
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       if (response.ok) return;

@@ -23,7 +23,13 @@ export async function provisionClient(app: RunningApp, orgno = '974760673', head
   const mp = '/test-idp/maskinporten';
   await json(app, 'POST', `${mp}/scopes`, { prefix: 'altinn', subscope: 'instances/metadata.read', description: 'd' }, headers);
   await json(app, 'PUT', `${mp}/scopes/access/${orgno}?scope=${encodeURIComponent(SCOPE)}`, undefined, headers);
-  const created = await json(app, 'POST', `${mp}/clients`, { client_name: 'c', client_type: 'CONFIDENTIAL', scopes: [SCOPE], token_reference: 'SELF_CONTAINED', client_orgno: orgno }, headers);
+  const created = await json(
+    app,
+    'POST',
+    `${mp}/clients`,
+    { client_name: 'c', client_type: 'CONFIDENTIAL', scopes: [SCOPE], token_reference: 'SELF_CONTAINED', client_orgno: orgno },
+    headers,
+  );
   const { client_id: clientId } = (await created.json()) as { client_id: string };
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `k-${randomBytes(4).toString('hex')}`;
@@ -36,9 +42,22 @@ export function standInIssuer(app: RunningApp): string {
 }
 
 /** An RFC 7523 grant assertion; claims may be overridden. */
-export async function assertion(app: RunningApp, client: StandInClient, overrides: JWTPayload = {}, key = client.privateKey): Promise<string> {
+export async function assertion(
+  app: RunningApp,
+  client: StandInClient,
+  overrides: JWTPayload = {},
+  key = client.privateKey,
+): Promise<string> {
   const now = Math.floor(app.clock.now() / 1000);
-  return new SignJWT({ iss: client.clientId, aud: standInIssuer(app), scope: SCOPE, iat: now, exp: now + 60, jti: randomBytes(16).toString('hex'), ...overrides })
+  return new SignJWT({
+    iss: client.clientId,
+    aud: standInIssuer(app),
+    scope: SCOPE,
+    iat: now,
+    exp: now + 60,
+    jti: randomBytes(16).toString('hex'),
+    ...overrides,
+  })
     .setProtectedHeader({ alg: 'RS256', kid: client.kid })
     .sign(key);
 }

@@ -16,8 +16,18 @@ export function postForm(app: RunningApp, path: string, form: Record<string, str
 }
 
 /** An RFC 8693 request for this subject token, with extra or overriding parameters. */
-export function tokenExchange(app: RunningApp, subjectToken: string, extra: Record<string, string | string[]> = {}, headers: Record<string, string> = {}) {
-  return postForm(app, TOKEN_PATH, { grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_TYPE, ...extra }, headers);
+export function tokenExchange(
+  app: RunningApp,
+  subjectToken: string,
+  extra: Record<string, string | string[]> = {},
+  headers: Record<string, string> = {},
+) {
+  return postForm(
+    app,
+    TOKEN_PATH,
+    { grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_TYPE, ...extra },
+    headers,
+  );
 }
 
 export interface AuditRow {
@@ -35,7 +45,9 @@ export async function auditRows(app: RunningApp): Promise<AuditRow[]> {
   await app.app.get(AuditLog).flush();
   return app.app
     .get(DataSource)
-    .query<AuditRow[]>('SELECT provider, outcome, reason, client_id, org_number, user_id, issued_jti FROM authentication_events ORDER BY occurred_at');
+    .query<AuditRow[]>(
+      'SELECT provider, outcome, reason, client_id, org_number, user_id, issued_jti FROM authentication_events ORDER BY occurred_at',
+    );
 }
 
 /** Empties the audit trail (after writing what is buffered), so a test sees only its own rows. */

@@ -117,7 +117,9 @@ describe('ID-porten exchange', () => {
     it('refuses an unknown person when auto-provisioning is off', async () => {
       const response = await refused(await idporten.idportenToken({ pid: '01010112345' }), /unknown person/);
       expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
-      const count = await running.app.get(DataSource).query<{ n: number }[]>("SELECT count(*)::int AS n FROM users WHERE ssn = '01010112345'");
+      const count = await running.app
+        .get(DataSource)
+        .query<{ n: number }[]>("SELECT count(*)::int AS n FROM users WHERE ssn = '01010112345'");
       expect(count[0].n).toBe(0);
     });
 

@@ -10,7 +10,13 @@ import { CLI_LIMITS } from '../helpers/spawn';
 
 const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
 
-const party = (partyId: number, ssn: string) => ({ partyId, partyUuid: `00000000-0000-4000-8000-${String(partyId).padStart(12, '0')}`, type: 'person', ssn, name: `Person ${partyId}` });
+const party = (partyId: number, ssn: string) => ({
+  partyId,
+  partyUuid: `00000000-0000-4000-8000-${String(partyId).padStart(12, '0')}`,
+  type: 'person',
+  ssn,
+  name: `Person ${partyId}`,
+});
 const user = (userId: number, ssn: string, partyId: number) => ({ userId, userName: `user${userId}`, ssn, partyId });
 
 describe('profiles CLI', () => {
@@ -18,7 +24,17 @@ describe('profiles CLI', () => {
   let dir: string;
   const run = (...args: string[]) => {
     const result = spawnSync(process.execPath, [CLI, 'profiles', ...args], {
-      env: { PATH: process.env.PATH, ...database.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', KEY_ENCRYPTION_KEY: 'x'.repeat(40), ISSUER_URL: 'https://a.test/', MASKINPORTEN_WELL_KNOWN_URLS: 'https://m.test/', IDPORTEN_WELL_KNOWN_URLS: 'https://i.test/', MASKINPORTEN_AUDIENCE: 'https://a.test/' },
+      env: {
+        PATH: process.env.PATH,
+        ...database.env,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        KEY_ENCRYPTION_KEY: 'x'.repeat(40),
+        ISSUER_URL: 'https://a.test/',
+        MASKINPORTEN_WELL_KNOWN_URLS: 'https://m.test/',
+        IDPORTEN_WELL_KNOWN_URLS: 'https://i.test/',
+        MASKINPORTEN_AUDIENCE: 'https://a.test/',
+      },
       encoding: 'utf8',
       ...CLI_LIMITS,
     });
@@ -38,15 +54,27 @@ describe('profiles CLI', () => {
 
   it('imports a good file and shows a person with the ssn masked', () => {
     const good = file('good.json', {
-      parties: [party(50000001, '01010100001'), { partyId: 50000002, partyUuid: '00000000-0000-4000-8000-000050000002', type: 'organisation', orgNumber: '974760673', name: 'BRG' }],
+      parties: [
+        party(50000001, '01010100001'),
+        { partyId: 50000002, partyUuid: '00000000-0000-4000-8000-000050000002', type: 'organisation', orgNumber: '974760673', name: 'BRG' },
+      ],
       users: [user(20000001, '01010100001', 50000001)],
     });
     const imported = run('import', good);
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toMatch(/^acting on (the embedded database in .*pgdata \(no service has it open\)|PostgreSQL .*)\nimported 2 parties and 1 users\n$/);
+    expect(imported.stdout).toMatch(
+      /^acting on (the embedded database in .*pgdata \(no service has it open\)|PostgreSQL .*)\nimported 2 parties and 1 users\n$/,
+    );
     const shown = run('show', '01010100001');
     expect(shown.code).toBe(0);
-    expect(JSON.parse(shown.stdout)).toEqual({ ssn: '010101*****', userId: 20000001, userName: 'user20000001', partyId: 50000001, partyUuid: '00000000-0000-4000-8000-000050000001', name: 'Person 50000001' });
+    expect(JSON.parse(shown.stdout)).toEqual({
+      ssn: '010101*****',
+      userId: 20000001,
+      userName: 'user20000001',
+      partyId: 50000001,
+      partyUuid: '00000000-0000-4000-8000-000050000001',
+      name: 'Person 50000001',
+    });
     expect(shown.stdout).not.toContain('01010100001');
     expect(run('import', good).code).toBe(0);
   });

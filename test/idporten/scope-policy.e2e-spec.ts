@@ -32,7 +32,9 @@ describe('ID-porten accepted-scope policy', () => {
   let running: RunningApp;
   before(async () => {
     idporten = await FakeIssuer.start('idporten');
-    running = await startApp({ env: { ISSUER_URL: ISSUER, IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: 'altinn:,partner:' } });
+    running = await startApp({
+      env: { ISSUER_URL: ISSUER, IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_ACCEPTED_SCOPE_PREFIXES: 'altinn:,partner:' },
+    });
   });
   after(async () => {
     await running.close();
@@ -94,7 +96,9 @@ describe('ID-porten scope policy in production by default', () => {
       },
     });
     const person = validateImport({
-      parties: [{ partyId: 50002119, partyUuid: '8b2a6cf1-1d6e-4d4b-9f59-2c0a3c6f1a01', type: 'person', ssn: '19108000239', name: 'Test Testesen' }],
+      parties: [
+        { partyId: 50002119, partyUuid: '8b2a6cf1-1d6e-4d4b-9f59-2c0a3c6f1a01', type: 'person', ssn: '19108000239', name: 'Test Testesen' },
+      ],
       users: [{ userId: 20000011, userName: '', ssn: '19108000239', partyId: 50002119 }],
     });
     await new ProfileRepository(running.app.get(DataSource)).import(person);
@@ -105,7 +109,11 @@ describe('ID-porten scope policy in production by default', () => {
   });
 
   it('refuses a token for another relying party with only openid profile (403), accepts an altinn: scope', async () => {
-    await expectScopeRefused(running, await idporten.idportenToken({ aud: 'https://another-relying-party.example/', scope: 'openid profile' }), /starting with altinn:/);
+    await expectScopeRefused(
+      running,
+      await idporten.idportenToken({ aud: 'https://another-relying-party.example/', scope: 'openid profile' }),
+      /starting with altinn:/,
+    );
     const response = await exchange(running, 'id-porten', await idporten.idportenToken({ scope: 'openid altinn:portal/enduser' }));
     expect(response.status).toBe(200);
     expect((await verifyIssued(running, await response.text(), ISSUER))['urn:altinn:partyid']).toBe(50002119);

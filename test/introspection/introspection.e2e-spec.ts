@@ -34,7 +34,14 @@ describe('POST /introspect (RFC 7662)', () => {
     maskinporten = await FakeIssuer.start('maskinporten');
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}/authentication/api/v1/openid/`;
-    running = await startApp({ env: { PORT: String(port), ISSUER_URL: issuer, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, INTROSPECTION_TOKENS: SECRETS.join(', ') } });
+    running = await startApp({
+      env: {
+        PORT: String(port),
+        ISSUER_URL: issuer,
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        INTROSPECTION_TOKENS: SECRETS.join(', '),
+      },
+    });
     // An API as an introspection caller: openid-client, with the secret sent as a Bearer header.
     const bearer: client.ClientAuth = (_as, _client, _body, headers) => headers.set('authorization', `Bearer ${SECRETS[1]}`);
     config = await client.discovery(new URL(issuer), 'storage-api', undefined, bearer, { execute: [client.allowInsecureRequests] });
@@ -71,7 +78,8 @@ describe('POST /introspect (RFC 7662)', () => {
     const kid = decodeProtectedHeader(token).kid as string;
     const forger = await generateKeyPair('RS256');
     const forgedClaims = decodeJwt(token);
-    const forge = (headerKid: string) => new SignJWT(forgedClaims).setProtectedHeader({ alg: 'RS256', kid: headerKid, typ: 'JWT' }).sign(forger.privateKey);
+    const forge = (headerKid: string) =>
+      new SignJWT(forgedClaims).setProtectedHeader({ alg: 'RS256', kid: headerKid, typ: 'JWT' }).sign(forger.privateKey);
     const notYetToken = (await running.app.get(TokenSigner).sign({ scope: 'x' })).token;
     const inactive: [string, string][] = [
       ['an upstream Maskinporten token', await maskinporten.maskinportenToken()],
@@ -94,8 +102,19 @@ describe('POST /introspect (RFC 7662)', () => {
       running.clock.advance(120_000);
     }
     const rows = await auditRows(running);
-    expect(rows.map((r) => [r.provider, r.outcome])).toEqual(Array.from({ length: inactive.length + 1 }, () => ['introspection', 'inactive']));
-    expect(rows.map((r) => r.reason).sort()).toEqual(['bad_signature', 'bad_signature', 'malformed', 'not_yet_valid', 'unknown_key', 'unknown_key', 'unsigned', 'unsigned']);
+    expect(rows.map((r) => [r.provider, r.outcome])).toEqual(
+      Array.from({ length: inactive.length + 1 }, () => ['introspection', 'inactive']),
+    );
+    expect(rows.map((r) => r.reason).sort()).toEqual([
+      'bad_signature',
+      'bad_signature',
+      'malformed',
+      'not_yet_valid',
+      'unknown_key',
+      'unknown_key',
+      'unsigned',
+      'unsigned',
+    ]);
   });
 
   it('answers inactive for a token signed by a key this deployment does not publish', async () => {
@@ -124,15 +143,32 @@ describe('POST /introspect (RFC 7662)', () => {
     expect([await counted('active'), await counted('inactive')]).toEqual([before[0] + 1, before[1] + 1]);
     const rows = await auditRows(running);
     expect(rows).toEqual([
-      { provider: 'introspection', outcome: 'active', reason: null, client_id: null, org_number: null, user_id: null, issued_jti: decodeJwt(token).jti },
-      { provider: 'introspection', outcome: 'inactive', reason: 'malformed', client_id: null, org_number: null, user_id: null, issued_jti: null },
+      {
+        provider: 'introspection',
+        outcome: 'active',
+        reason: null,
+        client_id: null,
+        org_number: null,
+        user_id: null,
+        issued_jti: decodeJwt(token).jti,
+      },
+      {
+        provider: 'introspection',
+        outcome: 'inactive',
+        reason: 'malformed',
+        client_id: null,
+        org_number: null,
+        user_id: null,
+        issued_jti: null,
+      },
     ]);
     expect(JSON.stringify(rows)).not.toContain(token.split('.')[2].slice(0, 20));
   });
 
   it('accepts every secret of INTROSPECTION_TOKENS and a token_type_hint', async () => {
     const token = await ours();
-    for (const secret of SECRETS) expect(await (await introspect(token, secret, { token_type_hint: 'access_token' })).json()).toMatchObject({ active: true });
+    for (const secret of SECRETS)
+      expect(await (await introspect(token, secret, { token_type_hint: 'access_token' })).json()).toMatchObject({ active: true });
   });
 
   it('refuses callers without a right secret with a 401 problem, audited, answering nothing about the token', async () => {
@@ -148,11 +184,16 @@ describe('POST /introspect (RFC 7662)', () => {
     for (const [what, headers] of refusals) {
       const response = await postForm(running, INTROSPECTION_PATH, { token }, headers);
       const problem = await expectProblem(response, 401);
-      expect([what, response.headers.get('www-authenticate')]).toEqual([what, expect.stringMatching(/^Bearer error="invalid_(token|request)"/)]);
+      expect([what, response.headers.get('www-authenticate')]).toEqual([
+        what,
+        expect.stringMatching(/^Bearer error="invalid_(token|request)"/),
+      ]);
       expect(JSON.stringify(problem)).not.toContain('active');
     }
     const rows = await auditRows(running);
-    expect(rows.map((r) => [r.provider, r.outcome, r.reason])).toEqual(refusals.map(([, , reason]) => ['introspection', 'refused', reason]));
+    expect(rows.map((r) => [r.provider, r.outcome, r.reason])).toEqual(
+      refusals.map(([, , reason]) => ['introspection', 'refused', reason]),
+    );
   });
 
   it('refuses a request without one token, a JSON body, or an unknown parameter with a 400 problem', async () => {
@@ -163,7 +204,11 @@ describe('POST /introspect (RFC 7662)', () => {
     await expectProblem(await postForm(running, INTROSPECTION_PATH, { token: [token, token] }, { authorization }), 400);
     await expectProblem(await postForm(running, INTROSPECTION_PATH, { token: 'a'.repeat(8 * 1024 + 1) }, { authorization }), 400);
     await expectProblem(await postForm(running, INTROSPECTION_PATH, { token, other: 'x' }, { authorization }), 400);
-    const json = await fetch(`${running.url}${INTROSPECTION_PATH}`, { method: 'POST', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+    const json = await fetch(`${running.url}${INTROSPECTION_PATH}`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
     await expectProblem(json, 400);
   });
 });
@@ -172,8 +217,14 @@ describe('POST /introspect when off, and rate-limited', () => {
   it('answers 404 and is not in discovery without INTROSPECTION_TOKENS', async () => {
     const off = await startApp();
     try {
-      await expectProblem(await postForm(off, INTROSPECTION_PATH, { token: 'x' }, { authorization: 'Bearer anything-anything-anything-anything' }), 404);
-      const document = (await (await fetch(`${off.url}/authentication/api/v1/openid/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      await expectProblem(
+        await postForm(off, INTROSPECTION_PATH, { token: 'x' }, { authorization: 'Bearer anything-anything-anything-anything' }),
+        404,
+      );
+      const document = (await (await fetch(`${off.url}/authentication/api/v1/openid/.well-known/openid-configuration`)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(document.introspection_endpoint).toBeUndefined();
       expect(document.introspection_endpoint_auth_methods_supported).toBeUndefined();
     } finally {

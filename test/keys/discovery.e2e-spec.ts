@@ -35,7 +35,12 @@ describe('OpenID Connect discovery', () => {
       response_types_supported: [],
     });
     // Nothing that is not served: no authorization endpoint or ID tokens, no sub, no introspection unless configured.
-    for (const absent of ['authorization_endpoint', 'subject_types_supported', 'id_token_signing_alg_values_supported', 'introspection_endpoint']) {
+    for (const absent of [
+      'authorization_endpoint',
+      'subject_types_supported',
+      'id_token_signing_alg_values_supported',
+      'introspection_endpoint',
+    ]) {
       expect([absent, document[absent]]).toEqual([absent, undefined]);
     }
     expect(document.claims_supported).toEqual(expect.arrayContaining(['orgNumber', 'org', 'urn:altinn:userid', 'urn:altinn:partyid']));

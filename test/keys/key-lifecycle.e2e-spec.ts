@@ -17,7 +17,8 @@ describe('signing key life cycle under a moving clock', () => {
   let running: RunningApp;
   let ring: KeyRing;
   let signer: TokenSigner;
-  const kids = async () => ((await (await fetch(`${running.url}${JWKS_PATH}`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+  const kids = async () =>
+    ((await (await fetch(`${running.url}${JWKS_PATH}`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
   const jwks = async () => createLocalJWKSet((await (await fetch(`${running.url}${JWKS_PATH}`)).json()) as never);
   const signingKid = async () => decodeProtectedHeader((await signer.sign({})).token).kid;
 

@@ -52,7 +52,11 @@ describe('keys CLI', () => {
     expect(rows()).toHaveLength(1);
     const now = run('rotate', '--now');
     expect(now.code).toBe(0);
-    expect(rows().map((r) => r.split('\t')[1]).sort()).toEqual(['active', 'next']);
+    expect(
+      rows()
+        .map((r) => r.split('\t')[1])
+        .sort(),
+    ).toEqual(['active', 'next']);
   });
 
   it('imports a matching certificate and key', async () => {
@@ -75,12 +79,54 @@ describe('keys CLI', () => {
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const small = rsaPair(1024);
     const cases: [string[], RegExp][] = [
-      [['import', '--cert', join(files, 'missing.pem'), '--key', join(files, 'missing-key.pem')], /certificate file .*missing\.pem: it does not exist/],
-      [['import', '--cert', write('junk.pem', 'not a certificate'), '--key', write('k.pem', privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())], /not a PEM or DER X\.509 certificate/],
-      [['import', '--cert', write('c1.pem', await certificateFor(privateKey, publicKey)), '--key', write('other.pem', other.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())], /do not belong together/],
-      [['import', '--cert', write('ec-cert.pem', await certificateFor(ec.privateKey, ec.publicKey, 'EC')), '--key', write('ec.pem', ec.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())], /private key is ec; only RSA/],
-      [['import', '--cert', write('small-cert.pem', await certificateFor(small.privateKey, small.publicKey)), '--key', write('small.pem', small.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())], /1024 bits; at least 2048/],
-      [['import', '--cert', write('c2.pem', await certificateFor(privateKey, publicKey)), '--key', write('garbage-key.pem', 'garbage')], /not a PEM private key/],
+      [
+        ['import', '--cert', join(files, 'missing.pem'), '--key', join(files, 'missing-key.pem')],
+        /certificate file .*missing\.pem: it does not exist/,
+      ],
+      [
+        [
+          'import',
+          '--cert',
+          write('junk.pem', 'not a certificate'),
+          '--key',
+          write('k.pem', privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()),
+        ],
+        /not a PEM or DER X\.509 certificate/,
+      ],
+      [
+        [
+          'import',
+          '--cert',
+          write('c1.pem', await certificateFor(privateKey, publicKey)),
+          '--key',
+          write('other.pem', other.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()),
+        ],
+        /do not belong together/,
+      ],
+      [
+        [
+          'import',
+          '--cert',
+          write('ec-cert.pem', await certificateFor(ec.privateKey, ec.publicKey, 'EC')),
+          '--key',
+          write('ec.pem', ec.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()),
+        ],
+        /private key is ec; only RSA/,
+      ],
+      [
+        [
+          'import',
+          '--cert',
+          write('small-cert.pem', await certificateFor(small.privateKey, small.publicKey)),
+          '--key',
+          write('small.pem', small.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()),
+        ],
+        /1024 bits; at least 2048/,
+      ],
+      [
+        ['import', '--cert', write('c2.pem', await certificateFor(privateKey, publicKey)), '--key', write('garbage-key.pem', 'garbage')],
+        /not a PEM private key/,
+      ],
     ];
     for (const [args, message] of cases) {
       const result = run(...args);

@@ -9,7 +9,6 @@ import { TestClock } from '../helpers/test-clock';
 const SERVER = LOCAL_SERVER_URL;
 const JWKS_PATH = '/authentication/api/v1/openid/.well-known/openid-configuration/jwks';
 
-
 const jwksOf = async (app: RunningApp) => (await fetch(`${app.url}${JWKS_PATH}`)).text();
 
 // Two replicas need a database server both can reach; the embedded one belongs to one process.

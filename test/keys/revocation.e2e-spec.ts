@@ -23,7 +23,12 @@ describe('a key revoked by keys rotate --now', () => {
 
   /** The real CLI in a second process; asynchronous, since the service under test shares this event loop. */
   const keysCli = async (...args: string[]) => {
-    const { code, stdout, stderr } = await runCommand(['keys', ...args], { ...database.env, ISSUER_URL: ISSUER, KEY_ENCRYPTION_KEY, LOG_LEVEL: 'silent' });
+    const { code, stdout, stderr } = await runCommand(['keys', ...args], {
+      ...database.env,
+      ISSUER_URL: ISSUER,
+      KEY_ENCRYPTION_KEY,
+      LOG_LEVEL: 'silent',
+    });
     return { code: code ?? 1, stdout, stderr };
   };
   const refresh = (token: string) =>

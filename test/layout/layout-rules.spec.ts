@@ -27,9 +27,11 @@ function check(files: Record<string, string>): { code: number | null; rules: str
 
 /** A sound tree: a capability on top of common/ and database/, wired by the composition root. */
 const SOUND = {
-  'src/app.module.ts': "import { KeysModule } from './keys/keys.module';\nimport { ENTITIES } from './entities';\nexport const APP = [KeysModule, ENTITIES];\n",
+  'src/app.module.ts':
+    "import { KeysModule } from './keys/keys.module';\nimport { ENTITIES } from './entities';\nexport const APP = [KeysModule, ENTITIES];\n",
   'src/entities.ts': "import { SigningKey } from './keys/signing-key.entity';\nexport const ENTITIES = [SigningKey];\n",
-  'src/keys/keys.module.ts': "import { open } from '../database/open';\nimport { now } from '../common/clock';\nexport class KeysModule { run = [open, now]; }\n",
+  'src/keys/keys.module.ts':
+    "import { open } from '../database/open';\nimport { now } from '../common/clock';\nexport class KeysModule { run = [open, now]; }\n",
   'src/keys/signing-key.entity.ts': 'export class SigningKey {}\n',
   'src/database/open.ts': "import { now } from '../common/clock';\nexport const open = () => now();\n",
   'src/common/clock.ts': 'export const now = () => 0;\n',
@@ -56,13 +58,19 @@ describe('the layout rules in npm run lint', () => {
   });
 
   it('fails on database/ importing a capability, the way it once listed the entities', () => {
-    const result = check({ ...SOUND, 'src/database/entities.ts': "import { SigningKey } from '../keys/signing-key.entity';\nexport const ENTITIES = [SigningKey];\n" });
+    const result = check({
+      ...SOUND,
+      'src/database/entities.ts': "import { SigningKey } from '../keys/signing-key.entity';\nexport const ENTITIES = [SigningKey];\n",
+    });
     expect(result.code).not.toBe(0);
     expect(result.rules).toEqual(['database-knows-no-capability', 'no-folder-cycle']);
   });
 
   it('fails on common/ importing a capability', () => {
-    const result = check({ ...SOUND, 'src/common/signer.ts': "import { KeysModule } from '../keys/keys.module';\nexport const signer = KeysModule;\n" });
+    const result = check({
+      ...SOUND,
+      'src/common/signer.ts': "import { KeysModule } from '../keys/keys.module';\nexport const signer = KeysModule;\n",
+    });
     expect(result.code).not.toBe(0);
     expect(result.rules).toContain('common-and-config-know-no-capability');
   });
@@ -71,7 +79,8 @@ describe('the layout rules in npm run lint', () => {
     const result = check({
       ...SOUND,
       'src/discovery/discovery-document.ts': "export const EXCHANGE_PATH = 'x';\n",
-      'src/refresh/refresh.controller.ts': "import { EXCHANGE_PATH } from '../discovery/discovery-document';\nexport const PATH = EXCHANGE_PATH;\n",
+      'src/refresh/refresh.controller.ts':
+        "import { EXCHANGE_PATH } from '../discovery/discovery-document';\nexport const PATH = EXCHANGE_PATH;\n",
     });
     expect(result.code).not.toBe(0);
     expect(result.rules).toEqual(['no-reach-into-endpoints']);

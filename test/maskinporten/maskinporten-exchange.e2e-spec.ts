@@ -83,7 +83,11 @@ describe('Maskinporten exchange', () => {
     const token = await maskinporten.maskinportenToken({ consumer: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' } });
     const plain = await verifyIssued(running, await (await exchange(running, 'maskinporten', token)).text(), ISSUER);
     expect(plain.org).toBe('digdir');
-    const test = await verifyIssued(running, await (await exchange(running, 'maskinporten', token, { query: '?test=true' })).text(), ISSUER);
+    const test = await verifyIssued(
+      running,
+      await (await exchange(running, 'maskinporten', token, { query: '?test=true' })).text(),
+      ISSUER,
+    );
     expect(test.org).toBe('ttd');
     await expectProblem(await exchange(running, 'maskinporten', token, { query: '?test=maybe' }), 400);
   });
@@ -101,7 +105,14 @@ describe('Maskinporten exchange', () => {
       'SELECT provider, outcome, reason, client_id, org_number, issued_jti FROM authentication_events ORDER BY occurred_at, outcome',
     );
     expect(rows).toEqual([
-      { provider: 'maskinporten', outcome: 'issued', reason: null, client_id: '0de19f7a-f5fa-45d1-874c-3d2e88ce97d9', org_number: '974760673', issued_jti: issued.jti },
+      {
+        provider: 'maskinporten',
+        outcome: 'issued',
+        reason: null,
+        client_id: '0de19f7a-f5fa-45d1-874c-3d2e88ce97d9',
+        org_number: '974760673',
+        issued_jti: issued.jti,
+      },
       { provider: 'maskinporten', outcome: 'refused', reason: 'missing_consumer', client_id: null, org_number: null, issued_jti: null },
     ]);
     const all = JSON.stringify(await dataSource.query('SELECT * FROM authentication_events'));

@@ -11,7 +11,12 @@ const ISSUER = 'https://platform.test/authentication/api/v1/openid/';
 const VENDOR = { authority: 'iso6523-actorid-upis', ID: '0192:991825827' };
 const CUSTOMER = { authority: 'iso6523-actorid-upis', ID: '0192:974760673' };
 const SYSTEM_USER_ID = 'a6355a68-86b8-4344-8a81-0248cb461468';
-const SYSTEM_USER = { type: 'urn:altinn:systemuser', systemuser_id: [SYSTEM_USER_ID], systemuser_org: CUSTOMER, system_id: '991825827_smartcloud' };
+const SYSTEM_USER = {
+  type: 'urn:altinn:systemuser',
+  systemuser_id: [SYSTEM_USER_ID],
+  systemuser_org: CUSTOMER,
+  system_id: '991825827_smartcloud',
+};
 
 interface AuditRow {
   outcome: string;
@@ -40,7 +45,9 @@ describe('Maskinporten system users and supplier delegation', () => {
     await running.app.get(AuditLog).flush();
     return running.app
       .get(DataSource)
-      .query<AuditRow[]>('SELECT outcome, reason, org_number, system_user_id, supplier_org_number, issued_jti FROM authentication_events ORDER BY occurred_at, id');
+      .query<AuditRow[]>(
+        'SELECT outcome, reason, org_number, system_user_id, supplier_org_number, issued_jti FROM authentication_events ORDER BY occurred_at, id',
+      );
   };
   const clearAudit = async () => {
     await running.app.get(AuditLog).flush();
@@ -48,7 +55,11 @@ describe('Maskinporten system users and supplier delegation', () => {
   };
 
   it("still turns the seed's input into the seed's output, with neither claim", async () => {
-    const payload = await verifyIssued(running, await (await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).text(), ISSUER);
+    const payload = await verifyIssued(
+      running,
+      await (await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).text(),
+      ISSUER,
+    );
     expect(payload).not.toHaveProperty('authorization_details');
     expect(payload).not.toHaveProperty('supplier');
     expect(payload.org).toBe('brg');
@@ -79,21 +90,39 @@ describe('Maskinporten system users and supplier delegation', () => {
     });
     expect([iat, nbf, exp]).toEqual([iat, iat, (iat as number) + 1800]);
     expect(await auditRows()).toEqual([
-      { outcome: 'issued', reason: null, org_number: '991825827', system_user_id: SYSTEM_USER_ID, supplier_org_number: null, issued_jti: jti },
+      {
+        outcome: 'issued',
+        reason: null,
+        org_number: '991825827',
+        system_user_id: SYSTEM_USER_ID,
+        supplier_org_number: null,
+        issued_jti: jti,
+      },
     ]);
   });
 
   it('copies entries of other types unchanged beside the system user entry, member order and all', async () => {
-    const other = { type: 'urn:example:resource', resource: 'urn:altinn:resource:ttd-app', actions: ['read'], nested: { z: 1, a: [true, null] } };
+    const other = {
+      type: 'urn:example:resource',
+      resource: 'urn:altinn:resource:ttd-app',
+      actions: ['read'],
+      nested: { z: 1, a: [true, null] },
+    };
     const details = [other, { ...SYSTEM_USER, extension: 'kept' }];
-    const token = await (await exchange(running, 'maskinporten', await maskinporten.maskinportenToken({ consumer: VENDOR, authorization_details: details }))).text();
+    const token = await (
+      await exchange(running, 'maskinporten', await maskinporten.maskinportenToken({ consumer: VENDOR, authorization_details: details }))
+    ).text();
     const payload = await verifyIssued(running, token, ISSUER);
     expect(JSON.stringify(payload.authorization_details)).toBe(JSON.stringify(details));
   });
 
   it("copies the supplier and keeps org and orgNumber the consumer's; the audit row names the supplier", async () => {
     await clearAudit();
-    const response = await exchange(running, 'maskinporten', await maskinporten.maskinportenToken({ supplier: { ...VENDOR, extra: 'dropped' } }));
+    const response = await exchange(
+      running,
+      'maskinporten',
+      await maskinporten.maskinportenToken({ supplier: { ...VENDOR, extra: 'dropped' } }),
+    );
     expect(response.status).toBe(200);
     const payload = await verifyIssued(running, await response.text(), ISSUER);
     expect(payload.supplier).toEqual(VENDOR);
@@ -102,12 +131,25 @@ describe('Maskinporten system users and supplier delegation', () => {
     expect(payload['urn:altinn:orgNumber']).toBe('974760673');
     expect(payload.org).toBe('brg');
     expect(await auditRows()).toEqual([
-      { outcome: 'issued', reason: null, org_number: '974760673', system_user_id: null, supplier_org_number: '991825827', issued_jti: payload.jti },
+      {
+        outcome: 'issued',
+        reason: null,
+        org_number: '974760673',
+        system_user_id: null,
+        supplier_org_number: '991825827',
+        issued_jti: payload.jti,
+      },
     ]);
   });
 
   it('keeps both claims through a refresh', async () => {
-    const token = await (await exchange(running, 'maskinporten', await maskinporten.maskinportenToken({ consumer: VENDOR, supplier: CUSTOMER, authorization_details: [SYSTEM_USER] }))).text();
+    const token = await (
+      await exchange(
+        running,
+        'maskinporten',
+        await maskinporten.maskinportenToken({ consumer: VENDOR, supplier: CUSTOMER, authorization_details: [SYSTEM_USER] }),
+      )
+    ).text();
     const refreshed = await fetch(`${running.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${token}` } });
     expect(refreshed.status).toBe(200);
     const payload = await verifyIssued(running, await refreshed.text(), ISSUER);
@@ -122,11 +164,15 @@ describe('Maskinporten system users and supplier delegation', () => {
       const body = await expectProblem(response, 401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="[^"]+"$/);
       expect(String(body.detail)).toMatch(detail);
-      expect(await auditRows()).toEqual([{ outcome: 'refused', reason, org_number: null, system_user_id: null, supplier_org_number: null, issued_jti: null }]);
+      expect(await auditRows()).toEqual([
+        { outcome: 'refused', reason, org_number: null, system_user_id: null, supplier_org_number: null, issued_jti: null },
+      ]);
     };
     const metric = async (reason: string) => {
       const text = await (await fetch(`${running.url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(`authentication_exchange_refusals_total{provider="maskinporten",reason="${reason}"}`));
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`authentication_exchange_refusals_total{provider="maskinporten",reason="${reason}"}`));
       return Number(line?.split(' ').pop() ?? 0);
     };
 
@@ -150,19 +196,33 @@ describe('Maskinporten system users and supplier delegation', () => {
         { system_id: 'x'.repeat(129) },
       ];
       for (const patch of cases) {
-        await refused({ consumer: VENDOR, authorization_details: [{ ...SYSTEM_USER, ...patch }] }, 'invalid_authorization_details', /systemuser_id|systemuser_org|system_id/);
+        await refused(
+          { consumer: VENDOR, authorization_details: [{ ...SYSTEM_USER, ...patch }] },
+          'invalid_authorization_details',
+          /systemuser_id|systemuser_org|system_id/,
+        );
       }
     });
 
     it('refuses details without a system user entry with their own reason', async () => {
       const before = await metric('unsupported_authorization_details');
-      await refused({ authorization_details: [{ type: 'urn:example:resource' }] }, 'unsupported_authorization_details', /without a urn:altinn:systemuser entry/);
+      await refused(
+        { authorization_details: [{ type: 'urn:example:resource' }] },
+        'unsupported_authorization_details',
+        /without a urn:altinn:systemuser entry/,
+      );
       expect(await metric('unsupported_authorization_details')).toBe(before + 1);
     });
 
     it('refuses a supplier in any other shape', async () => {
       const before = await metric('invalid_supplier');
-      for (const supplier of ['0192:991825827', { ID: '0192:991825827' }, { authority: 'iso6523-actorid-upis', ID: '0192:991825828' }, { authority: 'iso6523-actorid-upis', ID: '991825827' }, null]) {
+      for (const supplier of [
+        '0192:991825827',
+        { ID: '0192:991825827' },
+        { authority: 'iso6523-actorid-upis', ID: '0192:991825828' },
+        { authority: 'iso6523-actorid-upis', ID: '991825827' },
+        null,
+      ]) {
         await refused({ supplier }, 'invalid_supplier', /supplier/);
       }
       expect(await metric('invalid_supplier')).toBe(before + 5);
@@ -176,7 +236,13 @@ describe('Maskinporten org claim bound to the service-owner scope', () => {
 
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
-    running = await startApp({ env: { ISSUER_URL: ISSUER, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, MASKINPORTEN_ORG_CLAIM_SCOPE: 'altinn:serviceowner' } });
+    running = await startApp({
+      env: {
+        ISSUER_URL: ISSUER,
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        MASKINPORTEN_ORG_CLAIM_SCOPE: 'altinn:serviceowner',
+      },
+    });
   });
   after(async () => {
     await running.close();
@@ -184,7 +250,11 @@ describe('Maskinporten org claim bound to the service-owner scope', () => {
   });
 
   it('gives org only to a token with an altinn:serviceowner scope', async () => {
-    const plain = await verifyIssued(running, await (await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).text(), ISSUER);
+    const plain = await verifyIssued(
+      running,
+      await (await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).text(),
+      ISSUER,
+    );
     expect(plain.org).toBeUndefined();
     expect(plain['urn:altinn:org']).toBeUndefined();
     expect(plain.orgNumber).toBe(974760673);

@@ -45,7 +45,8 @@ describe('OpenAPI document', () => {
     // One example per shape we issue, from the typed description of our claims.
     expect(exchange.responses['200'].description).toContain(JSON.stringify(ISSUED_TOKEN_EXAMPLES.systemUser.value));
     expect(exchange.responses['200'].description).toContain(JSON.stringify(ISSUED_TOKEN_EXAMPLES.supplier.value));
-    for (const status of ['400', '401', '429', '503']) expect(Object.keys(exchange.responses[status].content)).toEqual(['application/problem+json']);
+    for (const status of ['400', '401', '429', '503'])
+      expect(Object.keys(exchange.responses[status].content)).toEqual(['application/problem+json']);
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
@@ -61,12 +62,22 @@ describe('OpenAPI document', () => {
     const form = token.requestBody.content['application/x-www-form-urlencoded'].schema;
     expect(form.required).toEqual(['grant_type', 'subject_token', 'subject_token_type']);
     expect(Object.keys(form.properties)).toEqual(expect.arrayContaining(['audience', 'resource', 'requested_token_type']));
-    expect(Object.keys(token.responses['200'].content?.['application/json'].schema.properties ?? {}).sort()).toEqual(['access_token', 'expires_in', 'issued_token_type', 'token_type']);
-    for (const status of ['400', '429', '503']) expect(Object.keys(token.responses[status].content?.['application/json'].schema.properties ?? {}).sort()).toEqual(['error', 'error_description']);
+    expect(Object.keys(token.responses['200'].content?.['application/json'].schema.properties ?? {}).sort()).toEqual([
+      'access_token',
+      'expires_in',
+      'issued_token_type',
+      'token_type',
+    ]);
+    for (const status of ['400', '429', '503'])
+      expect(Object.keys(token.responses[status].content?.['application/json'].schema.properties ?? {}).sort()).toEqual([
+        'error',
+        'error_description',
+      ]);
     const introspect = document.paths['/authentication/api/v1/introspect'].post;
     expect(introspect.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(introspect.requestBody.content)).toEqual(['application/x-www-form-urlencoded']);
-    for (const status of ['200', '400', '401', '404', '429']) expect([status, introspect.responses[status] !== undefined]).toEqual([status, true]);
+    for (const status of ['200', '400', '401', '404', '429'])
+      expect([status, introspect.responses[status] !== undefined]).toEqual([status, true]);
   });
 
   it('serves the UI from its own assets, with no external URL', async () => {

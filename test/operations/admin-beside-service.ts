@@ -12,7 +12,15 @@ import { Exited, runCommand, spawnService, waitFor } from '../helpers/spawn';
 
 const PID = '01018012345';
 const people = (partyId: number) => ({
-  parties: [{ partyId, partyUuid: `00000000-0000-4000-8000-${String(partyId).padStart(12, '0')}`, type: 'person', ssn: PID, name: 'Imported Person' }],
+  parties: [
+    {
+      partyId,
+      partyUuid: `00000000-0000-4000-8000-${String(partyId).padStart(12, '0')}`,
+      type: 'person',
+      ssn: PID,
+      name: 'Imported Person',
+    },
+  ],
   users: [{ userId: partyId - 30_000_000, userName: 'imported', ssn: PID, partyId }],
 });
 
@@ -38,7 +46,9 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
         body: JSON.stringify({ pid: PID, acr: 'idporten-loa-substantial', amr: ['Minid-PIN'] }),
       });
       const { access_token } = (await idp.json()) as { access_token: string };
-      const response = await fetch(`${base}/authentication/api/v1/exchange/id-porten`, { headers: { authorization: `Bearer ${access_token}` } });
+      const response = await fetch(`${base}/authentication/api/v1/exchange/id-porten`, {
+        headers: { authorization: `Bearer ${access_token}` },
+      });
       return { status: response.status, token: response.ok ? await response.text() : undefined };
     }
 
@@ -102,7 +112,9 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       const kid = /^([A-Za-z0-9_-]{43}) published; signs from /.exec(published)?.[1];
       expect(kid).toBeDefined();
       if (kind === 'embedded') {
-        expect(acting).toBe(`acting on the embedded database in ${join(database!.dataDir, 'pgdata')}, through the service that has it open (process ${service.child.pid})`);
+        expect(acting).toBe(
+          `acting on the embedded database in ${join(database!.dataDir, 'pgdata')}, through the service that has it open (process ${service.child.pid})`,
+        );
         expect(note).toBe('the running service has loaded it');
       } else {
         expect(acting).toMatch(/^acting on PostgreSQL 127\.0\.0\.1:5432, database auth_test_\w+, user postgres$/);
@@ -118,22 +130,28 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
         await new Promise((r) => setTimeout(r, 250));
       } while (Date.now() < deadline);
       expect(signedWith).toBe(kid);
-      const jwks = (await (await fetch(`${base}/authentication/api/v1/openid/.well-known/openid-configuration/jwks`)).json()) as { keys: { kid: string }[] };
+      const jwks = (await (await fetch(`${base}/authentication/api/v1/openid/.well-known/openid-configuration/jwks`)).json()) as {
+        keys: { kid: string }[];
+      };
       expect(jwks.keys.map((k) => k.kid)).toContain(kid);
     });
 
-    it('re-imports a changed person and the running service issues the change at once', { skip: kind === 'postgresql' && 'on PostgreSQL a cached person changes within PROFILE_CACHE_SECONDS' }, async (t) => {
-      if (!service) return t.skip(unavailable);
-      const file = join(files, 'people-changed.json');
-      const changed = people(51_000_001);
-      changed.parties[0].partyUuid = '00000000-0000-4000-8000-0000000000aa';
-      writeFileSync(file, JSON.stringify(changed));
-      expect((await exchangePerson()).status).toBe(200);
-      const imported = await cli('profiles', 'import', file);
-      expect(imported.code).toBe(0);
-      const exchanged = await exchangePerson();
-      expect(decodeJwt(exchanged.token!)['urn:altinn:party:uuid']).toBe('00000000-0000-4000-8000-0000000000aa');
-    });
+    it(
+      're-imports a changed person and the running service issues the change at once',
+      { skip: kind === 'postgresql' && 'on PostgreSQL a cached person changes within PROFILE_CACHE_SECONDS' },
+      async (t) => {
+        if (!service) return t.skip(unavailable);
+        const file = join(files, 'people-changed.json');
+        const changed = people(51_000_001);
+        changed.parties[0].partyUuid = '00000000-0000-4000-8000-0000000000aa';
+        writeFileSync(file, JSON.stringify(changed));
+        expect((await exchangePerson()).status).toBe(200);
+        const imported = await cli('profiles', 'import', file);
+        expect(imported.code).toBe(0);
+        const exchanged = await exchangePerson();
+        expect(decodeJwt(exchanged.token!)['urn:altinn:party:uuid']).toBe('00000000-0000-4000-8000-0000000000aa');
+      },
+    );
 
     it('refuses bad input through the service with a clear message and changes nothing', async (t) => {
       if (!service) return t.skip(unavailable);
@@ -145,7 +163,10 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       expect(refused.stdout).toBe('');
       expect(refused.stderr).toMatch(/^nothing imported; the file has \d+ problem\(s\):\nparties\[0\]/);
       const orphan = join(files, 'orphan.json');
-      writeFileSync(orphan, JSON.stringify({ parties: [], users: [{ userId: 21_999_999, userName: 'x', ssn: '01018099999', partyId: 59_999_999 }] }));
+      writeFileSync(
+        orphan,
+        JSON.stringify({ parties: [], users: [{ userId: 21_999_999, userName: 'x', ssn: '01018099999', partyId: 59_999_999 }] }),
+      );
       const rolledBack = await cli('profiles', 'import', orphan);
       expect(rolledBack.code).toBe(1);
       expect(rolledBack.stderr).toMatch(/^nothing imported:/);
@@ -211,11 +232,17 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       const after = await cli('keys', 'list');
       expect(after.code).toBe(0);
       expect(after.stdout).toBe(listed);
-      expect(lines(after).slice(1).filter((l) => l.includes('\tactive\t'))).toHaveLength(1);
+      expect(
+        lines(after)
+          .slice(1)
+          .filter((l) => l.includes('\tactive\t')),
+      ).toHaveLength(1);
       const shown = await cli('profiles', 'show', PID);
       expect(shown.code).toBe(0);
       const migrated = await cli('migration', 'run');
-      expect(lines(migrated)[0]).toMatch(kind === 'embedded' ? /^acting on the embedded database in .* \(no service has it open\)$/ : /^acting on PostgreSQL /);
+      expect(lines(migrated)[0]).toMatch(
+        kind === 'embedded' ? /^acting on the embedded database in .* \(no service has it open\)$/ : /^acting on PostgreSQL /,
+      );
     });
   });
 }

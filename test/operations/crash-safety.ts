@@ -18,7 +18,13 @@ function peopleFile(dir: string, name: string, first: number, count: number): st
   const parties = [];
   const users = [];
   for (let n = first; n < first + count; n++) {
-    parties.push({ partyId: 52_000_000 + n, partyUuid: `00000000-0000-4000-8000-${String(52_000_000 + n).padStart(12, '0')}`, type: 'person', ssn: ssnOf(n), name: `Person ${n}` });
+    parties.push({
+      partyId: 52_000_000 + n,
+      partyUuid: `00000000-0000-4000-8000-${String(52_000_000 + n).padStart(12, '0')}`,
+      type: 'person',
+      ssn: ssnOf(n),
+      name: `Person ${n}`,
+    });
     users.push({ userId: 22_000_000 + n, userName: `user${n}`, ssn: ssnOf(n), partyId: 52_000_000 + n });
   }
   const path = join(dir, name);
@@ -28,9 +34,14 @@ function peopleFile(dir: string, name: string, first: number, count: number): st
 
 /** Opens the database in this process (under the directory's lock, like any other opener) and counts the imported people. */
 async function inspect(database: TestDatabase): Promise<{ people: number }> {
-  const dataSource = await openDataSource({ url: database.url, embeddedDir: join(database.dataDir, 'pgdata'), migrateOnStart: false }, ENTITIES);
+  const dataSource = await openDataSource(
+    { url: database.url, embeddedDir: join(database.dataDir, 'pgdata'), migrateOnStart: false },
+    ENTITIES,
+  );
   try {
-    const [{ count }] = await dataSource.query<{ count: number }[]>('SELECT count(*)::int AS count FROM users WHERE user_id > 22000000 AND user_id < 22010000');
+    const [{ count }] = await dataSource.query<{ count: number }[]>(
+      'SELECT count(*)::int AS count FROM users WHERE user_id > 22000000 AND user_id < 22010000',
+    );
     return { people: Number(count) };
   } finally {
     await dataSource.destroy();
@@ -45,13 +56,22 @@ async function exchangeFor(base: string, pid: string): Promise<{ status: number;
     body: JSON.stringify({ pid, acr: 'idporten-loa-substantial', amr: ['Minid-PIN'] }),
   });
   const { access_token } = (await idp.json()) as { access_token: string };
-  const response = await fetch(`${base}/authentication/api/v1/exchange/id-porten`, { headers: { authorization: `Bearer ${access_token}` } });
+  const response = await fetch(`${base}/authentication/api/v1/exchange/id-porten`, {
+    headers: { authorization: `Bearer ${access_token}` },
+  });
   return { status: response.status, token: response.ok ? await response.text() : undefined };
 }
 
 /** Starts an admin command and SIGKILLs it `delayMs` after it announced the database it acts on. */
-function killMidway(args: string[], env: Record<string, string>, delayMs: number): Promise<{ stdout: string; signal: NodeJS.Signals | null; code: number | null }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function killMidway(
+  args: string[],
+  env: Record<string, string>,
+  delayMs: number,
+): Promise<{ stdout: string; signal: NodeJS.Signals | null; code: number | null }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => {
     const first = stdout === '';
@@ -90,86 +110,94 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
     });
     after(() => database?.drop());
 
-    it('keeps all or nothing of an import or a rotation whose command was killed midway, and opens afterwards', { skip: !parts.includes('commands') && 'run by the crash-commands spec files' }, async (t) => {
-      if (!database) return t.skip(unavailable);
-      const prepared = await runCommand(['migration', 'run'], env);
-      expect(prepared.code).toBe(0);
-      const file = peopleFile(files, 'import.json', 1, 400);
-      const killed = await killMidway(['profiles', 'import', file], env, 800);
-      expect([killed.stdout.split('\n')[0], killed.signal]).toEqual([expect.stringMatching(/^acting on /), 'SIGKILL']);
-      expect([0, 400]).toContain((await inspect(database)).people);
-      const rotation = await killMidway(['keys', 'rotate', '--now'], env, 200);
-      expect(rotation.stdout).toMatch(/^acting on /);
-      const keys = await runCommand(['keys', 'list'], env);
-      expect(keys.code).toBe(0);
-      // A rotation killed before it ended left its lock: the next command takes it over and says so.
-      expect(keys.stderr).toMatch(/^(took over the lock of .*pgdata from process \d+, which is no longer running\n)?$/);
-      const imported = await runCommand(['profiles', 'import', file], env);
-      expect([imported.code, imported.stderr]).toEqual([0, '']);
-      expect((await inspect(database)).people).toBe(400);
-    });
+    it(
+      'keeps all or nothing of an import or a rotation whose command was killed midway, and opens afterwards',
+      { skip: !parts.includes('commands') && 'run by the crash-commands spec files' },
+      async (t) => {
+        if (!database) return t.skip(unavailable);
+        const prepared = await runCommand(['migration', 'run'], env);
+        expect(prepared.code).toBe(0);
+        const file = peopleFile(files, 'import.json', 1, 400);
+        const killed = await killMidway(['profiles', 'import', file], env, 800);
+        expect([killed.stdout.split('\n')[0], killed.signal]).toEqual([expect.stringMatching(/^acting on /), 'SIGKILL']);
+        expect([0, 400]).toContain((await inspect(database)).people);
+        const rotation = await killMidway(['keys', 'rotate', '--now'], env, 200);
+        expect(rotation.stdout).toMatch(/^acting on /);
+        const keys = await runCommand(['keys', 'list'], env);
+        expect(keys.code).toBe(0);
+        // A rotation killed before it ended left its lock: the next command takes it over and says so.
+        expect(keys.stderr).toMatch(/^(took over the lock of .*pgdata from process \d+, which is no longer running\n)?$/);
+        const imported = await runCommand(['profiles', 'import', file], env);
+        expect([imported.code, imported.stderr]).toEqual([0, '']);
+        expect((await inspect(database)).people).toBe(400);
+      },
+    );
 
-    it('keeps every acknowledged write when the service is killed under load, and the next start opens the directory', { skip: !parts.includes('service') && 'run by the crash-service spec files' }, async (t) => {
-      if (!database) return t.skip(unavailable);
-      const port = String(await freePort());
-      const base = `http://127.0.0.1:${port}`;
-      const serviceEnv = { ...env, PORT: port };
-      let service = spawnService(serviceEnv);
-      let loading = true;
-      let exchanges = 0;
-      // The killed service's lock is taken over by whoever comes next: the import in flight, or the restart.
-      const takeover = { seenBy: '' };
-      try {
-        await waitFor(`${base}/health/ready`, 180_000);
-        // Exchanges for the development person: audit writes and signatures, all the time.
-        const load = Array.from({ length: 2 }, async () => {
-          while (loading) {
-            try {
-              if ((await exchangeFor(base, '19108000239')).status === 200) exchanges++;
-            } catch {
-              await new Promise((r) => setTimeout(r, 50));
+    it(
+      'keeps every acknowledged write when the service is killed under load, and the next start opens the directory',
+      { skip: !parts.includes('service') && 'run by the crash-service spec files' },
+      async (t) => {
+        if (!database) return t.skip(unavailable);
+        const port = String(await freePort());
+        const base = `http://127.0.0.1:${port}`;
+        const serviceEnv = { ...env, PORT: port };
+        let service = spawnService(serviceEnv);
+        let loading = true;
+        let exchanges = 0;
+        // The killed service's lock is taken over by whoever comes next: the import in flight, or the restart.
+        const takeover = { seenBy: '' };
+        try {
+          await waitFor(`${base}/health/ready`, 180_000);
+          // Exchanges for the development person: audit writes and signatures, all the time.
+          const load = Array.from({ length: 2 }, async () => {
+            while (loading) {
+              try {
+                if ((await exchangeFor(base, '19108000239')).status === 200) exchanges++;
+              } catch {
+                await new Promise((r) => setTimeout(r, 50));
+              }
             }
+          });
+          const acknowledged: string[] = [];
+          for (let batch = 0; batch < 1; batch++) {
+            const file = peopleFile(files, `batch-${batch}.json`, 10_000 + batch * 100, 100);
+            const imported = await runCommand(['profiles', 'import', file], serviceEnv);
+            expect([imported.code, imported.stderr]).toEqual([0, '']);
+            acknowledged.push(ssnOf(10_000 + batch * 100), ssnOf(10_000 + batch * 100 + 99));
           }
-        });
-        const acknowledged: string[] = [];
-        for (let batch = 0; batch < 1; batch++) {
-          const file = peopleFile(files, `batch-${batch}.json`, 10_000 + batch * 100, 100);
-          const imported = await runCommand(['profiles', 'import', file], serviceEnv);
-          expect([imported.code, imported.stderr]).toEqual([0, '']);
-          acknowledged.push(ssnOf(10_000 + batch * 100), ssnOf(10_000 + batch * 100 + 99));
-        }
-        const rotated = await runCommand(['keys', 'rotate', '--now'], serviceEnv);
-        expect(rotated.code).toBe(0);
-        const kid = /([A-Za-z0-9_-]{43}) published/.exec(rotated.stdout)?.[1];
-        // One more import in flight when the service dies: it may land or not, but never half.
-        const inFlight = runCommand(['profiles', 'import', peopleFile(files, 'in-flight.json', 20_000, 500)], serviceEnv);
-        await new Promise((r) => setTimeout(r, 300));
-        expect(exchanges).toBeGreaterThan(0);
-        service.child.kill('SIGKILL');
-        await service.exited;
-        loading = false;
-        await Promise.all(load);
-        const inFlightResult = await inFlight;
-        takeover.seenBy = inFlightResult.stderr;
+          const rotated = await runCommand(['keys', 'rotate', '--now'], serviceEnv);
+          expect(rotated.code).toBe(0);
+          const kid = /([A-Za-z0-9_-]{43}) published/.exec(rotated.stdout)?.[1];
+          // One more import in flight when the service dies: it may land or not, but never half.
+          const inFlight = runCommand(['profiles', 'import', peopleFile(files, 'in-flight.json', 20_000, 500)], serviceEnv);
+          await new Promise((r) => setTimeout(r, 300));
+          expect(exchanges).toBeGreaterThan(0);
+          service.child.kill('SIGKILL');
+          await service.exited;
+          loading = false;
+          await Promise.all(load);
+          const inFlightResult = await inFlight;
+          takeover.seenBy = inFlightResult.stderr;
 
-        service = spawnService(serviceEnv);
-        await waitFor(`${base}/health/ready`, 180_000);
-        // Every acknowledged person exchanges, with the acknowledged key; the one in flight landed whole or not at all.
-        for (const ssn of acknowledged) {
-          const exchanged = await exchangeFor(base, ssn);
-          expect([ssn, exchanged.status]).toEqual([ssn, 200]);
-          expect(decodeProtectedHeader(exchanged.token!).kid).toBe(kid);
+          service = spawnService(serviceEnv);
+          await waitFor(`${base}/health/ready`, 180_000);
+          // Every acknowledged person exchanges, with the acknowledged key; the one in flight landed whole or not at all.
+          for (const ssn of acknowledged) {
+            const exchanged = await exchangeFor(base, ssn);
+            expect([ssn, exchanged.status]).toEqual([ssn, 200]);
+            expect(decodeProtectedHeader(exchanged.token!).kid).toBe(kid);
+          }
+          expect((await exchangeFor(base, ssnOf(20_000))).status).toBe((await exchangeFor(base, ssnOf(20_499))).status);
+        } finally {
+          loading = false;
+          service.child.kill('SIGKILL');
+          await service.exited;
         }
-        expect((await exchangeFor(base, ssnOf(20_000))).status).toBe((await exchangeFor(base, ssnOf(20_499))).status);
-      } finally {
-        loading = false;
-        service.child.kill('SIGKILL');
-        await service.exited;
-      }
-      if (kind === 'embedded') {
-        // The killed service's lock was taken over, and whoever took it said so.
-        expect(takeover.seenBy + (await service.exited).stdout).toContain('which is no longer running');
-      }
-    });
+        if (kind === 'embedded') {
+          // The killed service's lock was taken over, and whoever took it said so.
+          expect(takeover.seenBy + (await service.exited).stdout).toContain('which is no longer running');
+        }
+      },
+    );
   });
 }

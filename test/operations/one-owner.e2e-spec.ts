@@ -39,14 +39,18 @@ describe('one owner of the embedded data directory', () => {
 
   it('refuses a second service on the directory at once, in one line naming the directory and the owner’s pid', async () => {
     // The baseline: a start refused for a bad PORT does the same work up to the refusal.
-    const [, baselineMs] = await timed(() => spawnService({ ...QUIET, DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-owner-')), PORT: 'x' }).exited);
+    const [, baselineMs] = await timed(
+      () => spawnService({ ...QUIET, DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-owner-')), PORT: 'x' }).exited,
+    );
     const [second, elapsedMs] = await timed(() => spawnService({ ...QUIET, DATA_DIR: dir, PORT: port }).exited);
     expect(second.code).toBe(1);
     expect(second.stdout).toBe('');
     const lines = second.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      new RegExp(`^Start-up failed: the embedded database in ${join(dir, 'pgdata')} is already open in process ${first.child.pid} \\(a running service since [0-9T:.Z-]+\\); stop it first, or use its admin commands$`),
+      new RegExp(
+        `^Start-up failed: the embedded database in ${join(dir, 'pgdata')} is already open in process ${first.child.pid} \\(a running service since [0-9T:.Z-]+\\); stop it first, or use its admin commands$`,
+      ),
     );
     expect(elapsedMs).toBeLessThan(baselineMs * 2 + 1000);
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);

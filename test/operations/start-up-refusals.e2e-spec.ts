@@ -26,7 +26,9 @@ describe('a start that refuses what it cannot serve', { timeout: 600_000 }, () =
     const port = await freePort();
     const { code, stderr } = await startWith({ DATABASE_URL: `postgres://auth:s3cret-pw@127.0.0.1:${port}/authentication` });
     expect(code).toBe(1);
-    expect(oneLine(stderr)).toBe(`Start-up failed: DATABASE_URL=postgres://auth:***@127.0.0.1:${port}/authentication cannot be used: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(oneLine(stderr)).toBe(
+      `Start-up failed: DATABASE_URL=postgres://auth:***@127.0.0.1:${port}/authentication cannot be used: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
     expect(stderr).not.toContain('s3cret-pw');
   });
 
@@ -35,17 +37,25 @@ describe('a start that refuses what it cannot serve', { timeout: 600_000 }, () =
     const url = withDatabase(LOCAL_SERVER_URL, 'no_such_database_here');
     const { code, stderr } = await startWith({ DATABASE_URL: url });
     expect(code).toBe(1);
-    expect(oneLine(stderr)).toMatch(/^Start-up failed: DATABASE_URL=postgres:\/\/.*\/no_such_database_here cannot be used: database "no_such_database_here" does not exist$/);
+    expect(oneLine(stderr)).toMatch(
+      /^Start-up failed: DATABASE_URL=postgres:\/\/.*\/no_such_database_here cannot be used: database "no_such_database_here" does not exist$/,
+    );
   });
 
   it('refuses discovery URLs that are not absolute http(s) URLs, naming the variable', async () => {
     const cases: [Record<string, string>, string][] = [
-      [{ MASKINPORTEN_WELL_KNOWN_URLS: 'not-a-url' }, 'Invalid configuration: MASKINPORTEN_WELL_KNOWN_URLS must be a comma-separated list of absolute http(s) URLs (got "not-a-url")'],
+      [
+        { MASKINPORTEN_WELL_KNOWN_URLS: 'not-a-url' },
+        'Invalid configuration: MASKINPORTEN_WELL_KNOWN_URLS must be a comma-separated list of absolute http(s) URLs (got "not-a-url")',
+      ],
       [
         { IDPORTEN_WELL_KNOWN_URLS: 'https://idp.example/.well-known/openid-configuration,ftp://idp.example/x' },
         'Invalid configuration: IDPORTEN_WELL_KNOWN_URLS must be a comma-separated list of absolute http(s) URLs (got "https://idp.example/.well-known/openid-configuration,ftp://idp.example/x")',
       ],
-      [{ IDPORTEN_WELL_KNOWN_URLS: '/relative/.well-known/openid-configuration' }, 'Invalid configuration: IDPORTEN_WELL_KNOWN_URLS must be a comma-separated list of absolute http(s) URLs (got "/relative/.well-known/openid-configuration")'],
+      [
+        { IDPORTEN_WELL_KNOWN_URLS: '/relative/.well-known/openid-configuration' },
+        'Invalid configuration: IDPORTEN_WELL_KNOWN_URLS must be a comma-separated list of absolute http(s) URLs (got "/relative/.well-known/openid-configuration")',
+      ],
     ];
     for (const [env, line] of cases) {
       const { code, stderr } = await startWith(env);
@@ -87,13 +97,20 @@ describe('a start that refuses what it cannot serve', { timeout: 600_000 }, () =
       ]) {
         const { code, stderr } = await startWith({ ...database.env, ORGANISATIONS_SOURCE: source });
         expect(code).toBe(1);
-        expect(oneLine(stderr)).toBe(`Start-up failed: ORGANISATIONS_SOURCE=${source} cannot be used (${cause}) and the database holds no organisation list synced before`);
+        expect(oneLine(stderr)).toBe(
+          `Start-up failed: ORGANISATIONS_SOURCE=${source} cannot be used (${cause}) and the database holds no organisation list synced before`,
+        );
       }
     });
 
     it('starts on the list synced before when the source fails, says so, and readiness reports its count and age', async () => {
       const source = join(files, 'orgs.json');
-      writeFileSync(source, JSON.stringify({ orgs: { brg: { name: { nb: 'Brreg' }, orgnr: '974760673' }, skd: { name: { nb: 'Skatt' }, orgnr: '974761076' } } }));
+      writeFileSync(
+        source,
+        JSON.stringify({
+          orgs: { brg: { name: { nb: 'Brreg' }, orgnr: '974760673' }, skd: { name: { nb: 'Skatt' }, orgnr: '974761076' } },
+        }),
+      );
       const port = String(await freePort());
       const env = { ...database.env, ...QUIET, LOG_LEVEL: 'warn', PORT: port, ORGANISATIONS_SOURCE: source };
       const first = spawnService(env);
@@ -107,7 +124,9 @@ describe('a start that refuses what it cannot serve', { timeout: 600_000 }, () =
       const second = spawnService(env);
       try {
         await waitFor(`http://127.0.0.1:${port}/health/ready`, 90_000);
-        const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as { details: { organisations: Record<string, unknown> } };
+        const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as {
+          details: { organisations: Record<string, unknown> };
+        };
         expect(ready.details.organisations).toMatchObject({ status: 'up', count: 2, lastError: expect.any(String) });
         expect(ready.details.organisations.ageSeconds).toEqual(expect.any(Number));
         expect(Date.parse(ready.details.organisations.syncedAt as string)).toBeLessThanOrEqual(Date.now());
@@ -115,7 +134,11 @@ describe('a start that refuses what it cannot serve', { timeout: 600_000 }, () =
         second.child.kill('SIGTERM');
       }
       const { stdout } = await second.exited;
-      expect(stdout).toMatch(new RegExp(`starting on the 2 organisations synced from ${source} at [0-9T:.Z-]+: ORGANISATIONS_SOURCE=${source} cannot be used \\(${source} is not JSON\\)`));
+      expect(stdout).toMatch(
+        new RegExp(
+          `starting on the 2 organisations synced from ${source} at [0-9T:.Z-]+: ORGANISATIONS_SOURCE=${source} cannot be used \\(${source} is not JSON\\)`,
+        ),
+      );
     });
   });
 });

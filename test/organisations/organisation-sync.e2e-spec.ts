@@ -14,7 +14,10 @@ describe('organisation registry sync', () => {
   let registry: OrganisationRegistry;
   let source: string;
   const write = (orgs: unknown) => writeFileSync(source, typeof orgs === 'string' ? orgs : JSON.stringify({ orgs }));
-  const codes = async () => (await running.app.get(DataSource).query<{ org_code: string; org_number: string | null }[]>('SELECT org_code, org_number FROM organisations ORDER BY org_code'));
+  const codes = async () =>
+    await running.app
+      .get(DataSource)
+      .query<{ org_code: string; org_number: string | null }[]>('SELECT org_code, org_number FROM organisations ORDER BY org_code');
 
   before(async () => {
     source = join(mkdtempSync(join(tmpdir(), 'orgs-')), 'orgs.json');

@@ -19,22 +19,18 @@ const seconds = (app: RunningApp) => Math.floor(app.clock.now() / 1000);
 
 async function audited(app: RunningApp) {
   await app.app.get(AuditLog).flush();
-  return app.app
-    .get(DataSource)
-    .query<
-      {
-        provider: string;
-        outcome: string;
-        reason: string | null;
-        client_id: string | null;
-        org_number: string | null;
-        user_id: number | null;
-        issued_jti: string | null;
-        replaced_jti: string | null;
-      }[]
-    >(
-      "SELECT provider, outcome, reason, client_id, org_number, user_id, issued_jti, replaced_jti FROM authentication_events WHERE provider = 'refresh' ORDER BY occurred_at",
-    );
+  return app.app.get(DataSource).query<
+    {
+      provider: string;
+      outcome: string;
+      reason: string | null;
+      client_id: string | null;
+      org_number: string | null;
+      user_id: number | null;
+      issued_jti: string | null;
+      replaced_jti: string | null;
+    }[]
+  >("SELECT provider, outcome, reason, client_id, org_number, user_id, issued_jti, replaced_jti FROM authentication_events WHERE provider = 'refresh' ORDER BY occurred_at");
 }
 
 /** A token signed with our own active key, as someone holding it (or a bug) could make one. */

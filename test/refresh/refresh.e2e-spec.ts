@@ -8,7 +8,9 @@ import { expectProblem } from '../helpers/problem';
 
 const ISSUER = 'https://platform.test/authentication/api/v1/openid/';
 const refresh = (app: RunningApp, token?: string, accept?: string) =>
-  fetch(`${app.url}/authentication/api/v1/refresh`, { headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(accept ? { accept } : {}) } });
+  fetch(`${app.url}/authentication/api/v1/refresh`, {
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(accept ? { accept } : {}) },
+  });
 
 describe('token refresh', () => {
   let maskinporten: FakeIssuer;
@@ -22,7 +24,14 @@ describe('token refresh', () => {
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
     // Tokens live 10 minutes; a chain of refreshes at most 15.
-    running = await startApp({ env: { ISSUER_URL: ISSUER, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TOKEN_LIFETIME_SECONDS: '600', REFRESH_MAX_AGE_SECONDS: '900' } });
+    running = await startApp({
+      env: {
+        ISSUER_URL: ISSUER,
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        TOKEN_LIFETIME_SECONDS: '600',
+        REFRESH_MAX_AGE_SECONDS: '900',
+      },
+    });
   });
   after(async () => {
     await running.close();
@@ -84,7 +93,9 @@ describe('refresh window shorter than a token', () => {
   let running: RunningApp;
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
-    running = await startApp({ env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TOKEN_LIFETIME_SECONDS: '600', REFRESH_MAX_AGE_SECONDS: '60' } });
+    running = await startApp({
+      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TOKEN_LIFETIME_SECONDS: '600', REFRESH_MAX_AGE_SECONDS: '60' },
+    });
   });
   after(async () => {
     await running.close();
@@ -106,7 +117,10 @@ describe('ID-porten token lifetime', () => {
     idporten = await FakeIssuer.start('idporten');
   });
 
-  for (const [mode, expected] of [['fixed', 1800], ['upstream', 120]] as const) {
+  for (const [mode, expected] of [
+    ['fixed', 1800],
+    ['upstream', 120],
+  ] as const) {
     it(`issues tokens with the ${mode} lifetime`, async () => {
       const running = await startApp({ env: { IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_TOKEN_LIFETIME: mode } });
       try {
@@ -122,7 +136,9 @@ describe('ID-porten token lifetime', () => {
   }
 
   it('never goes beyond the fixed lifetime with upstream', async () => {
-    const running = await startApp({ env: { IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_TOKEN_LIFETIME: 'upstream', TOKEN_LIFETIME_SECONDS: '600' } });
+    const running = await startApp({
+      env: { IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_TOKEN_LIFETIME: 'upstream', TOKEN_LIFETIME_SECONDS: '600' },
+    });
     try {
       const now = idporten.now();
       const payload = decodeJwt(await (await exchange(running, 'id-porten', await idporten.idportenToken({ exp: now + 7200 }))).text());

@@ -12,7 +12,11 @@ describe('protections', () => {
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
     running = await startApp({
-      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, RATE_LIMIT_PER_MINUTE: '5', METRICS_TOKEN: 'metrics-token-0123456789' },
+      env: {
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        RATE_LIMIT_PER_MINUTE: '5',
+        METRICS_TOKEN: 'metrics-token-0123456789',
+      },
     });
   });
   after(async () => {
@@ -52,7 +56,11 @@ describe('protections', () => {
     expect(text).toMatch(/authentication_jwks_fetches_total\{provider="maskinporten",well_known_url="[^"]+"\} [1-9]/);
     expect(text).toMatch(/authentication_jwks_fetch_failures_total\{provider="maskinporten",well_known_url="[^"]+"\} 0/);
     // Counts since start are counters named _total, as Prometheus expects of them.
-    for (const counter of ['authentication_jwks_fetches_total', 'authentication_jwks_fetch_failures_total', 'authentication_audit_dropped_events_total']) {
+    for (const counter of [
+      'authentication_jwks_fetches_total',
+      'authentication_jwks_fetch_failures_total',
+      'authentication_audit_dropped_events_total',
+    ]) {
       expect(text).toContain(`# TYPE ${counter} counter`);
     }
     expect(text).not.toMatch(/^# TYPE authentication_(jwks_fetches|jwks_fetch_failures|audit_dropped_events) gauge$/m);

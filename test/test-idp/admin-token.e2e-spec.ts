@@ -33,16 +33,32 @@ describe('the test IdP with an admin token', () => {
   }
 
   it('is not asked of the JWT-bearer grant, which authenticates the client by its assertion', async () => {
-    const response = await fetch(`${running.url}${MP_TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=x' });
+    const response = await fetch(`${running.url}${MP_TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=x',
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
   });
 
   it('needs it to register a client, and asks the person for it on the login form', async () => {
     await expectProblem(await json(running, 'POST', `${ID}/clients`, { client_name: 'x', redirect_uris: [CALLBACK] }), 401);
-    const client = await register(running, { client_name: 'x', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' }, { authorization: `Bearer ${ADMIN}` });
+    const client = await register(
+      running,
+      { client_name: 'x', redirect_uris: [CALLBACK], token_endpoint_auth_method: 'none' },
+      { authorization: `Bearer ${ADMIN}` },
+    );
     const url = new URL(`${running.url}${ID}/authorize`);
-    for (const [name, value] of Object.entries({ client_id: client.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256' })) url.searchParams.set(name, value);
+    for (const [name, value] of Object.entries({
+      client_id: client.client_id,
+      redirect_uri: CALLBACK,
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+    }))
+      url.searchParams.set(name, value);
     const html = await (await fetch(url)).text();
     expect(html).toContain('name="admin_token" type="password"');
     const without = await logIn(url);

@@ -8,7 +8,6 @@ import { expectProblem } from '../helpers/problem';
 import { basic, CALLBACK, formOf, ID, logIn, pkce, register, RegisteredClient, tokenRequest } from '../helpers/code-flow-client';
 import { json } from '../helpers/test-idp-client';
 
-
 describe('test ID-porten code flow with openid-client', () => {
   let running: RunningApp;
   let confidential: RegisteredClient;
@@ -24,7 +23,13 @@ describe('test ID-porten code flow with openid-client', () => {
   after(() => running.close());
 
   it('registers clients with their redirect URIs; a secret only for a confidential one, shown once', async () => {
-    expect(confidential).toEqual({ client_id: expect.stringMatching(/^[0-9a-f-]{36}$/), client_secret: expect.stringMatching(/^[\w-]{43}$/), client_name: 'My app', redirect_uris: [CALLBACK, 'http://127.0.0.1:9/other'], token_endpoint_auth_method: 'client_secret_basic' });
+    expect(confidential).toEqual({
+      client_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      client_secret: expect.stringMatching(/^[\w-]{43}$/),
+      client_name: 'My app',
+      redirect_uris: [CALLBACK, 'http://127.0.0.1:9/other'],
+      token_endpoint_auth_method: 'client_secret_basic',
+    });
     expect(publicClient).not.toHaveProperty('client_secret');
     const listed = (await (await fetch(`${running.url}${ID}/clients`)).json()) as RegisteredClient[];
     expect(listed.map((c) => c.client_id).sort()).toEqual([confidential.client_id, publicClient.client_id].sort());
@@ -47,9 +52,15 @@ describe('test ID-porten code flow with openid-client', () => {
   });
 
   it('completes the flow for a confidential client: PKCE, state, nonce, id_token, userinfo, and an access token the exchange accepts', async () => {
-    const config = await oidc.discovery(new URL(`${running.url}${ID}/`), confidential.client_id, confidential.client_secret, oidc.ClientSecretBasic(confidential.client_secret), {
-      execute: [oidc.allowInsecureRequests],
-    });
+    const config = await oidc.discovery(
+      new URL(`${running.url}${ID}/`),
+      confidential.client_id,
+      confidential.client_secret,
+      oidc.ClientSecretBasic(confidential.client_secret),
+      {
+        execute: [oidc.allowInsecureRequests],
+      },
+    );
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -67,11 +78,28 @@ describe('test ID-porten code flow with openid-client', () => {
     expect(`${callback.origin}${callback.pathname}`).toBe(CALLBACK);
     expect(callback.searchParams.get('state')).toBe(state);
 
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    });
     const claims = tokens.claims();
-    expect(claims).toMatchObject({ iss: `${running.url}${ID}/`, aud: confidential.client_id, nonce, pid: '19108000239', acr: 'idporten-loa-high', amr: ['BankID'] });
+    expect(claims).toMatchObject({
+      iss: `${running.url}${ID}/`,
+      aud: confidential.client_id,
+      nonce,
+      pid: '19108000239',
+      acr: 'idporten-loa-high',
+      amr: ['BankID'],
+    });
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
-    expect(decodeJwt(tokens.access_token)).toMatchObject({ sub: claims?.sub, pid: '19108000239', client_id: confidential.client_id, aud: confidential.client_id });
+    expect(decodeJwt(tokens.access_token)).toMatchObject({
+      sub: claims?.sub,
+      pid: '19108000239',
+      client_id: confidential.client_id,
+      aud: confidential.client_id,
+    });
 
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims?.sub as string);
     expect(userinfo).toEqual({ sub: claims?.sub, pid: '19108000239', locale: 'nb' });
@@ -82,20 +110,34 @@ describe('test ID-porten code flow with openid-client', () => {
   });
 
   it('completes the flow for a public client that authenticates with PKCE alone', async () => {
-    const config = await oidc.discovery(new URL(`${running.url}${ID}/`), publicClient.client_id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(`${running.url}${ID}/`), publicClient.client_id, undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
     const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     const login = await logIn(url, { pid: '01017012345', acr: 'idporten-loa-substantial', amr: 'Minid-PIN' });
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(login.location as string), { pkceCodeVerifier: verifier, idTokenExpected: true });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(login.location as string), {
+      pkceCodeVerifier: verifier,
+      idTokenExpected: true,
+    });
     expect(tokens.claims()).toMatchObject({ pid: '01017012345', acr: 'idporten-loa-substantial' });
     expect(tokens.claims()).not.toHaveProperty('nonce');
   });
 
   it('lets a discovering client see exactly the issuer it asked for, ours and the test IdP’s, on the one host name', async () => {
-    const ours = await oidc.discovery(new URL(`${running.url}/authentication/api/v1/openid/`), 'any-client', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const ours = await oidc.discovery(new URL(`${running.url}/authentication/api/v1/openid/`), 'any-client', undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
     expect(ours.serverMetadata().issuer).toBe(`${running.url}/authentication/api/v1/openid/`);
     expect(new URL(running.url).hostname).toBe('127.0.0.1');
-    const maskinporten = (await (await fetch(`${running.url}/test-idp/maskinporten/.well-known/oauth-authorization-server`)).json()) as { issuer: string };
+    const maskinporten = (await (await fetch(`${running.url}/test-idp/maskinporten/.well-known/oauth-authorization-server`)).json()) as {
+      issuer: string;
+    };
     expect(maskinporten.issuer).toBe(`${running.url}/test-idp/maskinporten/`);
   });
 
@@ -105,10 +147,24 @@ describe('test ID-porten code flow with openid-client', () => {
       for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value);
       return url;
     };
-    const valid = () => ({ client_id: confidential.client_id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 's1' });
+    const valid = () => ({
+      client_id: confidential.client_id,
+      redirect_uri: CALLBACK,
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+      state: 's1',
+    });
 
     it('an unknown client or an unregistered redirect_uri with a page, never a redirect', async () => {
-      for (const change of [{ client_id: '00000000-0000-4000-8000-000000000000' }, { client_id: 'not-a-uuid' }, { redirect_uri: 'http://127.0.0.1:9/callback?x=1' }, { redirect_uri: 'https://evil.example/callback' }, { redirect_uri: '' }]) {
+      for (const change of [
+        { client_id: '00000000-0000-4000-8000-000000000000' },
+        { client_id: 'not-a-uuid' },
+        { redirect_uri: 'http://127.0.0.1:9/callback?x=1' },
+        { redirect_uri: 'https://evil.example/callback' },
+        { redirect_uri: '' },
+      ]) {
         const response = await fetch(authorizeUrl({ ...valid(), ...change }), { redirect: 'manual' });
         expect([change, response.status]).toEqual([change, 400]);
         expect(response.headers.get('location')).toBeNull();
@@ -136,10 +192,14 @@ describe('test ID-porten code flow with openid-client', () => {
       }
       const missing = { ...valid() } as Record<string, string>;
       delete missing.code_challenge;
-      expect(new URL((await fetch(authorizeUrl(missing), { redirect: 'manual' })).headers.get('location') as string).searchParams.get('error')).toBe('invalid_request');
+      expect(
+        new URL((await fetch(authorizeUrl(missing), { redirect: 'manual' })).headers.get('location') as string).searchParams.get('error'),
+      ).toBe('invalid_request');
       const repeated = authorizeUrl(valid());
       repeated.searchParams.append('scope', 'openid');
-      expect(new URL((await fetch(repeated, { redirect: 'manual' })).headers.get('location') as string).searchParams.get('error')).toBe('invalid_request');
+      expect(new URL((await fetch(repeated, { redirect: 'manual' })).headers.get('location') as string).searchParams.get('error')).toBe(
+        'invalid_request',
+      );
     });
 
     it('a login with a bad pid by showing the form again with what was typed, and no code', async () => {
@@ -158,7 +218,13 @@ describe('test ID-porten code flow with openid-client', () => {
         method: 'POST',
         redirect: 'manual',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ ...valid(), redirect_uri: 'https://evil.example/', pid: '19108000239', acr: 'Level3', amr: 'BankID' }).toString(),
+        body: new URLSearchParams({
+          ...valid(),
+          redirect_uri: 'https://evil.example/',
+          pid: '19108000239',
+          acr: 'Level3',
+          amr: 'BankID',
+        }).toString(),
       });
       expect(response.status).toBe(400);
       expect(response.headers.get('location')).toBeNull();
@@ -178,12 +244,36 @@ describe('test ID-porten code flow with openid-client', () => {
 
     it('a wrong code_verifier, a wrong redirect_uri, a reused code and an expired code', async () => {
       const wrongVerifier = await code();
-      await oauthError(await tokenRequest(running, { grant_type: 'authorization_code', code: wrongVerifier.code, redirect_uri: CALLBACK, code_verifier: pkce().verifier }, basic(confidential)), 400, 'invalid_grant');
+      await oauthError(
+        await tokenRequest(
+          running,
+          { grant_type: 'authorization_code', code: wrongVerifier.code, redirect_uri: CALLBACK, code_verifier: pkce().verifier },
+          basic(confidential),
+        ),
+        400,
+        'invalid_grant',
+      );
       // The failed attempt used it up.
-      await oauthError(await tokenRequest(running, { grant_type: 'authorization_code', code: wrongVerifier.code, redirect_uri: CALLBACK, code_verifier: wrongVerifier.verifier }, basic(confidential)), 400, 'invalid_grant');
+      await oauthError(
+        await tokenRequest(
+          running,
+          { grant_type: 'authorization_code', code: wrongVerifier.code, redirect_uri: CALLBACK, code_verifier: wrongVerifier.verifier },
+          basic(confidential),
+        ),
+        400,
+        'invalid_grant',
+      );
 
       const other = await code('http://127.0.0.1:9/other');
-      await oauthError(await tokenRequest(running, { grant_type: 'authorization_code', code: other.code, redirect_uri: CALLBACK, code_verifier: other.verifier }, basic(confidential)), 400, 'invalid_grant');
+      await oauthError(
+        await tokenRequest(
+          running,
+          { grant_type: 'authorization_code', code: other.code, redirect_uri: CALLBACK, code_verifier: other.verifier },
+          basic(confidential),
+        ),
+        400,
+        'invalid_grant',
+      );
 
       const once = await code();
       const form = { grant_type: 'authorization_code', code: once.code, redirect_uri: CALLBACK, code_verifier: once.verifier };
@@ -193,7 +283,15 @@ describe('test ID-porten code flow with openid-client', () => {
       const late = await code();
       running.clock.advance(61_000);
       try {
-        await oauthError(await tokenRequest(running, { grant_type: 'authorization_code', code: late.code, redirect_uri: CALLBACK, code_verifier: late.verifier }, basic(confidential)), 400, 'invalid_grant');
+        await oauthError(
+          await tokenRequest(
+            running,
+            { grant_type: 'authorization_code', code: late.code, redirect_uri: CALLBACK, code_verifier: late.verifier },
+            basic(confidential),
+          ),
+          400,
+          'invalid_grant',
+        );
       } finally {
         running.clock.advance(-61_000);
       }
@@ -205,22 +303,55 @@ describe('test ID-porten code flow with openid-client', () => {
       const wrongSecret = await tokenRequest(running, form, basic({ ...confidential, client_secret: 'wrong' }));
       await oauthError(wrongSecret, 401, 'invalid_client');
       await oauthError(await tokenRequest(running, { ...form, client_id: confidential.client_id }), 401, 'invalid_client');
-      await oauthError(await tokenRequest(running, { ...form, client_id: confidential.client_id, client_secret: confidential.client_secret as string }), 401, 'invalid_client');
+      await oauthError(
+        await tokenRequest(running, { ...form, client_id: confidential.client_id, client_secret: confidential.client_secret as string }),
+        401,
+        'invalid_client',
+      );
       await oauthError(await tokenRequest(running, { ...form, client_id: '00000000-0000-4000-8000-000000000000' }), 401, 'invalid_client');
       const second = await code();
-      await oauthError(await tokenRequest(running, { grant_type: 'authorization_code', code: second.code, redirect_uri: CALLBACK, code_verifier: second.verifier, client_id: publicClient.client_id }), 400, 'invalid_grant');
-      await oauthError(await tokenRequest(running, { grant_type: 'client_credentials' }, basic(confidential)), 400, 'unsupported_grant_type');
-      await oauthError(await tokenRequest(running, { grant_type: 'authorization_code', redirect_uri: CALLBACK, code_verifier: second.verifier }, basic(confidential)), 400, 'invalid_request');
+      await oauthError(
+        await tokenRequest(running, {
+          grant_type: 'authorization_code',
+          code: second.code,
+          redirect_uri: CALLBACK,
+          code_verifier: second.verifier,
+          client_id: publicClient.client_id,
+        }),
+        400,
+        'invalid_grant',
+      );
+      await oauthError(
+        await tokenRequest(running, { grant_type: 'client_credentials' }, basic(confidential)),
+        400,
+        'unsupported_grant_type',
+      );
+      await oauthError(
+        await tokenRequest(
+          running,
+          { grant_type: 'authorization_code', redirect_uri: CALLBACK, code_verifier: second.verifier },
+          basic(confidential),
+        ),
+        400,
+        'invalid_request',
+      );
     });
 
     it('userinfo without a token, with a token of another issuer, and with an expired one', async () => {
       await expectProblem(await fetch(`${running.url}${ID}/userinfo`), 401);
-      const maskinporten = (await (await json(running, 'POST', '/test-idp/maskinporten/token', { orgno: '974760673', scope: 'a:b' })).json()) as { access_token: string };
+      const maskinporten = (await (
+        await json(running, 'POST', '/test-idp/maskinporten/token', { orgno: '974760673', scope: 'a:b' })
+      ).json()) as { access_token: string };
       const foreign = await fetch(`${running.url}${ID}/userinfo`, { headers: { authorization: `Bearer ${maskinporten.access_token}` } });
       await expectProblem(foreign, 401);
       expect(foreign.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
-      const expired = (await (await json(running, 'POST', `${ID}/token`, { pid: '19108000239', expires_in: -60 })).json()) as { access_token: string };
-      await expectProblem(await fetch(`${running.url}${ID}/userinfo`, { headers: { authorization: `Bearer ${expired.access_token}` } }), 401);
+      const expired = (await (await json(running, 'POST', `${ID}/token`, { pid: '19108000239', expires_in: -60 })).json()) as {
+        access_token: string;
+      };
+      await expectProblem(
+        await fetch(`${running.url}${ID}/userinfo`, { headers: { authorization: `Bearer ${expired.access_token}` } }),
+        401,
+      );
     });
 
     it('a client registration with a bad redirect URI or method', async () => {

@@ -23,7 +23,8 @@ describe('a start with development defaults', () => {
   });
 
   // Asynchronous, so this process keeps reading the service's output while the demo runs.
-  const demo = (...args: string[]) => spawnTracked(process.execPath, [DEMO_CLI, 'demo', ...args], { env: { PATH: process.env.PATH, PORT: String(port) } }).exited;
+  const demo = (...args: string[]) =>
+    spawnTracked(process.execPath, [DEMO_CLI, 'demo', ...args], { env: { PATH: process.env.PATH, PORT: String(port) } }).exited;
 
   it("runs the seed's flow end to end with npm run demo, printing the raw tokens", async () => {
     const result = await demo(`http://127.0.0.1:${port}`);
@@ -37,7 +38,9 @@ describe('a start with development defaults', () => {
     // Six tokens, each on a line of its own, ready to copy.
     expect(result.stdout.match(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/gm)).toHaveLength(6);
     const systemUser = result.stdout.slice(result.stdout.indexOf('== 12. Exchanged for a platform token'));
-    expect(systemUser).toMatch(/"type": "urn:altinn:systemuser",\s+"systemuser_id": \[\s+"[0-9a-f-]{36}"\s+\],\s+"systemuser_org": \{\s+"authority": "iso6523-actorid-upis",\s+"ID": "0192:991825827"\s+\},\s+"system_id": "974760673_demo[0-9a-f]{8}"/);
+    expect(systemUser).toMatch(
+      /"type": "urn:altinn:systemuser",\s+"systemuser_id": \[\s+"[0-9a-f-]{36}"\s+\],\s+"systemuser_org": \{\s+"authority": "iso6523-actorid-upis",\s+"ID": "0192:991825827"\s+\},\s+"system_id": "974760673_demo[0-9a-f]{8}"/,
+    );
     expect(systemUser).toContain('"orgNumber": 974760673');
   });
 
@@ -82,7 +85,11 @@ describe('npm run demo without a service', () => {
 
   it('says it cannot reach a service and how to start one', async () => {
     const nobody = await freePort();
-    const result = spawnSync(process.execPath, [DEMO_CLI, 'demo'], { encoding: 'utf8', env: { ...DEMO_ENV, PORT: String(nobody) }, ...CLI_LIMITS });
+    const result = spawnSync(process.execPath, [DEMO_CLI, 'demo'], {
+      encoding: 'utf8',
+      env: { ...DEMO_ENV, PORT: String(nobody) },
+      ...CLI_LIMITS,
+    });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`Cannot reach a service at http://127.0.0.1:${nobody} (ECONNREFUSED)`);

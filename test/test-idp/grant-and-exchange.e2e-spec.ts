@@ -28,8 +28,16 @@ describe('test IdP token endpoints and the real exchange', () => {
   };
 
   it('publishes metadata and keys', async () => {
-    const metadata = (await (await fetch(`${running.url}/test-idp/maskinporten/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
-    expect(metadata).toMatchObject({ issuer: standInIssuer(running), token_endpoint: `${standInIssuer(running)}token`, jwks_uri: `${standInIssuer(running)}jwks`, grant_types_supported: [GRANT] });
+    const metadata = (await (await fetch(`${running.url}/test-idp/maskinporten/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(metadata).toMatchObject({
+      issuer: standInIssuer(running),
+      token_endpoint: `${standInIssuer(running)}token`,
+      jwks_uri: `${standInIssuer(running)}jwks`,
+      grant_types_supported: [GRANT],
+    });
     const jwks = (await (await fetch(metadata.jwks_uri as string)).json()) as { keys: Record<string, unknown>[] };
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).not.toHaveProperty('d');
@@ -41,8 +49,26 @@ describe('test IdP token endpoints and the real exchange', () => {
     const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number; scope: string };
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 120, scope: SCOPE });
     const claims = decodeJwt(body.access_token);
-    expect(Object.keys(claims).sort()).toEqual(['aud', 'client_amr', 'client_id', 'client_orgno', 'consumer', 'exp', 'iat', 'iss', 'jti', 'scope', 'token_type']);
-    expect(claims).toMatchObject({ iss: standInIssuer(running), client_id: client.clientId, client_orgno: '974760673', consumer: { authority: 'iso6523-actorid-upis', ID: '0192:974760673' }, scope: SCOPE });
+    expect(Object.keys(claims).sort()).toEqual([
+      'aud',
+      'client_amr',
+      'client_id',
+      'client_orgno',
+      'consumer',
+      'exp',
+      'iat',
+      'iss',
+      'jti',
+      'scope',
+      'token_type',
+    ]);
+    expect(claims).toMatchObject({
+      iss: standInIssuer(running),
+      client_id: client.clientId,
+      client_orgno: '974760673',
+      consumer: { authority: 'iso6523-actorid-upis', ID: '0192:974760673' },
+      scope: SCOPE,
+    });
     const exchanged = await exchange(running, 'maskinporten', body.access_token);
     expect(exchanged.status).toBe(200);
     expect(decodeJwt(await exchanged.text())).toMatchObject({ org: 'brg', orgNumber: 974760673, scope: SCOPE });
@@ -52,11 +78,17 @@ describe('test IdP token endpoints and the real exchange', () => {
     await oauthError({ grant_type: 'client_credentials' }, 'unsupported_grant_type');
     await oauthError({ grant_type: GRANT }, 'invalid_request');
     await oauthError({ grant_type: GRANT, assertion: 'not-a-jwt' }, 'invalid_grant');
-    await oauthError({ grant_type: GRANT, assertion: await assertion(running, client, { iss: '00000000-0000-4000-8000-000000000000' }) }, 'invalid_client');
+    await oauthError(
+      { grant_type: GRANT, assertion: await assertion(running, client, { iss: '00000000-0000-4000-8000-000000000000' }) },
+      'invalid_client',
+    );
     const stranger = await generateKeyPair('RS256');
     await oauthError({ grant_type: GRANT, assertion: await assertion(running, client, {}, stranger.privateKey) }, 'invalid_grant');
     const now = Math.floor(running.clock.now() / 1000);
-    await oauthError({ grant_type: GRANT, assertion: await assertion(running, client, { iat: now - 300, exp: now - 100 }) }, 'invalid_grant');
+    await oauthError(
+      { grant_type: GRANT, assertion: await assertion(running, client, { iat: now - 300, exp: now - 100 }) },
+      'invalid_grant',
+    );
     const far = await oauthError({ grant_type: GRANT, assertion: await assertion(running, client, { exp: now + 600 }) }, 'invalid_grant');
     expect(far.error_description).toMatch(/120 s/);
     await oauthError({ grant_type: GRANT, assertion: await assertion(running, client, { aud: 'https://elsewhere/' }) }, 'invalid_grant');
@@ -72,11 +104,17 @@ describe('test IdP token endpoints and the real exchange', () => {
   });
 
   it('issues ID-porten tokens that the exchange accepts, and validates the request', async () => {
-    const response = await json(running, 'POST', '/test-idp/idporten/token', { pid: '19108000239', acr: 'idporten-loa-high', amr: ['BankID'], nonce: 'n1' });
+    const response = await json(running, 'POST', '/test-idp/idporten/token', {
+      pid: '19108000239',
+      acr: 'idporten-loa-high',
+      amr: ['BankID'],
+      nonce: 'n1',
+    });
     expect(response.status).toBe(200);
     const { access_token: token } = (await response.json()) as { access_token: string };
     const claims = decodeJwt(token);
-    for (const name of ['pid', 'acr', 'amr', 'sub', 'sid', 'locale', 'nonce', 'at_hash', 'aud', 'iss', 'auth_time', 'exp', 'iat', 'jti']) expect(claims).toHaveProperty(name);
+    for (const name of ['pid', 'acr', 'amr', 'sub', 'sid', 'locale', 'nonce', 'at_hash', 'aud', 'iss', 'auth_time', 'exp', 'iat', 'jti'])
+      expect(claims).toHaveProperty(name);
     const exchanged = decodeJwt(await (await exchange(running, 'id-porten', token)).text());
     expect(exchanged).toMatchObject({ 'urn:altinn:userid': '20000011', 'urn:altinn:authlevel': 4, amr: 'BankID', nonce: 'n1' });
     expect((await json(running, 'POST', '/test-idp/idporten/token', { pid: '123' })).status).toBe(400);
@@ -98,7 +136,11 @@ describe('test IdP token endpoints and the real exchange', () => {
     const shown = await result.text();
     expect(shown).toMatch(/<pre id="token">eyJ[\w-]+\.[\w-]+\.[\w-]+<\/pre>/);
     expect(shown).toContain('/authentication/api/v1/exchange/id-porten');
-    const bad = await fetch(`${running.url}/test-idp/idporten/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'pid=<script>' });
+    const bad = await fetch(`${running.url}/test-idp/idporten/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'pid=<script>',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.text()).not.toContain('<script>alert');
   });

@@ -15,20 +15,39 @@ describe('test IdP provisioning API', () => {
   after(() => running.close());
 
   it("accepts the seed's three provisioning calls verbatim", async () => {
-    const scope = await json(running, 'POST', `${MP}/scopes`, { prefix: 'altinn', subscope: 'instances/metadata.read', description: 'Clients can access metadata for all instances for all apps of the organisation' });
+    const scope = await json(running, 'POST', `${MP}/scopes`, {
+      prefix: 'altinn',
+      subscope: 'instances/metadata.read',
+      description: 'Clients can access metadata for all instances for all apps of the organisation',
+    });
     expect(scope.status).toBe(201);
     expect(await scope.json()).toMatchObject({ name: 'altinn:instances/metadata.read' });
     const access = await json(running, 'PUT', `${MP}/scopes/access/889640782?scope=altinn:instances/metadata.read`);
     expect(access.status).toBe(200);
-    const client = await json(running, 'POST', `${MP}/clients`, { client_name: 'altinnOrgRead', client_type: 'CONFIDENTIAL', description: 'Client for accessing the my orgs app data', scopes: ['altinn:instances/metadata.read'], token_reference: 'SELF_CONTAINED' });
+    const client = await json(running, 'POST', `${MP}/clients`, {
+      client_name: 'altinnOrgRead',
+      client_type: 'CONFIDENTIAL',
+      description: 'Client for accessing the my orgs app data',
+      scopes: ['altinn:instances/metadata.read'],
+      token_reference: 'SELF_CONTAINED',
+    });
     expect(client.status).toBe(201);
-    expect(await client.json()).toMatchObject({ client_id: expect.stringMatching(/^[0-9a-f-]{36}$/), client_orgno: '889640782', scopes: ['altinn:instances/metadata.read'] });
+    expect(await client.json()).toMatchObject({
+      client_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      client_orgno: '889640782',
+      scopes: ['altinn:instances/metadata.read'],
+    });
   });
 
   it('lists scopes, reads one by its name with a slash, and lists an organisation access', async () => {
-    expect(await (await json(running, 'GET', `${MP}/scopes`)).json()).toEqual([expect.objectContaining({ name: 'altinn:instances/metadata.read' })]);
+    expect(await (await json(running, 'GET', `${MP}/scopes`)).json()).toEqual([
+      expect.objectContaining({ name: 'altinn:instances/metadata.read' }),
+    ]);
     expect((await json(running, 'GET', `${MP}/scopes/altinn:instances/metadata.read`)).status).toBe(200);
-    expect(await (await json(running, 'GET', `${MP}/scopes/access/889640782`)).json()).toEqual({ orgno: '889640782', scopes: ['altinn:instances/metadata.read'] });
+    expect(await (await json(running, 'GET', `${MP}/scopes/access/889640782`)).json()).toEqual({
+      orgno: '889640782',
+      scopes: ['altinn:instances/metadata.read'],
+    });
     await expectProblem(await json(running, 'GET', `${MP}/scopes/altinn:nothing`), 404);
   });
 
@@ -54,7 +73,10 @@ describe('test IdP provisioning API', () => {
     const baseline = { prefix: 'altinn', subscope: 'A'.repeat(10 * 1024) };
     const fastest = { hostile: Infinity, baseline: Infinity };
     for (let round = 0; round < 5; round++) {
-      for (const [name, body] of [['hostile', hostile], ['baseline', baseline]] as const) {
+      for (const [name, body] of [
+        ['hostile', hostile],
+        ['baseline', baseline],
+      ] as const) {
         const started = performance.now();
         const response = await json(running, 'POST', `${MP}/scopes`, body);
         fastest[name] = Math.min(fastest[name], performance.now() - started);
@@ -71,11 +93,37 @@ describe('test IdP provisioning API', () => {
   });
 
   it('refuses a client with an ungranted or unknown scope, naming it', async () => {
-    const ungranted = await expectProblem(await json(running, 'POST', `${MP}/clients`, { client_name: 'c', client_type: 'CONFIDENTIAL', scopes: ['altinn:instances/metadata.read'], token_reference: 'SELF_CONTAINED', client_orgno: '974760673' }), 400);
+    const ungranted = await expectProblem(
+      await json(running, 'POST', `${MP}/clients`, {
+        client_name: 'c',
+        client_type: 'CONFIDENTIAL',
+        scopes: ['altinn:instances/metadata.read'],
+        token_reference: 'SELF_CONTAINED',
+        client_orgno: '974760673',
+      }),
+      400,
+    );
     expect(ungranted.detail).toBe('the scope altinn:instances/metadata.read is not granted to 974760673');
-    const unknown = await expectProblem(await json(running, 'POST', `${MP}/clients`, { client_name: 'c', client_type: 'CONFIDENTIAL', scopes: ['altinn:nope'], token_reference: 'SELF_CONTAINED', client_orgno: '974760673' }), 400);
+    const unknown = await expectProblem(
+      await json(running, 'POST', `${MP}/clients`, {
+        client_name: 'c',
+        client_type: 'CONFIDENTIAL',
+        scopes: ['altinn:nope'],
+        token_reference: 'SELF_CONTAINED',
+        client_orgno: '974760673',
+      }),
+      400,
+    );
     expect(unknown.detail).toBe('the scope altinn:nope does not exist');
-    await expectProblem(await json(running, 'POST', `${MP}/clients`, { client_name: 'c', client_type: 'PUBLIC', scopes: ['altinn:instances/metadata.read'], token_reference: 'SELF_CONTAINED' }), 400);
+    await expectProblem(
+      await json(running, 'POST', `${MP}/clients`, {
+        client_name: 'c',
+        client_type: 'PUBLIC',
+        scopes: ['altinn:instances/metadata.read'],
+        token_reference: 'SELF_CONTAINED',
+      }),
+      400,
+    );
   });
 
   it('revokes access, and refuses revoking what was not granted', async () => {
@@ -85,7 +133,12 @@ describe('test IdP provisioning API', () => {
   });
 
   it('registers at most 5 public RSA keys and refuses private members', async () => {
-    const created = await json(running, 'POST', `${MP}/clients`, { client_name: 'c', client_type: 'CONFIDENTIAL', scopes: ['altinn:instances/metadata.read'], token_reference: 'SELF_CONTAINED' });
+    const created = await json(running, 'POST', `${MP}/clients`, {
+      client_name: 'c',
+      client_type: 'CONFIDENTIAL',
+      scopes: ['altinn:instances/metadata.read'],
+      token_reference: 'SELF_CONTAINED',
+    });
     const { client_id: id } = (await created.json()) as { client_id: string };
     const { generateKeyPair, exportJWK } = await import('jose');
     const pair = await generateKeyPair('RS256', { extractable: true });
@@ -94,7 +147,10 @@ describe('test IdP provisioning API', () => {
     expect((await json(running, 'POST', `${MP}/clients/${id}/jwks`, { keys: [publicJwk] })).status).toBe(201);
     await expectProblem(await json(running, 'POST', `${MP}/clients/${id}/jwks`, { keys: Array(6).fill(publicJwk) }), 400);
     await expectProblem(await json(running, 'POST', `${MP}/clients/${id}/jwks`, { keys: [privateJwk] }), 400);
-    await expectProblem(await json(running, 'POST', `${MP}/clients/${id}/jwks`, { keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b' }] }), 400);
+    await expectProblem(
+      await json(running, 'POST', `${MP}/clients/${id}/jwks`, { keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b' }] }),
+      400,
+    );
     await expectProblem(await json(running, 'POST', `${MP}/clients/00000000-0000-4000-8000-000000000000/jwks`, { keys: [publicJwk] }), 404);
   });
 });

@@ -29,8 +29,10 @@ describe('test IdP system users and supplier delegation', () => {
   });
   after(() => running.close());
 
-  const count = async (table: string) => (await running.app.get(DataSource).query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
-  const grant = (client: StandInClient, claims: Record<string, unknown>) => assertion(running, client, claims).then((a) => tokenRequest(running, { grant_type: GRANT, assertion: a }));
+  const count = async (table: string) =>
+    (await running.app.get(DataSource).query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+  const grant = (client: StandInClient, claims: Record<string, unknown>) =>
+    assertion(running, client, claims).then((a) => tokenRequest(running, { grant_type: GRANT, assertion: a }));
   const oauthError = async (response: Response, error: string, description: RegExp) => {
     expect(response.status).toBe(400);
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -39,7 +41,12 @@ describe('test IdP system users and supplier delegation', () => {
   };
   const auditOf = async (jti: unknown) => {
     await running.app.get(AuditLog).flush();
-    return running.app.get(DataSource).query<Record<string, unknown>[]>('SELECT org_number, system_user_id, supplier_org_number FROM authentication_events WHERE issued_jti = $1', [jti]);
+    return running.app
+      .get(DataSource)
+      .query<Record<string, unknown>[]>(
+        'SELECT org_number, system_user_id, supplier_org_number FROM authentication_events WHERE issued_jti = $1',
+        [jti],
+      );
   };
 
   it('advertises the system-user authorization detail type', async () => {
@@ -48,9 +55,19 @@ describe('test IdP system users and supplier delegation', () => {
   });
 
   it('registers a system for the vendor and creates a system user for a customer', async () => {
-    const system = await json(running, 'POST', `${MP}/systems`, { system_id: `${VENDOR}_smartcloud`, vendor_orgno: VENDOR, name: 'SmartCloud', client_ids: [vendor.clientId] });
+    const system = await json(running, 'POST', `${MP}/systems`, {
+      system_id: `${VENDOR}_smartcloud`,
+      vendor_orgno: VENDOR,
+      name: 'SmartCloud',
+      client_ids: [vendor.clientId],
+    });
     expect(system.status).toBe(201);
-    expect(await system.json()).toEqual({ system_id: `${VENDOR}_smartcloud`, vendor_orgno: VENDOR, name: 'SmartCloud', client_ids: [vendor.clientId] });
+    expect(await system.json()).toEqual({
+      system_id: `${VENDOR}_smartcloud`,
+      vendor_orgno: VENDOR,
+      name: 'SmartCloud',
+      client_ids: [vendor.clientId],
+    });
     const user = await json(running, 'POST', `${MP}/systemusers`, { system_id: `${VENDOR}_smartcloud`, customer_orgno: CUSTOMER });
     expect(user.status).toBe(201);
     const body = (await user.json()) as { id: string };
@@ -62,26 +79,62 @@ describe('test IdP system users and supplier delegation', () => {
     const response = await grant(vendor, { authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: iso(CUSTOMER) }] });
     expect(response.status).toBe(200);
     const { access_token: token } = (await response.json()) as { access_token: string };
-    const details = [{ type: 'urn:altinn:systemuser', systemuser_id: [systemUserId], systemuser_org: iso(CUSTOMER), system_id: `${VENDOR}_smartcloud` }];
+    const details = [
+      { type: 'urn:altinn:systemuser', systemuser_id: [systemUserId], systemuser_org: iso(CUSTOMER), system_id: `${VENDOR}_smartcloud` },
+    ];
     expect(decodeJwt(token)).toMatchObject({ consumer: iso(VENDOR), client_orgno: VENDOR, authorization_details: details });
     const exchanged = await exchange(running, 'maskinporten', token);
     expect(exchanged.status).toBe(200);
     const ours = decodeJwt(await exchanged.text());
-    expect(ours).toMatchObject({ authorization_details: details, consumer: iso(VENDOR), orgNumber: Number(VENDOR), 'urn:altinn:orgNumber': VENDOR });
+    expect(ours).toMatchObject({
+      authorization_details: details,
+      consumer: iso(VENDOR),
+      orgNumber: Number(VENDOR),
+      'urn:altinn:orgNumber': VENDOR,
+    });
     expect(await auditOf(ours.jti)).toEqual([{ org_number: VENDOR, system_user_id: systemUserId, supplier_org_number: null }]);
   });
 
   it('answers invalid_authorization_details for a customer without a system user, another type or a malformed request', async () => {
-    await oauthError(await grant(vendor, { authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: iso(SUPPLIER) }] }), 'invalid_authorization_details', /no system user for 889640782/);
-    await oauthError(await grant(vendor, { authorization_details: [{ type: 'urn:example:other', systemuser_org: iso(CUSTOMER) }] }), 'invalid_authorization_details', /urn:altinn:systemuser/);
-    await oauthError(await grant(vendor, { authorization_details: { type: 'urn:altinn:systemuser', systemuser_org: iso(CUSTOMER) } }), 'invalid_authorization_details', /one entry/);
-    await oauthError(await grant(vendor, { authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: { authority: 'x', ID: `0192:${CUSTOMER}` } }] }), 'invalid_authorization_details', /systemuser_org/);
-    await oauthError(await grant(vendor, { authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: iso(CUSTOMER) }], consumer_org: CUSTOMER }), 'invalid_request', /not both/);
+    await oauthError(
+      await grant(vendor, { authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: iso(SUPPLIER) }] }),
+      'invalid_authorization_details',
+      /no system user for 889640782/,
+    );
+    await oauthError(
+      await grant(vendor, { authorization_details: [{ type: 'urn:example:other', systemuser_org: iso(CUSTOMER) }] }),
+      'invalid_authorization_details',
+      /urn:altinn:systemuser/,
+    );
+    await oauthError(
+      await grant(vendor, { authorization_details: { type: 'urn:altinn:systemuser', systemuser_org: iso(CUSTOMER) } }),
+      'invalid_authorization_details',
+      /one entry/,
+    );
+    await oauthError(
+      await grant(vendor, {
+        authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: { authority: 'x', ID: `0192:${CUSTOMER}` } }],
+      }),
+      'invalid_authorization_details',
+      /systemuser_org/,
+    );
+    await oauthError(
+      await grant(vendor, {
+        authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: iso(CUSTOMER) }],
+        consumer_org: CUSTOMER,
+      }),
+      'invalid_request',
+      /not both/,
+    );
   });
 
-  it('answers invalid_authorization_details to a client that is not one of the system\'s', async () => {
+  it("answers invalid_authorization_details to a client that is not one of the system's", async () => {
     const other = await provisionClient(running, VENDOR);
-    await oauthError(await grant(other, { authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: iso(CUSTOMER) }] }), 'invalid_authorization_details', /no system user/);
+    await oauthError(
+      await grant(other, { authorization_details: [{ type: 'urn:altinn:systemuser', systemuser_org: iso(CUSTOMER) }] }),
+      'invalid_authorization_details',
+      /no system user/,
+    );
   });
 
   it('refuses bad systems and system users, writing nothing', async () => {
@@ -111,7 +164,11 @@ describe('test IdP system users and supplier delegation', () => {
 
     it('records a delegation, and the supplier may then make a client with the delegated scope', async () => {
       await json(running, 'PUT', `${MP}/scopes/access/${CUSTOMER}?scope=${encodeURIComponent(SCOPE)}`);
-      const response = await json(running, 'POST', `${MP}/delegations`, { consumer_orgno: CUSTOMER, supplier_orgno: SUPPLIER, scope: SCOPE });
+      const response = await json(running, 'POST', `${MP}/delegations`, {
+        consumer_orgno: CUSTOMER,
+        supplier_orgno: SUPPLIER,
+        scope: SCOPE,
+      });
       expect(response.status).toBe(201);
       expect(await response.json()).toEqual({ consumer_orgno: CUSTOMER, supplier_orgno: SUPPLIER, scope: SCOPE });
       supplier = await provisionClient(running, SUPPLIER);
@@ -124,7 +181,13 @@ describe('test IdP system users and supplier delegation', () => {
       const { access_token: token } = (await response.json()) as { access_token: string };
       expect(decodeJwt(token)).toMatchObject({ consumer: iso(CUSTOMER), supplier: iso(SUPPLIER), client_id: supplier.clientId });
       const ours = decodeJwt(await (await exchange(running, 'maskinporten', token)).text());
-      expect(ours).toMatchObject({ consumer: iso(CUSTOMER), supplier: iso(SUPPLIER), org: 'brg', orgNumber: Number(CUSTOMER), 'urn:altinn:orgNumber': CUSTOMER });
+      expect(ours).toMatchObject({
+        consumer: iso(CUSTOMER),
+        supplier: iso(SUPPLIER),
+        org: 'brg',
+        orgNumber: Number(CUSTOMER),
+        'urn:altinn:orgNumber': CUSTOMER,
+      });
       expect(await auditOf(ours.jti)).toEqual([{ org_number: CUSTOMER, system_user_id: null, supplier_org_number: SUPPLIER }]);
     });
 

@@ -37,17 +37,48 @@ after(() => running.close());
 
 describe('the Maskinporten token shortcut', () => {
   it('issues a token for any organisation and scope in one call, which the exchange accepts', async () => {
-    const body = await issued(await json(running, 'POST', MP_TOKEN, { orgno: '974760673', scope: 'altinn:instances.read altinn:instances.write' }));
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 120, scope: 'altinn:instances.read altinn:instances.write' });
+    const body = await issued(
+      await json(running, 'POST', MP_TOKEN, { orgno: '974760673', scope: 'altinn:instances.read altinn:instances.write' }),
+    );
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 120,
+      scope: 'altinn:instances.read altinn:instances.write',
+    });
     const issuer = `${running.url}/test-idp/maskinporten/`;
-    const { payload, protectedHeader } = await jwtVerify(body.access_token, createRemoteJWKSet(new URL(`${issuer}jwks`)), { issuer, algorithms: ['RS256'], currentDate: new Date(running.clock.now()) });
+    const { payload, protectedHeader } = await jwtVerify(body.access_token, createRemoteJWKSet(new URL(`${issuer}jwks`)), {
+      issuer,
+      algorithms: ['RS256'],
+      currentDate: new Date(running.clock.now()),
+    });
     expect(protectedHeader.alg).toBe('RS256');
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'client_amr', 'client_id', 'client_orgno', 'consumer', 'exp', 'iat', 'iss', 'jti', 'scope', 'token_type']);
-    expect(payload).toMatchObject({ client_orgno: '974760673', consumer: { authority: 'iso6523-actorid-upis', ID: '0192:974760673' }, token_type: 'Bearer' });
+    expect(Object.keys(payload).sort()).toEqual([
+      'aud',
+      'client_amr',
+      'client_id',
+      'client_orgno',
+      'consumer',
+      'exp',
+      'iat',
+      'iss',
+      'jti',
+      'scope',
+      'token_type',
+    ]);
+    expect(payload).toMatchObject({
+      client_orgno: '974760673',
+      consumer: { authority: 'iso6523-actorid-upis', ID: '0192:974760673' },
+      token_type: 'Bearer',
+    });
     expect((payload.exp as number) - (payload.iat as number)).toBe(120);
     const exchanged = await exchange(running, 'maskinporten', body.access_token);
     expect(exchanged.status).toBe(200);
-    expect(decodeJwt(await exchanged.text())).toMatchObject({ org: 'brg', orgNumber: 974760673, scope: 'altinn:instances.read altinn:instances.write' });
+    expect(decodeJwt(await exchanged.text())).toMatchObject({
+      org: 'brg',
+      orgNumber: 974760673,
+      scope: 'altinn:instances.read altinn:instances.write',
+    });
   });
 
   it('gives one organisation the same client_id every time, and another organisation another', async () => {
@@ -62,7 +93,16 @@ describe('the Maskinporten token shortcut', () => {
 
   it('adds and overrides claims, and removes one set to null', async () => {
     const body = await issued(
-      await json(running, 'POST', MP_TOKEN, { orgno: '974760673', scope: 'altinn:instances.read', claims: { aud: 'https://api.example/', supplier: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' }, client_amr: null, scope: 'altinn:other' } }),
+      await json(running, 'POST', MP_TOKEN, {
+        orgno: '974760673',
+        scope: 'altinn:instances.read',
+        claims: {
+          aud: 'https://api.example/',
+          supplier: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' },
+          client_amr: null,
+          scope: 'altinn:other',
+        },
+      }),
     );
     const claims = decodeJwt(body.access_token);
     expect(claims).toMatchObject({ aud: 'https://api.example/', supplier: { ID: '0192:991825827' }, scope: 'altinn:other' });
@@ -71,7 +111,13 @@ describe('the Maskinporten token shortcut', () => {
   });
 
   it('issues a token that the exchange refuses as invalid when an override breaks its shape', async () => {
-    const body = await issued(await json(running, 'POST', MP_TOKEN, { orgno: '974760673', scope: 'a:b', claims: { consumer: { authority: 'other', ID: '0192:974760673' } } }));
+    const body = await issued(
+      await json(running, 'POST', MP_TOKEN, {
+        orgno: '974760673',
+        scope: 'a:b',
+        claims: { consumer: { authority: 'other', ID: '0192:974760673' } },
+      }),
+    );
     await expectProblem(await exchange(running, 'maskinporten', body.access_token), 401);
   });
 
@@ -125,7 +171,11 @@ describe('the Maskinporten token shortcut', () => {
   });
 
   it('still answers a form-encoded request as the JWT-bearer grant, in RFC 6749 form', async () => {
-    const response = await fetch(`${running.url}${MP_TOKEN}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'orgno=974760673&scope=a%3Ab' });
+    const response = await fetch(`${running.url}${MP_TOKEN}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'orgno=974760673&scope=a%3Ab',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'unsupported_grant_type', error_description: expect.any(String) });
   });
@@ -133,10 +183,22 @@ describe('the Maskinporten token shortcut', () => {
 
 describe('the ID-porten token shortcut', () => {
   it('adds and overrides claims and sets the lifetime', async () => {
-    const body = await issued(await json(running, 'POST', ID_TOKEN, { pid: '19108000239', expires_in: 3600, claims: { aud: 'my-api', acr: 'idporten-loa-high', extra: [1, 2] } }));
+    const body = await issued(
+      await json(running, 'POST', ID_TOKEN, {
+        pid: '19108000239',
+        expires_in: 3600,
+        claims: { aud: 'my-api', acr: 'idporten-loa-high', extra: [1, 2] },
+      }),
+    );
     expect(body.expires_in).toBe(3600);
     const claims = decodeJwt(body.access_token);
-    expect(claims).toMatchObject({ aud: 'my-api', acr: 'idporten-loa-high', extra: [1, 2], pid: '19108000239', iss: `${running.url}/test-idp/idporten/` });
+    expect(claims).toMatchObject({
+      aud: 'my-api',
+      acr: 'idporten-loa-high',
+      extra: [1, 2],
+      pid: '19108000239',
+      iss: `${running.url}/test-idp/idporten/`,
+    });
     expect((claims.exp as number) - (claims.iat as number)).toBe(3600);
     const exchanged = await exchange(running, 'id-porten', body.access_token);
     expect(exchanged.status).toBe(200);

@@ -7,7 +7,16 @@ import { freePort, RunningApp, startApp } from '../helpers/app';
 import { exchange, verifyIssued } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { expectProblem } from '../helpers/problem';
-import { ACCESS_TOKEN_TYPE, auditRows, clearAudit, JWT_TOKEN_TYPE, postForm, TOKEN_EXCHANGE, TOKEN_PATH, tokenExchange } from '../helpers/token-endpoint';
+import {
+  ACCESS_TOKEN_TYPE,
+  auditRows,
+  clearAudit,
+  JWT_TOKEN_TYPE,
+  postForm,
+  TOKEN_EXCHANGE,
+  TOKEN_PATH,
+  tokenExchange,
+} from '../helpers/token-endpoint';
 
 const AUDIENCE = 'https://storage.platform.test/';
 const OTHER_AUDIENCE = 'platform-events';
@@ -55,7 +64,9 @@ describe('POST /token (RFC 8693 token exchange)', () => {
     });
     // openid-client as a platform client would use it: our issuer, discovery, no client authentication.
     // It refuses plain http unless told that this loopback test server is meant.
-    config = await client.discovery(new URL(issuer), 'platform-client', undefined, client.None(), { execute: [client.allowInsecureRequests] });
+    config = await client.discovery(new URL(issuer), 'platform-client', undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    });
   });
   after(async () => {
     await running.close();
@@ -68,12 +79,19 @@ describe('POST /token (RFC 8693 token exchange)', () => {
     it('exchanges a Maskinporten token through the discovered token endpoint, with the GET exchange’s claims', async () => {
       expect(config.serverMetadata().token_endpoint).toBe(`${running.url}${TOKEN_PATH}`);
       const input = maskinporten.maskinportenClaims();
-      const response = await client.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: await maskinporten.sign(input), subject_token_type: ACCESS_TOKEN_TYPE });
+      const response = await client.genericGrantRequest(config, TOKEN_EXCHANGE, {
+        subject_token: await maskinporten.sign(input),
+        subject_token_type: ACCESS_TOKEN_TYPE,
+      });
       expect(response.token_type).toBe('bearer');
       expect(response.expires_in).toBe(1800);
       expect(response.issued_token_type).toBe(JWT_TOKEN_TYPE);
       const viaPost = await verifyIssued(running, response.access_token, issuer);
-      const viaGet = await verifyIssued(running, await (await exchange(running, 'maskinporten', await maskinporten.sign(input))).text(), issuer);
+      const viaGet = await verifyIssued(
+        running,
+        await (await exchange(running, 'maskinporten', await maskinporten.sign(input))).text(),
+        issuer,
+      );
       const stable = ({ iat: _iat, nbf: _nbf, exp: _exp, jti: _jti, ...rest }: Record<string, unknown>) => rest;
       expect(stable(viaPost)).toEqual(stable(viaGet));
       expect(viaPost).toMatchObject({ orgNumber: 974760673, org: 'brg', scope: 'altinn:instances.write' });
@@ -82,7 +100,10 @@ describe('POST /token (RFC 8693 token exchange)', () => {
 
     it('exchanges an ID-porten token, the provider following from its issuer', async () => {
       const input = idporten.idportenClaims();
-      const response = await client.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: await idporten.sign(input), subject_token_type: JWT_TOKEN_TYPE });
+      const response = await client.genericGrantRequest(config, TOKEN_EXCHANGE, {
+        subject_token: await idporten.sign(input),
+        subject_token_type: JWT_TOKEN_TYPE,
+      });
       const viaPost = await verifyIssued(running, response.access_token, issuer);
       const viaGet = await verifyIssued(running, await (await exchange(running, 'id-porten', await idporten.sign(input))).text(), issuer);
       const stable = ({ iat: _iat, nbf: _nbf, exp: _exp, jti: _jti, sid: _sid, ...rest }: Record<string, unknown>) => rest;
@@ -93,10 +114,12 @@ describe('POST /token (RFC 8693 token exchange)', () => {
 
     it('surfaces our refusal as an OAuth error openid-client parses', async () => {
       const expired = await maskinporten.maskinportenToken({ iat: maskinporten.now() - 300, exp: maskinporten.now() - 60 });
-      const error = await client.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: expired, subject_token_type: ACCESS_TOKEN_TYPE }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const error = await client
+        .genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: expired, subject_token_type: ACCESS_TOKEN_TYPE })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(client.ResponseBodyError);
       expect(error).toMatchObject({ status: 400, error: 'invalid_grant', error_description: 'the token has expired' });
     });
@@ -110,12 +133,24 @@ describe('POST /token (RFC 8693 token exchange)', () => {
       // The API: keys from jwks_uri of our discovery document, issuer, audience, expiry, RS256 only.
       const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri as string));
       const check = (token: string, audience: string) =>
-        jwtVerify(token, jwks, { issuer, audience, algorithms: ['RS256'], requiredClaims: ['exp', 'iat', 'jti'], currentDate: new Date(running.clock.now()) });
+        jwtVerify(token, jwks, {
+          issuer,
+          audience,
+          algorithms: ['RS256'],
+          requiredClaims: ['exp', 'iat', 'jti'],
+          currentDate: new Date(running.clock.now()),
+        });
       const { payload } = await check(response.access_token, AUDIENCE);
       expect(payload).toMatchObject({ aud: AUDIENCE, iss: issuer, orgNumber: 974760673 });
       // Another API refuses it, and an API that requires its audience refuses a token bound to none.
-      await expect(check(response.access_token, OTHER_AUDIENCE)).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
-      const unbound = await client.genericGrantRequest(config, TOKEN_EXCHANGE, { subject_token: await maskinporten.maskinportenToken(), subject_token_type: ACCESS_TOKEN_TYPE });
+      await expect(check(response.access_token, OTHER_AUDIENCE)).rejects.toMatchObject({
+        code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
+        claim: 'aud',
+      });
+      const unbound = await client.genericGrantRequest(config, TOKEN_EXCHANGE, {
+        subject_token: await maskinporten.maskinportenToken(),
+        subject_token_type: ACCESS_TOKEN_TYPE,
+      });
       await expect(check(unbound.access_token, AUDIENCE)).rejects.toMatchObject({ code: 'ERR_JWT_CLAIM_VALIDATION_FAILED', claim: 'aud' });
     });
 
@@ -129,7 +164,12 @@ describe('POST /token (RFC 8693 token exchange)', () => {
       const { kid } = decodeProtectedHeader(response.access_token);
       const key = await keys.getSigningKey(kid);
       const publicKey = await importSPKI(key.getPublicKey(), 'RS256');
-      const { payload } = await jwtVerify(response.access_token, publicKey, { issuer, audience: AUDIENCE, algorithms: ['RS256'], currentDate: new Date(running.clock.now()) });
+      const { payload } = await jwtVerify(response.access_token, publicKey, {
+        issuer,
+        audience: AUDIENCE,
+        algorithms: ['RS256'],
+        currentDate: new Date(running.clock.now()),
+      });
       expect(payload).toMatchObject({ aud: AUDIENCE, pid: '19108000239' });
       const both = await client.genericGrantRequest(config, TOKEN_EXCHANGE, {
         subject_token: await idporten.idportenToken(),
@@ -138,7 +178,12 @@ describe('POST /token (RFC 8693 token exchange)', () => {
         resource: AUDIENCE,
       });
       for (const audience of [AUDIENCE, OTHER_AUDIENCE]) {
-        const verified = await jwtVerify(both.access_token, publicKey, { issuer, audience, algorithms: ['RS256'], currentDate: new Date(running.clock.now()) });
+        const verified = await jwtVerify(both.access_token, publicKey, {
+          issuer,
+          audience,
+          algorithms: ['RS256'],
+          currentDate: new Date(running.clock.now()),
+        });
         expect(verified.payload.aud).toEqual([OTHER_AUDIENCE, AUDIENCE]);
       }
     });
@@ -156,7 +201,15 @@ describe('POST /token (RFC 8693 token exchange)', () => {
     expect(body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 1800, issued_token_type: JWT_TOKEN_TYPE });
     const jti = decodeJwt(body.access_token as string).jti;
     expect(await auditRows(running)).toEqual([
-      { provider: 'maskinporten', outcome: 'issued', reason: null, client_id: '0de19f7a-f5fa-45d1-874c-3d2e88ce97d9', org_number: '974760673', user_id: null, issued_jti: jti },
+      {
+        provider: 'maskinporten',
+        outcome: 'issued',
+        reason: null,
+        client_id: '0de19f7a-f5fa-45d1-874c-3d2e88ce97d9',
+        org_number: '974760673',
+        user_id: null,
+        issued_jti: jti,
+      },
     ]);
     expect(await metric(running, 'authentication_exchanges_total{provider="maskinporten",outcome="issued"}')).toBe(issuedBefore + 1);
     expect(await metric(running, 'authentication_exchange_duration_seconds_count{provider="maskinporten"}')).toBe(timedBefore + 1);
@@ -168,7 +221,9 @@ describe('POST /token (RFC 8693 token exchange)', () => {
   });
 
   it('ignores a public client’s client_id, as RFC 6749 asks of unknown parameters', async () => {
-    expect((await tokenExchange(running, await maskinporten.maskinportenToken(), { client_id: 'anything', unknown: 'x' })).status).toBe(200);
+    expect((await tokenExchange(running, await maskinporten.maskinportenToken(), { client_id: 'anything', unknown: 'x' })).status).toBe(
+      200,
+    );
   });
 
   describe('audience binding', () => {
@@ -183,7 +238,9 @@ describe('POST /token (RFC 8693 token exchange)', () => {
     });
 
     it('binds GET exchanges through ?audience=, and refuses an audience not allowed there with a 400 problem', async () => {
-      const bound = await exchange(running, 'maskinporten', await maskinporten.maskinportenToken(), { query: `?audience=${encodeURIComponent(AUDIENCE)}` });
+      const bound = await exchange(running, 'maskinporten', await maskinporten.maskinportenToken(), {
+        query: `?audience=${encodeURIComponent(AUDIENCE)}`,
+      });
       expect((await verifyIssued(running, await bound.text(), issuer)).aud).toBe(AUDIENCE);
       const person = await exchange(running, 'id-porten', await idporten.idportenToken(), { query: `?audience=${OTHER_AUDIENCE}` });
       expect((await verifyIssued(running, await person.text(), issuer)).aud).toBe(OTHER_AUDIENCE);
@@ -203,13 +260,19 @@ describe('POST /token (RFC 8693 token exchange)', () => {
     });
 
     it('keeps aud on refresh, and refuses the refresh once TOKEN_AUDIENCES no longer allows it', async () => {
-      const bound = (await (await tokenExchange(running, await maskinporten.maskinportenToken(), { audience: AUDIENCE })).json()) as { access_token: string };
-      const refresh = (app: RunningApp) => fetch(`${app.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${bound.access_token}` } });
+      const bound = (await (await tokenExchange(running, await maskinporten.maskinportenToken(), { audience: AUDIENCE })).json()) as {
+        access_token: string;
+      };
+      const refresh = (app: RunningApp) =>
+        fetch(`${app.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${bound.access_token}` } });
       const refreshed = await refresh(running);
       expect(refreshed.status).toBe(200);
       expect((await verifyIssued(running, await refreshed.text(), issuer)).aud).toBe(AUDIENCE);
       // A replica on the same database (same keys and issuer) whose list no longer holds the audience.
-      const narrowed = await startApp({ database: running.database, env: { ISSUER_URL: issuer, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TOKEN_AUDIENCES: OTHER_AUDIENCE } });
+      const narrowed = await startApp({
+        database: running.database,
+        env: { ISSUER_URL: issuer, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TOKEN_AUDIENCES: OTHER_AUDIENCE },
+      });
       try {
         const problem = await expectProblem(await refresh(narrowed), 400);
         expect(problem.type).toBe('urn:problem-type:authentication:invalid-target');
@@ -242,27 +305,97 @@ describe('POST /token (RFC 8693 token exchange)', () => {
     const subject = () => maskinporten.maskinportenToken();
 
     const cases: [string, () => Promise<Response>, string][] = [
-      ['a JSON body', async () => fetch(`${running.url}${TOKEN_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: TOKEN_EXCHANGE, subject_token: await subject(), subject_token_type: ACCESS_TOKEN_TYPE }) }), 'invalid_request'],
+      [
+        'a JSON body',
+        async () =>
+          fetch(`${running.url}${TOKEN_PATH}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ grant_type: TOKEN_EXCHANGE, subject_token: await subject(), subject_token_type: ACCESS_TOKEN_TYPE }),
+          }),
+        'invalid_request',
+      ],
       ['no body at all', () => fetch(`${running.url}${TOKEN_PATH}`, { method: 'POST' }), 'invalid_request'],
-      ['an Authorization header (no client authentication is used)', async () => tokenExchange(running, await subject(), {}, { authorization: `Bearer ${await subject()}` }), 'invalid_request'],
-      ['grant_type missing', async () => postForm(running, TOKEN_PATH, { subject_token: await subject(), subject_token_type: ACCESS_TOKEN_TYPE }), 'invalid_request'],
-      ['grant_type sent twice', async () => tokenExchange(running, await subject(), { grant_type: [TOKEN_EXCHANGE, TOKEN_EXCHANGE] }), 'invalid_request'],
-      ['another grant type', async () => tokenExchange(running, await subject(), { grant_type: 'client_credentials' }), 'unsupported_grant_type'],
-      ['a grant type that only resembles token exchange', async () => tokenExchange(running, await subject(), { grant_type: `${TOKEN_EXCHANGE} ` }), 'unsupported_grant_type'],
-      ['subject_token missing', () => postForm(running, TOKEN_PATH, { grant_type: TOKEN_EXCHANGE, subject_token_type: ACCESS_TOKEN_TYPE }), 'invalid_request'],
+      [
+        'an Authorization header (no client authentication is used)',
+        async () => tokenExchange(running, await subject(), {}, { authorization: `Bearer ${await subject()}` }),
+        'invalid_request',
+      ],
+      [
+        'grant_type missing',
+        async () => postForm(running, TOKEN_PATH, { subject_token: await subject(), subject_token_type: ACCESS_TOKEN_TYPE }),
+        'invalid_request',
+      ],
+      [
+        'grant_type sent twice',
+        async () => tokenExchange(running, await subject(), { grant_type: [TOKEN_EXCHANGE, TOKEN_EXCHANGE] }),
+        'invalid_request',
+      ],
+      [
+        'another grant type',
+        async () => tokenExchange(running, await subject(), { grant_type: 'client_credentials' }),
+        'unsupported_grant_type',
+      ],
+      [
+        'a grant type that only resembles token exchange',
+        async () => tokenExchange(running, await subject(), { grant_type: `${TOKEN_EXCHANGE} ` }),
+        'unsupported_grant_type',
+      ],
+      [
+        'subject_token missing',
+        () => postForm(running, TOKEN_PATH, { grant_type: TOKEN_EXCHANGE, subject_token_type: ACCESS_TOKEN_TYPE }),
+        'invalid_request',
+      ],
       ['subject_token empty', () => tokenExchange(running, ''), 'invalid_request'],
-      ['two subject tokens', async () => tokenExchange(running, await subject(), { subject_token: [await subject(), await subject()] }), 'invalid_request'],
+      [
+        'two subject tokens',
+        async () => tokenExchange(running, await subject(), { subject_token: [await subject(), await subject()] }),
+        'invalid_request',
+      ],
       ['a subject token over 8 KB', () => tokenExchange(running, 'a'.repeat(8 * 1024 + 1)), 'invalid_request'],
-      ['subject_token_type missing', async () => postForm(running, TOKEN_PATH, { grant_type: TOKEN_EXCHANGE, subject_token: await subject() }), 'invalid_request'],
-      ['subject_token_type id_token', async () => tokenExchange(running, await subject(), { subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }), 'invalid_request'],
-      ['requested_token_type refresh_token', async () => tokenExchange(running, await subject(), { requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }), 'invalid_request'],
-      ['an actor token (delegation)', async () => tokenExchange(running, await subject(), { actor_token: await subject(), actor_token_type: ACCESS_TOKEN_TYPE }), 'invalid_request'],
+      [
+        'subject_token_type missing',
+        async () => postForm(running, TOKEN_PATH, { grant_type: TOKEN_EXCHANGE, subject_token: await subject() }),
+        'invalid_request',
+      ],
+      [
+        'subject_token_type id_token',
+        async () => tokenExchange(running, await subject(), { subject_token_type: 'urn:ietf:params:oauth:token-type:id_token' }),
+        'invalid_request',
+      ],
+      [
+        'requested_token_type refresh_token',
+        async () => tokenExchange(running, await subject(), { requested_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' }),
+        'invalid_request',
+      ],
+      [
+        'an actor token (delegation)',
+        async () => tokenExchange(running, await subject(), { actor_token: await subject(), actor_token_type: ACCESS_TOKEN_TYPE }),
+        'invalid_request',
+      ],
       ['a scope', async () => tokenExchange(running, await subject(), { scope: 'altinn:admin' }), 'invalid_scope'],
       ['a subject token that is no JWT', () => tokenExchange(running, 'not-a-jwt'), 'invalid_grant'],
-      ['an expired subject token', async () => tokenExchange(running, await maskinporten.maskinportenToken({ iat: maskinporten.now() - 300, exp: maskinporten.now() - 60 })), 'invalid_grant'],
-      ['a subject token from an untrusted issuer', async () => tokenExchange(running, await maskinporten.maskinportenToken({ iss: 'https://evil.example/' })), 'invalid_grant'],
-      ['a Maskinporten token without consumer', async () => tokenExchange(running, await maskinporten.maskinportenToken({ consumer: undefined })), 'invalid_grant'],
-      ['an ID-porten token with a bad pid', async () => tokenExchange(running, await idporten.idportenToken({ pid: '123' })), 'invalid_grant'],
+      [
+        'an expired subject token',
+        async () =>
+          tokenExchange(running, await maskinporten.maskinportenToken({ iat: maskinporten.now() - 300, exp: maskinporten.now() - 60 })),
+        'invalid_grant',
+      ],
+      [
+        'a subject token from an untrusted issuer',
+        async () => tokenExchange(running, await maskinporten.maskinportenToken({ iss: 'https://evil.example/' })),
+        'invalid_grant',
+      ],
+      [
+        'a Maskinporten token without consumer',
+        async () => tokenExchange(running, await maskinporten.maskinportenToken({ consumer: undefined })),
+        'invalid_grant',
+      ],
+      [
+        'an ID-porten token with a bad pid',
+        async () => tokenExchange(running, await idporten.idportenToken({ pid: '123' })),
+        'invalid_grant',
+      ],
     ];
 
     for (const [what, send, error] of cases) {
@@ -270,7 +403,11 @@ describe('POST /token (RFC 8693 token exchange)', () => {
         await expectOAuthError(await send(), error);
         const rows = await auditRows(running);
         expect(rows).toHaveLength(1);
-        expect(rows[0]).toMatchObject({ outcome: 'refused', reason: error === 'invalid_grant' ? expect.any(String) : error, issued_jti: null });
+        expect(rows[0]).toMatchObject({
+          outcome: 'refused',
+          reason: error === 'invalid_grant' ? expect.any(String) : error,
+          issued_jti: null,
+        });
       });
     }
 
@@ -306,7 +443,13 @@ describe('POST /token without TOKEN_AUDIENCES, with a rate limit, and with an is
     maskinporten = await FakeIssuer.start('maskinporten');
     idporten = await FakeIssuer.start('idporten');
     idporten.mode = 'down';
-    running = await startApp({ env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, RATE_LIMIT_PER_MINUTE: '2' } });
+    running = await startApp({
+      env: {
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
+        RATE_LIMIT_PER_MINUTE: '2',
+      },
+    });
   });
   after(async () => {
     await running.close();
@@ -315,9 +458,15 @@ describe('POST /token without TOKEN_AUDIENCES, with a rate limit, and with an is
   });
 
   it('refuses any requested audience with invalid_target, and answers 503 temporarily_unavailable while an issuer cannot be discovered, then 429 past the limit', async () => {
-    const description = await expectOAuthError(await tokenExchange(running, await maskinporten.maskinportenToken(), { audience: 'anything' }), 'invalid_target');
+    const description = await expectOAuthError(
+      await tokenExchange(running, await maskinporten.maskinportenToken(), { audience: 'anything' }),
+      'invalid_target',
+    );
     expect(description).toContain('TOKEN_AUDIENCES');
-    const problem = await expectProblem(await exchange(running, 'maskinporten', await maskinporten.maskinportenToken(), { query: '?audience=anything' }), 400);
+    const problem = await expectProblem(
+      await exchange(running, 'maskinporten', await maskinporten.maskinportenToken(), { query: '?audience=anything' }),
+      400,
+    );
     expect(problem.type).toBe('urn:problem-type:authentication:invalid-target');
     // ID-porten has never been discovered: a token naming an unknown issuer might be its, so retry later.
     const away = await tokenExchange(running, await idporten.idportenToken());

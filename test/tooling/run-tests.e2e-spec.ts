@@ -13,7 +13,8 @@ function scratchProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'run-tests-'));
   mkdirSync(join(root, 'scripts'));
   mkdirSync(join(root, 'src'));
-  for (const file of ['scripts/run-tests.js', 'tsconfig.json', 'tsconfig.test.json']) copyFileSync(join(projectRoot(), file), join(root, file));
+  for (const file of ['scripts/run-tests.js', 'tsconfig.json', 'tsconfig.test.json'])
+    copyFileSync(join(projectRoot(), file), join(root, file));
   writeFileSync(join(root, 'package-lock.json'), '{}\n');
   writeFileSync(join(root, 'ormconfig.ts'), 'export default {};\n');
   symlinkSync(join(projectRoot(), 'node_modules'), join(root, 'node_modules'), 'dir');
