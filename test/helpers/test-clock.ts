@@ -1,11 +1,20 @@
 import { Clock } from '../../src/common/clock';
 
-/** Real time plus an offset tests move by hand, so background retries still see time pass. */
+/**
+ * Real time plus an offset tests move by hand, so background retries still see time pass; or, when
+ * frozen, only the offset moves, for tests that count to the second however slowly the machine runs.
+ */
 export class TestClock extends Clock {
   private offset = 0;
+  private readonly frozenAt?: number;
+
+  constructor(options: { frozen?: boolean } = {}) {
+    super();
+    if (options.frozen) this.frozenAt = Date.now();
+  }
 
   override now(): number {
-    return Date.now() + this.offset;
+    return (this.frozenAt ?? Date.now()) + this.offset;
   }
 
   advance(ms: number): void {

@@ -6,6 +6,7 @@ import { KeyEncryption } from '../../src/keys/key-encryption';
 import { KeyRing } from '../../src/keys/key-ring';
 import { TokenSigner } from '../../src/keys/token-signer';
 import { RunningApp, startApp } from '../helpers/app';
+import { TestClock } from '../helpers/test-clock';
 
 const HOUR = 3_600_000;
 const JWKS_PATH = '/authentication/api/v1/openid/.well-known/openid-configuration/jwks';
@@ -23,7 +24,8 @@ describe('signing key life cycle under a moving clock', () => {
   const signingKid = async () => decodeProtectedHeader((await signer.sign({})).token).kid;
 
   before(async () => {
-    running = await startApp({ env: ENV });
+    // Frozen: the schedule is checked to the second, and a slow start must not use up that second.
+    running = await startApp({ env: ENV, clock: new TestClock({ frozen: true }) });
     ring = running.app.get(KeyRing);
     signer = running.app.get(TokenSigner);
   });
