@@ -179,6 +179,7 @@ async function tokens(base: string, keys: Record<'maskinporten' | 'idporten', JW
         locale: 'nb',
         sid: `s${i}`,
         sub: `sub${i}`,
+        scope: 'openid altinn:portal/enduser',
         aud: 'bench',
       }),
     );
@@ -293,6 +294,9 @@ async function main(): Promise<void> {
         KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64url'),
         MASKINPORTEN_WELL_KNOWN_URLS: `${fake.base}/maskinporten/.well-known/oauth-authorization-server`,
         IDPORTEN_WELL_KNOWN_URLS: `${fake.base}/idporten/.well-known/openid-configuration`,
+        // The bindings production requires: the audiences the bench's tokens are minted for.
+        MASKINPORTEN_AUDIENCE: 'https://bench.invalid/',
+        IDPORTEN_AUDIENCE: 'bench',
         ORGANISATIONS_SOURCE: orgs,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
