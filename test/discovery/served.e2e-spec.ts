@@ -175,6 +175,21 @@ describe('Discovery advertises exactly what is served', () => {
         ).text(),
       );
     }
+    // The shapes a plain token lacks: a system user (authorization_details) and a supplier.
+    const systemUser = {
+      type: 'urn:altinn:systemuser',
+      systemuser_id: ['a6355a68-86b8-4344-8a81-0248cb461468'],
+      systemuser_org: { authority: 'iso6523-actorid-upis', ID: '0192:991825827' },
+      system_id: '974760673_smartcloud',
+    };
+    const supplier = { authority: 'iso6523-actorid-upis', ID: '0192:991825827' };
+    for (const shape of [{ authorization_details: [systemUser] }, { supplier }]) {
+      const response = await fetch(endpoints.maskinporten, {
+        headers: { authorization: `Bearer ${await maskinporten.maskinportenToken(shape)}` },
+      });
+      expect(response.status).toBe(200);
+      add(await response.text());
+    }
     const refreshed = await fetch(`${running.url}/authentication/api/v1/refresh`, {
       headers: {
         authorization: `Bearer ${await (await fetch(endpoints.maskinporten, { headers: { authorization: `Bearer ${await maskinporten.maskinportenToken()}` } })).text()}`,
