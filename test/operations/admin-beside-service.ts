@@ -108,9 +108,11 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       const rotated = await cli('keys', 'rotate', '--now');
       expect(rotated.stderr).toBe('');
       expect(rotated.code).toBe(0);
-      const [acting, published, note] = lines(rotated);
+      const [acting, published, revoked, note] = lines(rotated);
       const kid = /^([A-Za-z0-9_-]{43}) published; signs from /.exec(published)?.[1];
       expect(kid).toBeDefined();
+      // The key it replaces may be in other hands: --now revokes it.
+      expect(revoked).toBe(`${before[0].split('\t')[0]} revoked: unpublished, and tokens it signed are refused by refresh`);
       if (kind === 'embedded') {
         expect(acting).toBe(
           `acting on the embedded database in ${join(database!.dataDir, 'pgdata')}, through the service that has it open (process ${service.child.pid})`,
