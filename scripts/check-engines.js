@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Fails when an installed package requires a Node.js version that package.json `engines` allows
-// but the package does not support (what `npm ci` reports as EBADENGINE), or that the running Node
-// does not satisfy. Offline and fast: it reads the `engines` npm recorded in package-lock.json for
+// Fails when package.json `engines.node` allows a Node.js version that an installed package does
+// not support (on such a Node, `npm ci` prints EBADENGINE), or when the running Node is outside
+// `engines.node`. Offline and fast: it reads the `engines` npm recorded in package-lock.json for
 // every package that is installed here.
 const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -25,13 +25,14 @@ for (const [path, entry] of Object.entries(lock.packages ?? {})) {
   // Optional packages for other platforms are in the lock but not on disk, and npm skips them.
   if (!path || !wanted || !existsSync(join(root, path))) continue;
   const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
-  for (const version of [minimum.version, process.version]) {
-    if (!semver.satisfies(version, wanted)) problems.push(`${name}@${entry.version} requires node "${wanted}", not ${version}`);
-  }
+  if (!semver.subset(declared, wanted)) problems.push(`${name}@${entry.version} requires node "${wanted}"`);
+  if (!semver.satisfies(process.version, wanted)) problems.push(`${name}@${entry.version} does not support this Node ${process.version}`);
 }
 
 if (problems.length > 0) {
   console.error(`engines check failed (engines.node "${declared}"):\n  ${[...new Set(problems)].join('\n  ')}`);
   process.exit(1);
 }
-console.log(`engines check: every installed package supports Node ${minimum.version} (engines.node "${declared}") and ${process.version}`);
+console.log(
+  `engines check: every installed package supports engines.node "${declared}" (from ${minimum.version}) and this Node ${process.version}`,
+);
