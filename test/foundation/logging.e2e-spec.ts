@@ -66,7 +66,12 @@ describe('request logs', () => {
     }
     expect(output).toContain('051070*****');
     // A line the service writes while handling a request carries that request's id.
-    expect(lines.find((l) => l.msg === 'profile provisioned')).toMatchObject({ level: 30, context: 'ProfileService', reqId: 'log-test-1', ssn: '051070*****' });
+    expect(lines.find((l) => l.msg === 'profile provisioned')).toMatchObject({
+      level: 30,
+      context: 'ProfileService',
+      reqId: 'log-test-1',
+      ssn: '051070*****',
+    });
   });
 });
 
