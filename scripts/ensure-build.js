@@ -23,5 +23,5 @@ const sources = Math.max(
 );
 if (!existsSync(output) || statSync(output).mtimeMs < sources) {
   process.stdout.write('Building...\n');
-  execSync('npx nest build', { cwd: root, stdio: 'inherit' });
+  execSync(`"${process.execPath}" scripts/build.js`, { cwd: root, stdio: 'inherit' });
 }

@@ -9,11 +9,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { BEARER_SCHEME } from './common/openapi';
 import { ROUTES } from './common/routes';
-import { Logger } from 'nestjs-pino';
 import { FrameworkLinesAtDebug } from './common/framework-lines-at-debug';
 import { httpConfig } from './config';
 import { ConnectionDrain } from './common/connection-drain';
-import { requestId } from './common/logging.module';
+import { PinoLoggerService, requestId } from './common/logging.module';
 import { plain, problemResponse } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 
@@ -76,7 +75,7 @@ function serveOpenApi(app: NestExpressApplication): void {
 /** Everything main.ts does to the app besides listening, shared with the end-to-end tests. */
 export function configureApp(app: NestExpressApplication): ConnectionDrain {
   const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
-  app.useLogger(new FrameworkLinesAtDebug(app.get(Logger)));
+  app.useLogger(new FrameworkLinesAtDebug(app.get(PinoLoggerService)));
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
   // API defaults: no framing, no sniffing, a strict CSP (the test IdP's page loads its script from us).

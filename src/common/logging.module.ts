@@ -1,8 +1,19 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Module } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  RequestMethod,
+  type LoggerService,
+  type MiddlewareConsumer,
+  type NestModule,
+} from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { LoggerModule } from 'nestjs-pino';
+import type { Logger as Pino } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
 import { appConfig } from '../config';
 
 /** Where the problem filter leaves a refusal's reason for the request line (Express res.locals). */
@@ -55,47 +66,126 @@ function refusalReasonOf(res: ServerResponse): string | undefined {
   return (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.[REFUSAL_REASON] as string | undefined;
 }
 
+const HTTP_LOGGER = Symbol('HTTP_LOGGER');
+
 /** JSON lines, one per request with method, route, status, duration and correlation id. */
-@Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (config: ConfigType<typeof appConfig>) => ({
-        // Request lines are written at info; above it the per-request middleware would only cost time.
-        forRoutes: QUIET_LEVELS.has(config.logLevel) ? [] : undefined,
-        pinoHttp: {
-          level: config.logLevel,
-          genReqId: requestId,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // Only fields we chose: headers and query strings can hold tokens.
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              path: req.url.split('?')[0],
-            }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
-          // At the end of the request, when Express knows the matched route (not the middleware's wildcard).
-          // A refusal carries its reason (set by the problem filter), never the token or the person.
-          customSuccessObject: (req: IncomingMessage, res: ServerResponse, line: Record<string, unknown>) => ({
-            ...line,
-            route: routeOf(req),
-            reason: refusalReasonOf(res),
-          }),
-          // pino-http invents an Error with a stack for every 5xx; the filter logs real ones with their correlation id.
-          customErrorObject: (req: IncomingMessage, res: ServerResponse, _err: Error, line: Record<string, unknown>) => ({
-            ...line,
-            err: undefined,
-            route: routeOf(req),
-            reason: refusalReasonOf(res),
-          }),
-          customLogLevel: requestLogLevel,
-          quietReqLogger: true,
-          transport: process.stdout.isTTY && !config.isProduction ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-        },
+function createHttpLogger(config: ConfigType<typeof appConfig>): HttpLogger {
+  return pinoHttp<IncomingMessage, ServerResponse, never>({
+    level: config.logLevel,
+    genReqId: requestId,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Only fields we chose: headers and query strings can hold tokens.
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
       }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    // At the end of the request, when Express knows the matched route (not the middleware's wildcard).
+    // A refusal carries its reason (set by the problem filter), never the token or the person.
+    customSuccessObject: (req: IncomingMessage, res: ServerResponse, line: Record<string, unknown>) => ({
+      ...line,
+      route: routeOf(req),
+      reason: refusalReasonOf(res),
     }),
-  ],
+    // pino-http invents an Error with a stack for every 5xx; the filter logs real ones with their correlation id.
+    customErrorObject: (req: IncomingMessage, res: ServerResponse, _err: Error, line: Record<string, unknown>) => ({
+      ...line,
+      err: undefined,
+      route: routeOf(req),
+      reason: refusalReasonOf(res),
+    }),
+    customLogLevel: requestLogLevel,
+    // Lines written during a request carry only its id (reqId), not the whole request.
+    quietReqLogger: true,
+    transport: process.stdout.isTTY && !config.isProduction ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+  });
+}
+
+/** The request's own logger (bound to its id) while a request is handled. */
+const requestLoggers = new AsyncLocalStorage<Pino>();
+
+type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/**
+ * Nest's LoggerService over pino: `new Logger('Context').log(...)` anywhere becomes a JSON line with
+ * `context`, and inside a request the line also carries the request's id.
+ */
+@Injectable()
+export class PinoLoggerService implements LoggerService {
+  constructor(@Inject(HTTP_LOGGER) private readonly http: HttpLogger) {}
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
+  }
+
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  /** Nest passes the context last: `(message, ...params, context)`. */
+  private write(level: Level, message: unknown, rest: unknown[]): void {
+    const logger = requestLoggers.getStore() ?? this.http.logger;
+    const fields: Record<string, unknown> = {};
+    const params = rest.slice(0, -1);
+    if (rest.length > 0) fields.context = rest.at(-1);
+    if (message instanceof Error) {
+      logger[level]({ ...fields, err: message }, ...(params as []));
+    } else if (typeof message === 'object' && message !== null) {
+      logger[level]({ ...fields, ...message }, ...(params as []));
+    } else if (
+      level === 'error' &&
+      typeof message === 'string' &&
+      params.length === 1 &&
+      typeof params[0] === 'string' &&
+      /\n\s*at /.test(params[0])
+    ) {
+      // Nest's own exception handlers call error(message, stack, context).
+      const err = new Error(message);
+      err.stack = params[0];
+      logger.error({ ...fields, err });
+    } else {
+      logger[level](fields, String(message), ...(params as []));
+    }
+  }
+}
+
+/** Every request: pino-http writes its line when the response finishes; lines logged meanwhile carry its id. */
+@Global()
+@Module({
+  providers: [{ provide: HTTP_LOGGER, inject: [appConfig.KEY], useFactory: createHttpLogger }, PinoLoggerService],
+  exports: [PinoLoggerService],
 })
-export class LoggingModule {}
+export class LoggingModule implements NestModule {
+  constructor(
+    @Inject(HTTP_LOGGER) private readonly http: HttpLogger,
+    @Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>,
+  ) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    // Request lines are written at info; above it the per-request middleware would only cost time.
+    if (QUIET_LEVELS.has(this.config.logLevel)) return;
+    const http = this.http;
+    consumer
+      .apply(http, (req: IncomingMessage & { log: Pino }, _res: ServerResponse, next: () => void) => requestLoggers.run(req.log, next))
+      .forRoutes({ path: '{/*splat}', method: RequestMethod.ALL });
+  }
+}

@@ -65,6 +65,13 @@ describe('request logs', () => {
       expect([secret.slice(0, 20), output.includes(secret)]).toEqual([secret.slice(0, 20), false]);
     }
     expect(output).toContain('051070*****');
+    // A line the service writes while handling a request carries that request's id.
+    expect(lines.find((l) => l.msg === 'profile provisioned')).toMatchObject({
+      level: 30,
+      context: 'ProfileService',
+      reqId: 'log-test-1',
+      ssn: '051070*****',
+    });
   });
 });
 
