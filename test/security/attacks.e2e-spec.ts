@@ -333,14 +333,17 @@ for (const via of ['GET exchange', 'POST /token'] as Via[])
           ),
           'invalid_authorization_details',
         );
-        await refuse(
-          bearer(
-            await maskinporten.maskinportenToken({
-              authorization_details: [systemUser, { type: 'urn:example:x', blob: 'A'.repeat(9000) }],
-            }),
-          ),
-          'token_too_large',
-        );
+        // Over 8 KB the token is refused before it is read: token_too_large on GET; POST /token answers
+        // invalid_request for its size (test/token-endpoint).
+        if (via === 'GET exchange')
+          await refuse(
+            bearer(
+              await maskinporten.maskinportenToken({
+                authorization_details: [systemUser, { type: 'urn:example:x', blob: 'A'.repeat(9000) }],
+              }),
+            ),
+            'token_too_large',
+          );
       });
 
       it('refuses malformed authorization_details: wrong JSON types, injected ids, look-alike types, prototype keys', async () => {
