@@ -1,78 +1,9 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  validateSync,
-  ValidationError,
-} from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { Matches, validateSync, ValidationError } from 'class-validator';
 import { ConfigurationError } from './configuration-error';
+import { Flag, IntegerBetween, OneOf, OptionalMatching, OptionalText, OptionalUrlList, Text } from './environment-rules';
 import { isTrustworthyUpstreamUrl } from './upstream-url';
-import { IsHttpUrlList, splitList } from './url-list';
-
-type Raw = { value: unknown };
-const toInt = ({ value }: Raw) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value);
-const toBool = ({ value }: Raw) => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (v === 'true' || v === '1' || v === 'yes') return true;
-  if (v === 'false' || v === '0' || v === 'no') return false;
-  return value;
-};
-const emptyToUndefined = ({ value }: Raw) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
-/** Applies decorators as if written one above the other, in the order given. */
-const stack =
-  (...decorators: PropertyDecorator[]): PropertyDecorator =>
-  (target, key) => {
-    for (const decorate of [...decorators].reverse()) decorate(target, key);
-  };
-
-/** An integer from min to max inclusive; `note` follows the message (what a special value means). */
-function IntegerBetween(min: number, max: number, note = ''): PropertyDecorator {
-  const message = `must be an integer between ${min} and ${max}${note}`;
-  return stack(Transform(toInt), IsInt({ message }), Min(min, { message }), Max(max, { message }));
-}
-
-/** true/false (also 1/0, yes/no); `optional` leaves it undefined when unset, for a default that depends on NODE_ENV. */
-function Flag(options: { optional?: boolean } = {}): PropertyDecorator {
-  const rule = IsBoolean({ message: 'must be true or false' });
-  return options.optional ? stack(Transform(toBool), IsOptional(), rule) : stack(Transform(toBool), rule);
-}
-
-/** An optional string; empty counts as unset. */
-function OptionalText(rules: { min?: [number, string]; max?: number } = {}): PropertyDecorator {
-  const checks: PropertyDecorator[] = [IsString()];
-  if (rules.min) checks.push(MinLength(rules.min[0], { message: rules.min[1] }));
-  if (rules.max) checks.push(MaxLength(rules.max));
-  return stack(Transform(emptyToUndefined), IsOptional(), ...checks);
-}
-
-/** An optional value matching `pattern`; empty counts as unset. */
-function OptionalMatching(pattern: RegExp, message: string): PropertyDecorator {
-  return stack(Transform(emptyToUndefined), IsOptional(), Matches(pattern, { message }));
-}
-
-/** An optional comma-separated list of absolute http(s) URLs; empty counts as unset. */
-function OptionalUrlList(): PropertyDecorator {
-  return stack(Transform(emptyToUndefined), IsOptional(), IsHttpUrlList());
-}
-
-/** A required string of at least one character. */
-function Text(message: string): PropertyDecorator {
-  return stack(IsString(), MinLength(1, { message }));
-}
-
-function OneOf(values: readonly string[], message = `must be one of ${values.join(', ')}`): PropertyDecorator {
-  return IsIn(values, { message });
-}
+import { splitList } from './url-list';
 
 /** Variables whose values never appear in a message. */
 const SECRET_VARIABLES = new Set(['KEY_ENCRYPTION_KEY', 'TEST_IDP_ADMIN_TOKEN', 'METRICS_TOKEN', 'INTROSPECTION_TOKENS']);
