@@ -34,7 +34,8 @@ export function newDataDir(prefix = 'auth-test-'): string {
   return dataDir;
 }
 
-export async function createTestDatabase(server = SERVER_URL): Promise<TestDatabase> {
+/** On `server`, by default DATABASE_URL's; `null` asks for the embedded database whatever DATABASE_URL says. */
+export async function createTestDatabase(server: string | null = SERVER_URL ?? null): Promise<TestDatabase> {
   const dataDir = server ? mkdtempSync(join(tmpdir(), 'auth-test-')) : newDataDir();
   if (!server) {
     return { env: { DATA_DIR: dataDir }, dataDir, drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };

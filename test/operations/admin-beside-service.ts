@@ -59,7 +59,7 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
         unavailable = `no PostgreSQL server answers at ${LOCAL_SERVER_URL}`;
         return;
       }
-      database = await createTestDatabase(kind === 'postgresql' ? LOCAL_SERVER_URL : undefined);
+      database = await createTestDatabase(kind === 'postgresql' ? LOCAL_SERVER_URL : null);
       files = mkdtempSync(join(tmpdir(), 'auth-admin-'));
       const port = String(await freePort());
       base = `http://127.0.0.1:${port}`;

@@ -97,7 +97,7 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
         unavailable = `no PostgreSQL server answers at ${LOCAL_SERVER_URL}`;
         return;
       }
-      database = await createTestDatabase(kind === 'postgresql' ? LOCAL_SERVER_URL : undefined);
+      database = await createTestDatabase(kind === 'postgresql' ? LOCAL_SERVER_URL : null);
       files = mkdtempSync(join(tmpdir(), 'auth-crash-'));
       env = {
         ...database.env,
