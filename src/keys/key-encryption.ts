@@ -62,7 +62,7 @@ export function resolveEncryptionSecret(
   }
   const path = join(settings.dataDir, GENERATED_SECRET_FILE);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  mkdirSync(settings.dataDir, { recursive: true });
+  mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);

@@ -115,3 +115,53 @@ export async function importKeyMaterial(certificatePem: string, privateKeyPem: s
     privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
   };
 }
+
+/** A stored key whose public half, kid or certificate does not belong to its private key. */
+export class KeyBindingError extends Error {
+  constructor(
+    readonly kid: string,
+    readonly mismatch: 'kid' | 'public_jwk' | 'certificate',
+  ) {
+    super(`the ${mismatch} stored for signing key ${kid} does not belong to its private key`);
+    this.name = 'KeyBindingError';
+  }
+}
+
+/**
+ * Checks that a stored key's clear-text parts were derived from its (decrypted) private key: the
+ * public JWK is the private key's public half, the kid its RFC 7638 thumbprint, and the certificate
+ * holds the same public key. A database write to any of them is refused here, before the key is
+ * published, signs or verifies anything.
+ */
+export async function checkKeyBinding(
+  stored: { kid: string; publicJwk: PublicRsaJwk; certificate: string; origin: 'generated' | 'imported' },
+  privateKeyPem: string,
+): Promise<void> {
+  const derived = publicJwkOf(createPublicKey(createPrivateKey(privateKeyPem)));
+  if ((await thumbprint(derived)) !== stored.kid) throw new KeyBindingError(stored.kid, 'kid');
+  const jwk = stored.publicJwk as Partial<PublicRsaJwk> | null;
+  if (!jwk || jwk.kty !== 'RSA' || jwk.n !== derived.n || jwk.e !== derived.e || Object.keys(jwk).length !== 3)
+    throw new KeyBindingError(stored.kid, 'public_jwk');
+  if (!(await certificateHolds(stored.certificate, derived, stored.origin === 'generated')))
+    throw new KeyBindingError(stored.kid, 'certificate');
+}
+
+/**
+ * Whether the base64 DER certificate (exactly as published in `x5c`) holds this public key; a
+ * generated key's certificate must also be self-signed by it, which only the private key can do.
+ */
+async function certificateHolds(base64: string, jwk: PublicRsaJwk, selfSigned: boolean): Promise<boolean> {
+  try {
+    const der = Buffer.from(base64, 'base64');
+    if (der.toString('base64') !== base64) return false;
+    const certificate = new x509.X509Certificate(der);
+    if (Buffer.from(certificate.rawData).toString('base64') !== base64) return false;
+    const key = createPublicKey({ key: Buffer.from(certificate.publicKey.rawData), format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType !== 'rsa') return false;
+    const held = publicJwkOf(key);
+    if (held.n !== jwk.n || held.e !== jwk.e) return false;
+    return !selfSigned || (await certificate.verify({ signatureOnly: true }));
+  } catch {
+    return false;
+  }
+}

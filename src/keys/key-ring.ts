@@ -5,11 +5,11 @@ import { type CryptoKey, importPKCS8 } from 'jose';
 import { Clock } from '../common/clock';
 import { ReadinessRegistry } from '../common/readiness';
 import { keysConfig, tokenConfig } from '../config';
-import { generateSigningKey, SIGNING_ALGORITHM } from './key-material';
+import { checkKeyBinding, generateSigningKey, KeyBindingError, SIGNING_ALGORITHM } from './key-material';
 import { activeKeyAt, classify, keyTimings, KeyTimings, planMaintenance } from './key-schedule';
 import { KeyEncryption } from './key-encryption';
 import { sealSigningKey, SigningKeyRepository } from './signing-key.repository';
-import type { PublicRsaJwk } from './signing-key.entity';
+import type { PublicRsaJwk, SigningKey } from './signing-key.entity';
 
 /** A key as the request path uses it: the private key imported once, never per request. */
 export interface LoadedKey {
@@ -44,6 +44,9 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(KeyRing.name);
   private loaded: LoadedKey[] = [];
   private revoked = new Set<string>();
+  /** Keys refused because a clear-text part does not belong to the private key, by kid: the mismatch. */
+  private refused = new Map<string, KeyBindingError['mismatch']>();
+  private refusals = 0;
   private published: PublishedJwks = KeyRing.render([]);
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
@@ -65,6 +68,14 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
       this.activeKey()
         ? { up: true, details: { kid: this.activeKey()?.kid } }
         : { up: false, details: { message: 'no active signing key loaded' } },
+    );
+    this.readiness.register('signing-key-integrity', () =>
+      this.refused.size === 0
+        ? { up: true }
+        : {
+            up: false,
+            details: { message: 'stored signing keys do not match their private keys', refused: Object.fromEntries(this.refused) },
+          },
     );
     await this.refresh();
     this.timer = setInterval(() => {
@@ -98,6 +109,11 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   /** Whether this kid was revoked (`keys rotate --now`): tokens it signed are refused with their own reason. */
   isRevoked(kid: string | undefined): boolean {
     return kid !== undefined && this.revoked.has(kid);
+  }
+
+  /** How many times a stored key was found not to match its private key since start (a metric). */
+  get integrityFailures(): number {
+    return this.refusals;
   }
 
   jwks(): PublishedJwks {
@@ -147,22 +163,48 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
     const previous = new Map(this.loaded.map((k) => [k.kid, k]));
     const loaded: LoadedKey[] = [];
     const revoked = new Set<string>();
+    const refused = new Map<string, KeyBindingError['mismatch']>();
     for (const row of rows) {
       const state = statuses.get(row.kid)?.state;
       if (state === 'revoked') revoked.add(row.kid);
       if (state === 'expired' || state === 'revoked') continue;
-      const known = previous.get(row.kid);
-      loaded.push({
-        kid: row.kid,
-        activatesAt: row.activatesAt,
-        privateKey: known?.privateKey ?? (await importPKCS8(this.encryption.decrypt(row.encryptedPrivateKey, row.kid), SIGNING_ALGORITHM)),
-        publicJwk: row.publicJwk,
-        certificate: row.certificate,
-      });
+      try {
+        loaded.push(await this.load(row, previous.get(row.kid)));
+      } catch (error) {
+        if (!(error instanceof KeyBindingError)) throw error;
+        refused.set(row.kid, error.mismatch);
+        if (this.refused.get(row.kid) !== error.mismatch) {
+          this.refusals += 1;
+          this.logger.error(
+            { kid: row.kid, mismatch: error.mismatch },
+            'signing key refused: a stored part does not belong to its private key',
+          );
+        }
+      }
     }
     this.loaded = loaded;
     this.revoked = revoked;
+    this.refused = refused;
     this.published = KeyRing.render(loaded);
+  }
+
+  /**
+   * A stored key, checked against its private key: reused from the last load while the row's clear
+   * parts are unchanged, decrypted and checked again as soon as one of them differs.
+   */
+  private async load(row: SigningKey, known: LoadedKey | undefined): Promise<LoadedKey> {
+    if (known && known.certificate === row.certificate && samePublicJwk(known.publicJwk, row.publicJwk)) {
+      return { ...known, activatesAt: row.activatesAt };
+    }
+    const pem = this.encryption.decrypt(row.encryptedPrivateKey, row.kid);
+    await checkKeyBinding(row, pem);
+    return {
+      kid: row.kid,
+      activatesAt: row.activatesAt,
+      privateKey: await importPKCS8(pem, SIGNING_ALGORITHM),
+      publicJwk: { kty: 'RSA', n: row.publicJwk.n, e: row.publicJwk.e },
+      certificate: row.certificate,
+    };
   }
 
   private static render(keys: LoadedKey[]): PublishedJwks {
@@ -179,4 +221,8 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
     const body = JSON.stringify({ keys: jwks });
     return { body, keys: jwks, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
   }
+}
+
+function samePublicJwk(a: PublicRsaJwk, b: PublicRsaJwk | null): boolean {
+  return b !== null && typeof b === 'object' && Object.keys(b).length === 3 && b.kty === a.kty && b.n === a.n && b.e === a.e;
 }

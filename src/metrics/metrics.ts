@@ -93,6 +93,15 @@ export class Metrics implements OnModuleInit {
         for (const key of this.keys.publishedKeys()) keyAge.set({ kid: key.kid }, (this.clock.now() - key.activatesAt.getTime()) / 1000);
       },
     });
+    const refusedKeys: Counter = new Counter({
+      name: 'authentication_signing_key_integrity_failures_total',
+      help: 'Stored signing keys refused since start because their kid, public JWK or certificate does not match the private key',
+      registers,
+      collect: () => {
+        refusedKeys.reset();
+        refusedKeys.inc(this.keys.integrityFailures);
+      },
+    });
     const dropped: Counter = new Counter({
       name: 'authentication_audit_dropped_events_total',
       help: 'Audit events dropped because the buffer was full, since start',
