@@ -166,7 +166,7 @@ function removeStale(path: string, stale: string): boolean {
  */
 export function acquireDataDirectory(directory: string, role: LockOwner['role']): DataDirectoryLock {
   const path = lockPathOf(directory);
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const owner: LockOwner = {
     pid: process.pid,
     boot: bootId(),

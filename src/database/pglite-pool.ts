@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { claimDataDirectory } from './data-directory-lock';
+import { OWNER_ONLY_DIRECTORY, tightenToOwnerOnly } from './owner-only';
 import type { WorkerQuery, WorkerResult } from './pglite-worker';
 
 type Release = (err?: unknown) => void;
@@ -39,7 +40,7 @@ async function initialiseIfNew(dataDir: string): Promise<void> {
   const inPlace = existsSync(dataDir);
   const building = inPlace ? dataDir : `${dataDir}.initialising`;
   if (!inPlace) rmSync(building, { recursive: true, force: true });
-  mkdirSync(building, { recursive: true });
+  mkdirSync(building, { recursive: true, mode: OWNER_ONLY_DIRECTORY });
   const worker = new Worker(WORKER_SCRIPT, { workerData: { dataDir: building, initialiseOnly: true } });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -50,7 +51,27 @@ async function initialiseIfNew(dataDir: string): Promise<void> {
   } finally {
     await worker.terminate();
   }
+  tightenToOwnerOnly(building);
   if (!inPlace) renameSync(building, dataDir);
+}
+
+/**
+ * DATA_DIR (the embedded database's parent) and everything in it: directories 0700, files 0600,
+ * whatever the umask. A directory left looser (an older version, a copy, a restore) is tightened
+ * with a log line, before the database opens a file.
+ */
+function ownDataDirectory(dataDir: string): void {
+  const root = dirname(dataDir);
+  mkdirSync(root, { recursive: true, mode: OWNER_ONLY_DIRECTORY });
+  // DATA_DIR itself and the files directly in it (lock, socket, generated secret), then all of
+  // pgdata; other folders an operator keeps in DATA_DIR are left as they are.
+  let tightened = 0;
+  for (const entry of readdirSync(root, { withFileTypes: true }))
+    if (!entry.isDirectory()) tightened += tightenToOwnerOnly(join(root, entry.name));
+  tightened += tightenToOwnerOnly(root, 0);
+  if (existsSync(dataDir)) tightened += tightenToOwnerOnly(dataDir);
+  if (tightened > 0)
+    new Logger('EmbeddedDatabase').warn(`tightened ${tightened} files and directories under ${root} to owner-only access (0700/0600)`);
 }
 
 /** The PGlite thread: sends statements, matches answers by id. */
@@ -67,6 +88,7 @@ class EmbeddedDatabase {
       new Logger('EmbeddedDatabase').warn(`took over the lock of ${dataDir} from process ${pid}, which is no longer running`),
     );
     try {
+      ownDataDirectory(dataDir);
       await initialiseIfNew(dataDir);
       const database = new EmbeddedDatabase(dataDir, release);
       await database.ready;

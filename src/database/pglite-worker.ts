@@ -1,7 +1,9 @@
 // The embedded database's own thread: PGlite (PostgreSQL compiled to WebAssembly) runs here so
 // that its work never blocks the event loop that serves requests.
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Results } from '@electric-sql/pglite';
+import { keepOwnerOnly } from './owner-only';
 
 export interface WorkerQuery {
   id: number;
@@ -42,6 +44,9 @@ async function serve(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('pglite-worker must run in a worker thread');
   const { dataDir, initialiseOnly } = workerData as { dataDir: string; initialiseOnly?: boolean };
+  // Before PGlite opens anything: every file it makes under the data directory is its owner's only.
+  // (The default import is node:fs itself, the object PGlite's file system layer calls.)
+  keepOwnerOnly(fs, dataDir);
   let db: PGlite;
   try {
     db = await PGlite.create(dataDir, { postgresqlconf: CONFIGURATION });
