@@ -1,11 +1,23 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { InvalidTokenError } from '../common/errors';
-import { acrToAuthLevel, hasScope, platformClaims, readIdportenClaims } from './claims';
+import { acrToAuthLevel, hasScope, platformClaims, readIdportenClaims, scopeMatchesPrefixes } from './claims';
 
 const profile = { userId: 20000011, userName: '', partyId: 50002119, partyUuid: 'u' };
 
 describe('ID-porten claims', () => {
+  it('accepts a scope under an accepted prefix, never the bare namespace or a look-alike', () => {
+    expect(scopeMatchesPrefixes('openid altinn:instances.read', ['altinn:'])).toBe(true);
+    expect(scopeMatchesPrefixes('altinn:', ['altinn:'])).toBe(false);
+    expect(scopeMatchesPrefixes('openid altinn: profile', ['altinn:'])).toBe(false);
+    expect(scopeMatchesPrefixes('altinnx:read', ['altinn:'])).toBe(false);
+    expect(scopeMatchesPrefixes('partner:api', ['altinn:', 'partner:api'])).toBe(true);
+    expect(scopeMatchesPrefixes('partner:apifake', ['altinn:', 'partner:api'])).toBe(false);
+    expect(scopeMatchesPrefixes('partner:api/read', ['partner:api'])).toBe(true);
+    expect(scopeMatchesPrefixes(undefined, ['altinn:'])).toBe(false);
+    expect(scopeMatchesPrefixes('anything', undefined)).toBe(true);
+  });
+
   it('maps acr values to levels and refuses others', () => {
     expect(acrToAuthLevel('idporten-loa-high')).toBe(4);
     expect(acrToAuthLevel('Level0')).toBe(0);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
 import { optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
+import { anyScopeMatches } from '../common/scope-policy';
 import type { PersonTokenClaims } from '../common/issued-claims';
 import type { Profile } from '../profiles/profile';
 
@@ -69,11 +70,10 @@ export function hasScope(scope: string | undefined, required: string): boolean {
   return (scope ?? '').split(/\s+/).includes(required);
 }
 
-/** The accepted-scope policy: one of the token's scopes starts with one of the prefixes (undefined: any token). */
+/** The accepted-scope policy: one of the token's scopes matches one of the prefixes whole (undefined: any token). */
 export function scopeMatchesPrefixes(scope: string | undefined, prefixes: readonly string[] | undefined): boolean {
   if (prefixes === undefined) return true;
-  const scopes = (scope ?? '').split(/\s+/).filter(Boolean);
-  return scopes.some((s) => prefixes.some((prefix) => s.startsWith(prefix)));
+  return anyScopeMatches(scope, prefixes);
 }
 
 /**

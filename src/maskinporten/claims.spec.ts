@@ -43,6 +43,15 @@ describe('Maskinporten claims', () => {
     expect(scopeAllowsOrgClaim('anything', undefined)).toBe(true);
   });
 
+  it('allows the org claim only for the whole configured scope or one continuing it after / or .', () => {
+    expect(scopeAllowsOrgClaim('altinn:serviceowner', 'altinn:serviceowner')).toBe(true);
+    expect(scopeAllowsOrgClaim('altinn:serviceowner.read', 'altinn:serviceowner')).toBe(true);
+    expect(scopeAllowsOrgClaim('altinn:serviceownerfake', 'altinn:serviceowner')).toBe(false);
+    expect(scopeAllowsOrgClaim('altinn:serviceowner-x altinn:serviceowner_', 'altinn:serviceowner')).toBe(false);
+    expect(scopeAllowsOrgClaim('altinn:serviceowner/', 'altinn:serviceowner')).toBe(false);
+    expect(scopeAllowsOrgClaim('altinn:service', 'altinn:serviceowner')).toBe(false);
+  });
+
   it('copies no claim outside the allow-list', () => {
     const claims = platformClaims(
       readMaskinportenClaims({

@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
+import { anyScopeMatches } from '../common/scope-policy';
 import {
   type AuthorizationDetail,
   type OrganisationTokenClaims,
@@ -154,10 +155,10 @@ function checkSystemUser(entry: AuthorizationDetail): SystemUserAuthorization {
   return entry as SystemUserAuthorization;
 }
 
-/** True when the org claim may be issued: no scope is required, or one of the token's scopes starts with it. */
+/** True when the org claim may be issued: no scope is required, or one of the token's scopes matches it whole. */
 export function scopeAllowsOrgClaim(scope: string, requiredScope: string | undefined): boolean {
   if (!requiredScope) return true;
-  return scope.split(/\s+/).some((s) => s.startsWith(requiredScope));
+  return anyScopeMatches(scope, [requiredScope]);
 }
 
 /**
