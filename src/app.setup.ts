@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ConfigType } from '@nestjs/config';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { MAX_HEADER_LINES } from './common/bearer-token';
 import { BEARER_SCHEME } from './common/openapi';
 import { ROUTES } from './common/routes';
 import { FrameworkLinesAtDebug } from './common/framework-lines-at-debug';
@@ -109,6 +110,8 @@ export function configureApp(app: NestExpressApplication): ConnectionDrain {
   if (http.openApiEnabled) serveOpenApi(app);
   app.useGlobalPipes(createValidationPipe());
   const server = app.getHttpServer();
+  // Stated, not left to Node's default: authorizationHeader refuses a request that reaches it.
+  server.maxHeadersCount = MAX_HEADER_LINES;
   answerClientErrors(server);
   return new ConnectionDrain(server);
 }

@@ -4,17 +4,28 @@ import { AmbiguousAuthorizationError, InvalidRequestError, InvalidTokenError } f
 
 export const MAX_TOKEN_BYTES = 8 * 1024;
 
-/** What a request offers for authorization: its headers with every repeated value kept apart. */
-export type AuthorizedRequest = Pick<IncomingMessage, 'headersDistinct'>;
+/** What a request offers for authorization: its headers with every repeated value kept apart, and its raw lines. */
+export type AuthorizedRequest = Pick<IncomingMessage, 'headersDistinct' | 'rawHeaders'>;
+
+/**
+ * How many header lines Node parses per request (`server.maxHeadersCount`, set to this in
+ * app.setup.ts); it silently drops every line after them, from `rawHeaders` as from `headers`.
+ */
+export const MAX_HEADER_LINES = 2000;
 
 /**
  * The one `Authorization` header of a request, or undefined when there is none. Node keeps only
- * the first of repeated `Authorization` headers in `headers`, so a second one would go unseen;
- * `headersDistinct` keeps them all, and more than one is an invalid_request (400).
+ * the first of repeated `Authorization` headers in `headers`, so the raw header lines are counted,
+ * and more than one is an invalid_request (400). A request that reached MAX_HEADER_LINES may have
+ * had a second one dropped after the limit, so it is refused the same way.
  */
 export function authorizationHeader(request: AuthorizedRequest): string | undefined {
+  const raw = request.rawHeaders;
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 13 && raw[i].toLowerCase() === 'authorization') count += 1;
+  if (count > 1 || raw.length / 2 >= MAX_HEADER_LINES) throw new AmbiguousAuthorizationError();
   const values = request.headersDistinct.authorization;
-  if (values === undefined || values.length === 0) return undefined;
+  if (count === 0 || values === undefined || values.length === 0) return undefined;
   if (values.length > 1) throw new AmbiguousAuthorizationError();
   return values[0];
 }

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -20,5 +21,35 @@ export function rawGet(url: string, headers: Record<string, string | string[]>):
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/**
+ * A GET written byte for byte to a plain socket: header lines exactly as given, in order, however
+ * many (no client library that might merge, reorder or cap them). `Connection: close` asks the
+ * server to close after its answer; the response is read until then.
+ */
+export function rawSocketGet(url: string, lines: string[]): Promise<RawResponse> {
+  const { hostname, port, pathname } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      socket.write(
+        `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`,
+      );
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head, ...rest] = text.split('\r\n\r\n');
+      const [statusLine, ...headerLines] = head.split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of headerLines) {
+        const at = line.indexOf(':');
+        headers[line.slice(0, at).toLowerCase()] = line.slice(at + 1).trim();
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
+    });
   });
 }

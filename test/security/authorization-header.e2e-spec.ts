@@ -5,7 +5,7 @@ import { AuditLog } from '../../src/audit/audit-log';
 import { RunningApp, startApp } from '../helpers/app';
 import { EXCHANGE } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
-import { rawGet, RawResponse } from '../helpers/raw-request';
+import { rawGet, RawResponse, rawSocketGet } from '../helpers/raw-request';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
@@ -88,6 +88,25 @@ describe('exactly one Authorization header', () => {
       await rawGet(`${running.url}/metrics`, { authorization: [`Bearer ${METRICS_TOKEN}`, 'Bearer other-token-0123456789'] }),
       `Bearer ${METRICS_TOKEN}`,
     );
+  });
+
+  it('refuses a second Authorization after 2,000 filler header lines, which Node drops unread', async () => {
+    const first = `Authorization: Bearer ${await maskinporten.maskinportenToken()}`;
+    const second = 'Authorization: Bearer second-token-after-the-filler';
+    const filler = Array.from({ length: 2000 }, () => 'x:a');
+    const lines = [first, ...filler, second];
+    expect(lines.join('\r\n').length).toBeLessThan(16 * 1024);
+    expectAmbiguous(await rawSocketGet(`${running.url}${EXCHANGE}/maskinporten`, lines), first.slice(15));
+    // Over the limit even without a second Authorization: what came after it was never seen.
+    expectAmbiguous(await rawSocketGet(`${running.url}${EXCHANGE}/maskinporten`, [first, ...filler]), first.slice(15));
+    // Well under it, the same token is exchanged.
+    expect((await rawSocketGet(`${running.url}${EXCHANGE}/maskinporten`, [first, ...filler.slice(0, 100)])).status).toBe(200);
+  });
+
+  it('refuses a second Authorization wherever it stands, in any letter case', async () => {
+    const token = `Bearer ${await maskinporten.maskinportenToken()}`;
+    const lines = [`authorization: ${token}`, 'Accept: */*', `AUTHORIZATION: ${token}`];
+    expectAmbiguous(await rawSocketGet(`${running.url}${EXCHANGE}/maskinporten`, lines), token);
   });
 
   it('still reads one header as before: one Bearer token is exchanged, a comma-joined pair is malformed', async () => {
