@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { replaceControlCharacters } from '../common/claims';
 import { Clock } from '../common/clock';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { auditConfig } from '../config';
@@ -8,7 +9,28 @@ import { ExchangeEvent, ExchangeEvents } from '../common/exchange-events';
 import { AuthenticationEvent } from './authentication-event.entity';
 import { AuthenticationEventRepository } from './authentication-event.repository';
 
-const clip = (value: string | undefined, max: number) => (value === undefined ? null : value.slice(0, max));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A text column's value: bounded, every control or bidi character replaced by U+FFFD. */
+const clip = (value: string | undefined, max: number) => (value === undefined ? null : replaceControlCharacters(value.slice(0, max)));
+
+/**
+ * What is left of a row the database refused even alone: when, who decided what and why, without
+ * the fields that came from outside (client id, org numbers, ids, jtis), marked as such.
+ */
+function sanitised(row: AuthenticationEvent): AuthenticationEvent {
+  return {
+    ...row,
+    reason: clip(`audit_row_refused:${row.reason ?? ''}`, 64),
+    clientId: null,
+    orgNumber: null,
+    userId: null,
+    systemUserId: null,
+    supplierOrgNumber: null,
+    issuedJti: null,
+    replacedJti: null,
+  };
+}
 
 /**
  * The audit trail: one row per announced exchange outcome, written in batches off the request
@@ -66,8 +88,8 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       reason: clip(event.reason, 64),
       clientId: clip(event.clientId, 128),
       orgNumber: clip(event.orgNumber, 9),
-      userId: event.userId ?? null,
-      systemUserId: event.systemUserId ?? null,
+      userId: Number.isSafeInteger(event.userId) ? (event.userId as number) : null,
+      systemUserId: event.systemUserId !== undefined && UUID.test(event.systemUserId) ? event.systemUserId : null,
       supplierOrgNumber: clip(event.supplierOrgNumber, 9),
       issuedJti: clip(event.issuedJti, 64),
       replacedJti: clip(event.replacedJti, 64),
@@ -89,13 +111,11 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
         await this.events.insertBatch(batch);
       } catch (error) {
         if (!isDatabaseUnavailable(error)) {
-          // Retrying a batch the database refuses for its content would block every later one.
-          this.droppedCount += batch.length;
-          this.logger.error(
-            { err: { message: error instanceof Error ? error.message : String(error) } },
-            `audit batch of ${batch.length} refused by the database; dropped`,
-          );
-          continue;
+          // Refused for its content: one row's, most likely. Retrying the batch would block every
+          // later one, so each row is written alone, and a row refused alone is stored sanitised.
+          if (await this.insertOneByOne(batch)) continue;
+          this.logger.warn('audit rows not written while the database is away; will retry');
+          return;
         }
         const room = Math.max(this.config.bufferSize - this.buffer.length, 0);
         this.droppedCount += Math.max(batch.length - room, 0);
@@ -104,5 +124,44 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
         return;
       }
     }
+  }
+
+  /**
+   * Writes a refused batch row by row, so that no good row is lost to a bad one. False when the
+   * database went away meanwhile; the rows not yet written are back in line then.
+   */
+  private async insertOneByOne(batch: AuthenticationEvent[]): Promise<boolean> {
+    for (const [index, row] of batch.entries()) {
+      try {
+        await this.events.insertBatch([row]);
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) {
+          // Gone meanwhile: the rest goes back in line for the next flush.
+          this.buffer.unshift(...batch.slice(index));
+          return false;
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.error(
+          {
+            err: { message: replaceControlCharacters(message).slice(0, 200) },
+            auditId: row.id,
+            provider: row.provider,
+            outcome: row.outcome,
+          },
+          'audit row refused by the database; stored without its upstream fields',
+        );
+        try {
+          await this.events.insertBatch([sanitised(row)]);
+        } catch (again) {
+          if (isDatabaseUnavailable(again)) {
+            this.buffer.unshift(...batch.slice(index));
+            return false;
+          }
+          this.droppedCount += 1;
+          this.logger.error({ auditId: row.id }, 'audit row refused by the database even sanitised; dropped');
+        }
+      }
+    }
+    return true;
   }
 }

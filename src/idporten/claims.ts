@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import { optionalStringClaim } from '../common/claims';
+import { checkClaimText, optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
 import { anyScopeMatches } from '../common/scope-policy';
 import type { PersonTokenClaims } from '../common/issued-claims';
@@ -43,7 +43,7 @@ function firstAmr(amr: unknown): string | undefined {
   if (first === undefined) return undefined;
   if (typeof first !== 'string' || first.length === 0 || first.length > 64)
     throw new InvalidTokenError('the amr claim is invalid', 'invalid_amr');
-  return first;
+  return checkClaimText('amr', first);
 }
 
 /** Reads and checks the claims of an ID-porten token: pid of 11 digits and a known acr are required. */

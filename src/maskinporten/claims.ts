@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { optionalStringClaim } from '../common/claims';
+import { checkClaimText, checkClaimTexts, optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
 import { anyScopeMatches } from '../common/scope-policy';
 import {
@@ -65,6 +65,7 @@ export function readMaskinportenClaims(payload: JWTPayload): MaskinportenClaims 
   if (typeof scope !== 'string' || scope.trim() === '' || scope.length > MAX_CLAIM_LENGTH) {
     throw new InvalidTokenError('the scope claim must be a non-empty string', 'invalid_scope');
   }
+  checkClaimText('scope', scope);
   const supplier = payload.supplier === undefined ? undefined : readSupplier(payload.supplier);
   const details = payload.authorization_details === undefined ? undefined : readAuthorizationDetails(payload.authorization_details);
   return {
@@ -114,6 +115,7 @@ export function readAuthorizationDetails(value: unknown): { all: AuthorizationDe
   if (value.length > limits.maxEntries) throw invalidDetails(`at most ${limits.maxEntries} entries`);
   if (!depthWithin(value, limits.maxDepth)) throw invalidDetails(`nested at most ${limits.maxDepth} levels deep`);
   if (JSON.stringify(value).length > limits.maxJsonLength) throw invalidDetails(`at most ${limits.maxJsonLength} characters of JSON`);
+  checkClaimTexts('authorization_details', value);
   for (const entry of value as unknown[]) {
     if (!isObject(entry)) throw invalidDetails('every entry must be an object');
     if (typeof entry.type !== 'string' || entry.type.length === 0 || entry.type.length > limits.maxTypeLength) {
