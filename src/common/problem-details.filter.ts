@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { maskedPath } from './masked-path';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError } from './errors';
@@ -50,7 +51,7 @@ export function plain(status: number, detail: string, headers: Record<string, st
 
 /** Body, status and headers of the problem for `rendered` at `instance`; every problem goes out this way. */
 export function problemResponse(rendered: Rendered, instance: string, correlationId?: string): ProblemResponse {
-  const body: ProblemDetails = { ...rendered.problem, instance, ...(correlationId ? { correlationId } : {}) };
+  const body: ProblemDetails = { ...rendered.problem, instance: maskedPath(instance), ...(correlationId ? { correlationId } : {}) };
   return {
     status: body.status,
     headers: { ...rendered.headers, 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },

@@ -35,6 +35,18 @@ describe('request logs', () => {
     });
     expect(refused.status).toBe(401);
     await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/id-porten`, { headers: { authorization: 'Bearer nope' } });
+    // A token or a pid in the path: masked in the log line's path and in the problem's instance.
+    for (const [id, segment] of [
+      ['log-test-3', token],
+      ['log-test-4', pid],
+      ['log-test-5', encodeURIComponent(`x${pid}.json`)],
+    ]) {
+      const inPath = await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/${segment}/x`, {
+        headers: { 'x-request-id': id },
+      });
+      expect(inPath.status).toBe(404);
+      expect(((await inPath.json()) as { instance: string }).instance).toBe('/authentication/api/v1/exchange/[masked]/x');
+    }
     child.kill('SIGTERM');
     const { stdout, stderr } = await exited;
     const output = stdout + stderr;
@@ -65,6 +77,8 @@ describe('request logs', () => {
       expect([secret.slice(0, 20), output.includes(secret)]).toEqual([secret.slice(0, 20), false]);
     }
     expect(output).toContain('051070*****');
+    for (const id of ['log-test-3', 'log-test-4', 'log-test-5'])
+      expect(lines.find((l) => l.reqId === id && l.res)).toMatchObject({ req: { path: '/authentication/api/v1/exchange/[masked]/x' } });
     // A line the service writes while handling a request carries that request's id.
     expect(lines.find((l) => l.msg === 'profile provisioned')).toMatchObject({
       level: 30,
