@@ -18,6 +18,11 @@ describe('organisation numbers', () => {
     for (let digit = 0; digit <= 9; digit += 1) expect(isValidOrgNumber(`10000013${digit}`)).toBe(false);
   });
 
+  it('refuses 000000000, which passes the check-digit rule, in both forms', () => {
+    expect(isValidOrgNumber('000000000')).toBe(false);
+    expect(orgNumberOfIso6523Id('0192:000000000')).toBeUndefined();
+  });
+
   it('reads the number of an ISO 6523 ID and writes the form back', () => {
     expect(orgNumberOfIso6523Id('0192:974760673')).toBe('974760673');
     for (const other of ['0193:974760673', '0192:97476067', '0192:974760673 ', 974760673, undefined])

@@ -20,6 +20,20 @@ export function audienceParameter(value: unknown, name = 'audience'): string[] {
   return values.filter((v) => v !== '');
 }
 
+/** A query parameter that means `audience` but is spelled otherwise: `audience[]`, `AUDIENCE`, `Audience[0]`, `audiences`. */
+const AUDIENCE_LOOKALIKE = /^\s*audiences?\s*(\[.*\])?\s*$/i;
+
+/**
+ * The audiences a GET exchange's query asks for. A parameter spelled like `audience` but not
+ * exactly so is refused (400), rather than ignored into a token bound to nothing.
+ */
+export function audienceOfQuery(query: Record<string, unknown>): string[] {
+  const lookalike = Object.keys(query).find((name) => name !== 'audience' && AUDIENCE_LOOKALIKE.test(name));
+  if (lookalike !== undefined)
+    throw new BadRequestError('a parameter spelled like audience but not exactly so; send audience, repeated for several');
+  return audienceParameter(query.audience);
+}
+
 /**
  * Which APIs our tokens may be bound to. A requested audience must equal an entry of
  * TOKEN_AUDIENCES; when the list is unset no audience may be requested. A token nobody asked to

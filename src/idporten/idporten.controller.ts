@@ -5,7 +5,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
 import { ApiProblems, ApiTokenResponses } from '../common/openapi';
 import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../common/routes';
-import { ApiAudienceQuery, audienceParameter } from '../exchange/token-audiences';
+import { ApiAudienceQuery, audienceOfQuery } from '../exchange/token-audiences';
 import { sendToken } from '../exchange/token-response';
 import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
 import { IdportenExchange } from './idporten-exchange';
@@ -23,7 +23,7 @@ export class IdportenController {
   @ApiProblems(400, 403)
   @AcceptTokensFrom('idporten')
   @UseGuards(ThrottlerGuard, BearerTokenGuard)
-  async exchangeToken(@Req() request: VerifiedRequest, @Res() response: Response, @Query('audience') audience?: unknown): Promise<void> {
-    sendToken(request, response, await this.exchange.exchange(request.verifiedToken, { audience: audienceParameter(audience) }));
+  async exchangeToken(@Req() request: VerifiedRequest, @Res() response: Response, @Query() query: Record<string, unknown>): Promise<void> {
+    sendToken(request, response, await this.exchange.exchange(request.verifiedToken, { audience: audienceOfQuery(query) }));
   }
 }

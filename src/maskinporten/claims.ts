@@ -67,6 +67,8 @@ export function readMaskinportenClaims(payload: JWTPayload): MaskinportenClaims 
   }
   checkClaimText('scope', scope);
   const supplier = payload.supplier === undefined ? undefined : readSupplier(payload.supplier);
+  if (supplier?.orgNumber === orgNumber)
+    throw new InvalidTokenError('the supplier must be another organisation than the consumer', 'invalid_supplier');
   const details = payload.authorization_details === undefined ? undefined : readAuthorizationDetails(payload.authorization_details);
   return {
     scope,
@@ -115,7 +117,6 @@ export function readAuthorizationDetails(value: unknown): { all: AuthorizationDe
   if (value.length > limits.maxEntries) throw invalidDetails(`at most ${limits.maxEntries} entries`);
   if (!depthWithin(value, limits.maxDepth)) throw invalidDetails(`nested at most ${limits.maxDepth} levels deep`);
   if (JSON.stringify(value).length > limits.maxJsonLength) throw invalidDetails(`at most ${limits.maxJsonLength} characters of JSON`);
-  checkClaimTexts('authorization_details', value);
   for (const entry of value as unknown[]) {
     if (!isObject(entry)) throw invalidDetails('every entry must be an object');
     if (typeof entry.type !== 'string' || entry.type.length === 0 || entry.type.length > limits.maxTypeLength) {
@@ -131,7 +132,9 @@ export function readAuthorizationDetails(value: unknown): { all: AuthorizationDe
     );
   }
   if (systemUsers.length > 1) throw invalidDetails(`only one ${SYSTEM_USER_TYPE} entry is accepted`);
-  return { all: entries, systemUser: checkSystemUser(systemUsers[0]) };
+  const systemUser = checkSystemUser(systemUsers[0]);
+  checkClaimTexts('authorization_details', value);
+  return { all: entries, systemUser };
 }
 
 function checkSystemUser(entry: AuthorizationDetail): SystemUserAuthorization {

@@ -5,7 +5,7 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
 import { ApiProblems, ApiTokenResponses } from '../common/openapi';
 import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../common/routes';
-import { ApiAudienceQuery, audienceParameter } from '../exchange/token-audiences';
+import { ApiAudienceQuery, audienceOfQuery } from '../exchange/token-audiences';
 import { sendToken } from '../exchange/token-response';
 import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
 import { MaskinportenExchange } from './maskinporten-exchange';
@@ -36,9 +36,9 @@ export class MaskinportenController {
   async exchangeToken(
     @Req() request: VerifiedRequest,
     @Res() response: Response,
-    @Query('test') test?: unknown,
-    @Query('audience') audience?: unknown,
+    @Query('test') test: unknown,
+    @Query() query: Record<string, unknown>,
   ): Promise<void> {
-    sendToken(request, response, await this.exchange.exchange(request.verifiedToken, { test, audience: audienceParameter(audience) }));
+    sendToken(request, response, await this.exchange.exchange(request.verifiedToken, { test, audience: audienceOfQuery(query) }));
   }
 }

@@ -143,6 +143,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     } catch (error) {
       throw this.translate(error, header.kid);
     }
+    checkTimeClaims(payload, currentDate.getTime() / 1000);
     if (typeof payload.iat === 'number' && payload.iat > currentDate.getTime() / 1000 + this.config.clockSkewSeconds) {
       throw new InvalidTokenError('the token was issued in the future', 'iat_in_future');
     }
@@ -222,5 +223,21 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     }
     this.logger.error({ err: error, kid }, 'unexpected verification failure');
     return new InvalidTokenError('the token could not be verified', 'unverifiable');
+  }
+}
+
+/** No upstream token lives longer than this from now; a later `exp` (or `nbf`) is nonsense, not a long token. */
+const MAX_TIME_AHEAD_SECONDS = 10 * 365 * 86_400;
+
+/**
+ * `exp`, `iat` and `nbf`, where present, are finite NumericDates between 1970 and ten years from
+ * now: JSON's `1e400` parses to Infinity, which jose takes for a number that never expires.
+ */
+function checkTimeClaims(payload: JWTPayload, nowSeconds: number): void {
+  for (const name of ['exp', 'iat', 'nbf'] as const) {
+    const value = payload[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > nowSeconds + MAX_TIME_AHEAD_SECONDS)
+      throw new InvalidTokenError(`the ${name} claim must be a time between 1970 and ten years from now`, `invalid_${name}`);
   }
 }
