@@ -74,6 +74,37 @@ describe('environment', () => {
     expect(parseEnvironment({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe('true');
   });
 
+  it('refuses in production more than 3 hops, and subnets wider than /8 (IPv4) or /32 (IPv6)', () => {
+    for (const value of [
+      '4',
+      '99',
+      '0.0.0.0/1,128.0.0.0/1',
+      '10.0.0.0/7',
+      '10.0.0.0/128.0.0.0',
+      '2001:db8::/31',
+      '::/1',
+      'uniquelocal',
+      'linklocal',
+      'proxy.example',
+    ])
+      expect(() => parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value })).toThrow(
+        `TRUST_PROXY must not trust every proxy (give at most 3 hops, or addresses and subnets no wider than /8 for IPv4 and /32 for IPv6) in production (got "${value}")`,
+      );
+    for (const value of [
+      '3',
+      '0',
+      '10.0.0.0/8',
+      '10.0.0.0/255.0.0.0',
+      '192.168.1.0/24',
+      '2001:db8::/32',
+      '2001:db8::1',
+      'fd00::/48',
+      'loopback',
+    ])
+      expect(parseEnvironment({ ...PRODUCTION, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+    expect(parseEnvironment({ TRUST_PROXY: '99' }).TRUST_PROXY).toBe('99');
+  });
+
   it('refuses production without a Maskinporten binding: an audience, or accepting any audience explicitly', () => {
     const { MASKINPORTEN_AUDIENCE: _audience, ...unbound } = PRODUCTION;
     expect(() => parseEnvironment(unbound)).toThrow(

@@ -1,3 +1,4 @@
+import { isIP, isIPv4 } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { Matches, validateSync, ValidationError } from 'class-validator';
 import { ConfigurationError } from './configuration-error';
@@ -93,6 +94,38 @@ function firstMessage(error: ValidationError): string {
   return messages[0] ?? 'is invalid';
 }
 
+const MAX_TRUSTED_HOPS = 3;
+const MIN_IPV4_PREFIX = 8;
+const MIN_IPV6_PREFIX = 32;
+
+/** The prefix length of a dotted netmask (`255.0.0.0` → 8), or undefined when it is not one. */
+function netmaskPrefix(mask: string): number | undefined {
+  if (!isIPv4(mask)) return undefined;
+  const bits = mask
+    .split('.')
+    .map((octet) => Number(octet).toString(2).padStart(8, '0'))
+    .join('');
+  return /^1*0*$/.test(bits) ? (bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')) : undefined;
+}
+
+/**
+ * One TRUST_PROXY entry as production allows it: a hop count of at most 3, `loopback`, an address,
+ * or a subnet no wider than /8 (IPv4) or /32 (IPv6). `true`, Express's `linklocal` and
+ * `uniquelocal` (which hold IPv6 ranges of /10 and /7) and wider subnets are refused.
+ */
+function isBoundedTrustedProxy(entry: string): boolean {
+  if (/^\d+$/.test(entry)) return Number(entry) <= MAX_TRUSTED_HOPS;
+  if (entry.toLowerCase() === 'loopback') return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  const length = /^\d{1,3}$/.test(prefix) ? Number(prefix) : family === 4 ? netmaskPrefix(prefix) : undefined;
+  if (length === undefined) return false;
+  return family === 4 ? length >= MIN_IPV4_PREFIX && length <= 32 : length >= MIN_IPV6_PREFIX && length <= 128;
+}
+
 /** Rules that depend on more than one variable, or on production. */
 function crossChecks(env: Environment): string[] {
   const problems: string[] = [];
@@ -110,9 +143,14 @@ function crossChecks(env: Environment): string[] {
     // Plain http lets anyone on the path inject keys; a loopback sidecar is the one exception.
     else if (urls.some((url) => !isTrustworthyUpstreamUrl(url))) need(name, 'must hold only https URLs (http only to a loopback address)');
   }
-  // Trusting every hop (or every address) lets a client choose its own X-Forwarded-For, hence its rate-limit key.
-  const trustsEveryone = splitList(env.TRUST_PROXY).some((p) => p.toLowerCase() === 'true' || /\/0$/.test(p));
-  if (trustsEveryone) need('TRUST_PROXY', 'must not trust every proxy (give the hop count or the proxy addresses)');
+  // Trusting too many hops (or too wide a range of addresses) lets a client choose its own
+  // X-Forwarded-For, hence its rate-limit key.
+  if (!splitList(env.TRUST_PROXY).every(isBoundedTrustedProxy)) {
+    need(
+      'TRUST_PROXY',
+      `must not trust every proxy (give at most ${MAX_TRUSTED_HOPS} hops, or addresses and subnets no wider than /${MIN_IPV4_PREFIX} for IPv4 and /${MIN_IPV6_PREFIX} for IPv6)`,
+    );
+  }
   if (env.TEST_IDP_ENABLED) need('TEST_IDP_ENABLED', 'must be false');
   if (env.PROFILES_AUTO_PROVISION) need('PROFILES_AUTO_PROVISION', 'must be false');
   // Each provider's tokens must be bound to this service: by audience, or (ID-porten) by scope.

@@ -136,10 +136,17 @@ describe('outside production the same jwks_uri is taken (control for the test ab
 describe('TRUST_PROXY in production', () => {
   it('refuses true, with which any client picks its own address', async () => {
     const line = await refusal({ TRUST_PROXY: 'true' });
-    expect(line).toContain('TRUST_PROXY must not trust every proxy (give the hop count or the proxy addresses) in production (got "true")');
+    expect(line).toContain(
+      'TRUST_PROXY must not trust every proxy (give at most 3 hops, or addresses and subnets no wider than /8 for IPv4 and /32 for IPv6) in production (got "true")',
+    );
   });
 
   it('refuses a subnet that trusts every address', async () => {
     expect(await refusal({ TRUST_PROXY: '10.0.0.1, 0.0.0.0/0' })).toContain('TRUST_PROXY must not trust every proxy');
+  });
+
+  it('refuses a hop count over 3 and subnets that together cover every address', async () => {
+    expect(await refusal({ TRUST_PROXY: '99' })).toContain('TRUST_PROXY must not trust every proxy');
+    expect(await refusal({ TRUST_PROXY: '0.0.0.0/1,128.0.0.0/1' })).toContain('TRUST_PROXY must not trust every proxy');
   });
 });
