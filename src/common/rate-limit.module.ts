@@ -5,7 +5,8 @@ import { httpConfig } from '../config';
 
 /**
  * Per-client-IP request limits for the exchange and test IdP endpoints (controllers opt in with
- * ThrottlerGuard): RATE_LIMIT_PER_MINUTE, 0 turns them off. Counters live in this process.
+ * ThrottlerGuard): RATE_LIMIT_PER_MINUTE per client across all of them together, 0 turns them off.
+ * Counters live in this process.
  */
 @Module({
   imports: [
@@ -13,6 +14,9 @@ import { httpConfig } from '../config';
       inject: [httpConfig.KEY],
       useFactory: (config: ConfigType<typeof httpConfig>) => ({
         throttlers: [{ ttl: 60_000, limit: Math.max(config.rateLimitPerMinute, 1) }],
+        // One bucket per client (its address) across every limited endpoint, not one per endpoint:
+        // the throttler's default key names the controller and handler too.
+        generateKey: (_context, tracker, throttler) => `${throttler}:${tracker}`,
         skipIf: () => config.rateLimitPerMinute === 0,
       }),
     }),

@@ -84,3 +84,36 @@ describe('CORS when configured', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('one rate limit per client across the exchange endpoints', () => {
+  let maskinporten: FakeIssuer;
+  let running: RunningApp;
+
+  before(async () => {
+    maskinporten = await FakeIssuer.start('maskinporten');
+    running = await startApp({ env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, RATE_LIMIT_PER_MINUTE: '5' } });
+  });
+  after(async () => {
+    await running?.close();
+    await maskinporten?.close();
+  });
+
+  it('counts requests to every exchange endpoint in one bucket, so five endpoints do not give five times the limit', async () => {
+    const token = await maskinporten.maskinportenToken();
+    const api = `${running.url}/authentication/api/v1`;
+    const statuses = [
+      (await exchange(running, 'maskinporten', token)).status,
+      (await exchange(running, 'maskinporten', token)).status,
+      (await exchange(running, 'id-porten')).status,
+      (await fetch(`${api}/token`, { method: 'POST' })).status,
+      (await fetch(`${api}/refresh`)).status,
+    ];
+    expect(statuses).toEqual([200, 200, 401, 400, 401]);
+    for (const next of [
+      () => exchange(running, 'id-porten'),
+      () => fetch(`${api}/refresh`),
+      () => exchange(running, 'maskinporten', token),
+    ])
+      await expectProblem(await next(), 429);
+  });
+});
