@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import { checkClaimText, optionalStringClaim } from '../common/claims';
-import { InvalidTokenError } from '../common/errors';
-import { anyScopeMatches } from '../common/scope-policy';
-import type { PersonTokenClaims } from '../common/issued-claims';
-import type { Profile } from '../profiles/profile';
+import { checkClaimText, optionalStringClaim } from '../../common/claims';
+import { InvalidTokenError } from '../../common/errors';
+import { anyScopeMatches } from '../../common/scope-policy';
+import type { PersonTokenClaims } from '../../common/issued-claims';
+import type { Profile } from '../../profiles/profile';
 
 /** ID-porten `acr` values and the platform's authentication levels. */
 export const ACR_LEVELS: Readonly<Record<string, number>> = {
