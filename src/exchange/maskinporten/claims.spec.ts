@@ -93,11 +93,39 @@ describe('Maskinporten claims', () => {
       expect(claims.orgNumber).toBe(974760673);
     });
 
-    it('keeps unknown members of the system user entry', () => {
-      const entry = { ...systemUser, externalRef: 'abc' };
+    it('copies the system user entry with its known fields only', () => {
+      const entry = { ...systemUser, externalRef: 'abc', systemuser_org: { ...systemUser.systemuser_org, extra: 1 } };
       expect(
         platformClaims(readMaskinportenClaims({ scope: 'a', consumer, authorization_details: [entry] }), undefined).authorization_details,
-      ).toEqual([entry]);
+      ).toEqual([systemUser]);
+    });
+
+    it('refuses entries whose type looks like the system user type without being it', () => {
+      for (const type of [
+        'urn:altinn:SystemUser',
+        'urn:altinn:systemuser ',
+        ' urn:altinn:systemuser',
+        'urn:altinn:systemuser\u200b',
+        'ｕrn:altinn:systemuser',
+      ]) {
+        const lookalike = { ...systemUser, type, systemuser_id: ['not-a-uuid'] };
+        expect(() => readMaskinportenClaims({ scope: 'a', consumer, authorization_details: [lookalike, systemUser] })).toThrow(
+          "authorization_details: an entry's type looks like urn:altinn:systemuser but is not exactly it",
+        );
+      }
+    });
+
+    it('refuses __proto__, constructor and prototype member names at any depth', () => {
+      for (const name of ['__proto__', 'constructor', 'prototype']) {
+        const inSystemUser = JSON.parse(
+          `[{"type":"urn:altinn:systemuser","systemuser_id":${JSON.stringify(systemUser.systemuser_id)},"systemuser_org":{"authority":"iso6523-actorid-upis","ID":"0192:991825827"},"system_id":"974760673_smartcloud","${name}":{"x":1}}]`,
+        ) as unknown;
+        const deep = [systemUser, { type: 'urn:other', a: { b: JSON.parse(`{"${name}":{"polluted":true}}`) as unknown } }];
+        for (const details of [inSystemUser, deep])
+          expect(() => readMaskinportenClaims({ scope: 'a', consumer, authorization_details: details })).toThrow(
+            'authorization_details: __proto__, constructor and prototype are not accepted as member names',
+          );
+      }
     });
 
     it('refuses a claim that is not a non-empty array of typed objects', () => {

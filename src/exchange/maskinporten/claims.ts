@@ -105,11 +105,33 @@ function depthWithin(value: unknown, bound: number): boolean {
   return Object.values(value).every((member) => depthWithin(member, bound - 1));
 }
 
+/** Member names that would reach a prototype when a consumer copies the claim into an object. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Whether a member name of `prototype` pollution appears anywhere inside the value. */
+function hasPrototypeKey(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.keys(value).some((key) => PROTOTYPE_KEYS.has(key)) || Object.values(value).some(hasPrototypeKey);
+}
+
+/**
+ * A type that reads as `urn:altinn:systemuser` once case, white space, format characters (zero
+ * width, bidi marks) and Unicode compatibility forms are set aside, without being exactly it.
+ */
+function looksLikeSystemUserType(type: string): boolean {
+  const folded = type
+    .normalize('NFKC')
+    .replace(/[\s\p{Cf}]/gu, '')
+    .toLowerCase();
+  return type !== SYSTEM_USER_TYPE && folded === SYSTEM_USER_TYPE;
+}
+
 /**
  * RFC 9396 details: a non-empty JSON array of objects, each with a string `type`, within size and
- * depth bounds. Exactly one `urn:altinn:systemuser` entry is required (the platform reads every token
- * with authorization_details as a system user), and it is checked strictly. Entries of other types
- * are copied unchanged alongside it.
+ * depth bounds, without prototype member names at any depth. Exactly one `urn:altinn:systemuser`
+ * entry is required (the platform reads every token with authorization_details as a system user),
+ * no entry may look like one without being it, and it is checked strictly and copied with its known
+ * fields only. Entries of other types are copied unchanged alongside it.
  */
 export function readAuthorizationDetails(value: unknown): { all: AuthorizationDetail[]; systemUser: SystemUserAuthorization } {
   const limits = AUTHORIZATION_DETAILS_LIMITS;
@@ -122,7 +144,9 @@ export function readAuthorizationDetails(value: unknown): { all: AuthorizationDe
     if (typeof entry.type !== 'string' || entry.type.length === 0 || entry.type.length > limits.maxTypeLength) {
       throw invalidDetails('every entry must have a type');
     }
+    if (looksLikeSystemUserType(entry.type)) throw invalidDetails(`an entry's type looks like ${SYSTEM_USER_TYPE} but is not exactly it`);
   }
+  if (hasPrototypeKey(value)) throw invalidDetails('__proto__, constructor and prototype are not accepted as member names');
   const entries = value as AuthorizationDetail[];
   const systemUsers = entries.filter((entry) => entry.type === SYSTEM_USER_TYPE);
   if (systemUsers.length === 0) {
@@ -134,7 +158,7 @@ export function readAuthorizationDetails(value: unknown): { all: AuthorizationDe
   if (systemUsers.length > 1) throw invalidDetails(`only one ${SYSTEM_USER_TYPE} entry is accepted`);
   const systemUser = checkSystemUser(systemUsers[0]);
   checkClaimTexts('authorization_details', value);
-  return { all: entries, systemUser };
+  return { all: entries.map((entry) => (entry === systemUsers[0] ? systemUser : entry)), systemUser };
 }
 
 function checkSystemUser(entry: AuthorizationDetail): SystemUserAuthorization {
@@ -157,7 +181,13 @@ function checkSystemUser(entry: AuthorizationDetail): SystemUserAuthorization {
   if (typeof systemId !== 'string' || systemId.length > limits.maxSystemIdLength || !SYSTEM_ID.test(systemId)) {
     throw invalidDetails(`system_id must be a non-empty string of at most ${limits.maxSystemIdLength} printable characters`);
   }
-  return entry as SystemUserAuthorization;
+  // The known fields only: whatever else the entry held is not ours to sign.
+  return {
+    type: SYSTEM_USER_TYPE,
+    systemuser_id: [...(ids as string[])],
+    systemuser_org: { authority: ISO6523_AUTHORITY, ID: (org as Record<string, unknown>).ID as string },
+    system_id: systemId,
+  };
 }
 
 /** True when the org claim may be issued: no scope is required, or one of the token's scopes matches it whole. */
