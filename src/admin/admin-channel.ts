@@ -13,8 +13,25 @@ import { keyTimings } from '../keys/key-schedule';
 import { KeyEncryption } from '../keys/key-encryption';
 import { SigningKeyRepository } from '../keys/signing-key.repository';
 import { ProfileService } from '../profiles/profile.service';
-import { adminSocketPathOf, AdminEnvelope, AdminReply, MAX_REQUEST_BYTES } from './admin-protocol';
+import {
+  adminSocketPathOf,
+  AdminEnvelope,
+  AdminReply,
+  MAX_ADMIN_CONNECTIONS,
+  MAX_REQUEST_BYTES,
+  MAX_TOKEN_FRAME_BYTES,
+  TOKEN_FRAME_TIMEOUT_MS,
+} from './admin-protocol';
 import { AdminContext, executeAdminRequest, parseAdminRequest } from './admin-request';
+
+/** The token of the first line, `{"token": "..."}`, or undefined when it is not that. */
+function tokenOf(line: string): unknown {
+  try {
+    return (JSON.parse(line) as { token?: unknown } | null)?.token;
+  } catch {
+    return undefined;
+  }
+}
 
 function sameToken(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
@@ -64,6 +81,7 @@ export class AdminChannel implements OnApplicationBootstrap, OnApplicationShutdo
     // We hold the directory's lock, so a socket file left there is a dead owner's.
     rmSync(path, { force: true });
     const server = createServer((socket) => this.accept(socket, lock.owner.token));
+    server.maxConnections = MAX_ADMIN_CONNECTIONS;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(path, () => resolve());
@@ -84,38 +102,62 @@ export class AdminChannel implements OnApplicationBootstrap, OnApplicationShutdo
     if (this.socketPath) rmSync(this.socketPath, { force: true });
   }
 
+  /**
+   * Authenticates first: reads at most MAX_TOKEN_FRAME_BYTES, the token line, within
+   * TOKEN_FRAME_TIMEOUT_MS; only a matching token lets the (large) request line be read.
+   */
   private accept(socket: Socket, token: string): void {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
-    socket.setTimeout(60_000, () => socket.destroy());
+    let authenticated = false;
+    socket.setTimeout(TOKEN_FRAME_TIMEOUT_MS, () => socket.destroy());
     socket.on('error', () => undefined);
-    socket.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REQUEST_BYTES) {
-        socket.removeAllListeners('data');
-        this.reply(socket, { ok: false, error: 'the request is larger than the admin channel accepts' });
-        return;
-      }
+    const refuse = (error: string) => {
+      socket.removeAllListeners('data');
+      this.reply(socket, { ok: false, error });
+    };
+    const onData = (chunk: Buffer) => {
       chunks.push(chunk);
-      if (!chunk.includes(0x0a)) return;
+      size += chunk.length;
+      if (!authenticated) {
+        const buffered = Buffer.concat(chunks);
+        const end = buffered.indexOf(0x0a);
+        if (end === -1) {
+          if (size > MAX_TOKEN_FRAME_BYTES) refuse('refused: the first line must be the token');
+          return;
+        }
+        if (end > MAX_TOKEN_FRAME_BYTES) return refuse('refused: the first line must be the token');
+        if (!sameToken(tokenOf(buffered.subarray(0, end).toString('utf8')), token)) {
+          this.logger.warn('admin request refused: wrong token');
+          return refuse('refused: the token does not match the lock file of this data directory');
+        }
+        authenticated = true;
+        // The caller is the service's owner: it may take its time sending a large request.
+        socket.setTimeout(60_000, () => socket.destroy());
+        chunks = [buffered.subarray(end + 1)];
+        size = chunks[0].length;
+        if (!chunks[0].includes(0x0a) && size <= MAX_REQUEST_BYTES) return;
+      } else if (!chunk.includes(0x0a) && size <= MAX_REQUEST_BYTES) return;
+      if (size > MAX_REQUEST_BYTES) {
+        const line = Buffer.concat(chunks);
+        const end = line.indexOf(0x0a);
+        if (end === -1 || end > MAX_REQUEST_BYTES) return refuse('the request is larger than the admin channel accepts');
+      }
       socket.removeAllListeners('data');
       // The request is in; the command may take as long as it needs (a large import).
       socket.setTimeout(0);
       const line = Buffer.concat(chunks).toString('utf8').split('\n')[0];
-      this.queue = this.queue.then(() => this.answer(line, token).then((reply) => this.reply(socket, reply)));
-    });
+      this.queue = this.queue.then(() => this.answer(line).then((reply) => this.reply(socket, reply)));
+    };
+    socket.on('data', onData);
   }
 
-  private async answer(line: string, token: string): Promise<AdminReply> {
+  private async answer(line: string): Promise<AdminReply> {
     let envelope: Partial<AdminEnvelope>;
     try {
       envelope = JSON.parse(line) as Partial<AdminEnvelope>;
     } catch {
       return { ok: false, error: 'the admin request is not JSON' };
-    }
-    if (!sameToken(envelope.token, token)) {
-      this.logger.warn('admin request refused: wrong token');
-      return { ok: false, error: 'refused: the token does not match the lock file of this data directory' };
     }
     try {
       const request = parseAdminRequest(envelope.request);

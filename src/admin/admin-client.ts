@@ -10,7 +10,9 @@ function exchange(path: string, envelope: AdminEnvelope): Promise<AdminReply> {
   return new Promise((resolve, reject) => {
     const socket = connect(path);
     const chunks: Buffer[] = [];
-    socket.once('connect', () => socket.write(`${JSON.stringify(envelope)}\n`));
+    socket.once('connect', () =>
+      socket.write(`${JSON.stringify({ token: envelope.token })}\n${JSON.stringify({ request: envelope.request })}\n`),
+    );
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.once('error', reject);
     socket.once('end', () => {
