@@ -373,12 +373,17 @@ for (const via of ['GET exchange', 'POST /token'] as Via[])
             'invalid_authorization_details',
           );
         }
-        for (const type of ['URN:ALTINN:SYSTEMUSER', 'urn:altinn:systemuser ', 'urn:altinn:systemusers']) {
+        // Look-alikes of the system user type are refused as such, wherever they stand.
+        for (const type of ['URN:ALTINN:SYSTEMUSER', 'urn:altinn:systemuser ', 'urn:altinn:systemuser\u200b']) {
           await refuse(
-            bearer(await maskinporten.maskinportenToken({ authorization_details: [{ ...systemUser, type }] })),
-            'unsupported_authorization_details',
+            bearer(await maskinporten.maskinportenToken({ authorization_details: [{ ...systemUser, type }, systemUser] })),
+            'invalid_authorization_details',
           );
         }
+        await refuse(
+          bearer(await maskinporten.maskinportenToken({ authorization_details: [{ ...systemUser, type: 'urn:altinn:systemusers' }] })),
+          'unsupported_authorization_details',
+        );
         // A JSON "__proto__" member is an ordinary key to JSON.parse: no type of its own, so refused.
         const polluted = JSON.parse(`[{"__proto__": ${JSON.stringify(systemUser)}}]`) as unknown;
         await refuse(bearer(await maskinporten.maskinportenToken({ authorization_details: polluted })), 'invalid_authorization_details');
