@@ -50,6 +50,8 @@ const SOAK_ROUNDS = 4;
 const ISSUER = 'https://bench.invalid/authentication/api/v1/openid/';
 const ENDPOINTS = {
   ceiling: '',
+  'oidc-provider': '',
+  'framework-floor': '',
   maskinporten: '/authentication/api/v1/exchange/maskinporten',
   idporten: '/authentication/api/v1/exchange/id-porten',
   jwks: '/authentication/api/v1/openid/.well-known/openid-configuration/jwks',
@@ -60,7 +62,17 @@ type Endpoint = keyof typeof ENDPOINTS;
  * The ceiling runs before and after the exchanges and they are compared with its mean: a machine
  * shared with others drifts by 10 % or more within a minute, and the two ceiling rows show by how much.
  */
-const CASE_ORDER: Endpoint[] = ['ceiling', 'maskinporten', 'idporten', 'ceiling', 'jwks', 'ready'];
+const CASE_ORDER: Endpoint[] = ['ceiling', 'maskinporten', 'idporten', 'oidc-provider', 'framework-floor', 'ceiling', 'jwks', 'ready'];
+/** Cases with their own process, compared with the ceiling like the service's exchanges. */
+const PEERS = ['ceiling', 'oidc-provider', 'framework-floor'] as const;
+type Peer = (typeof PEERS)[number];
+const COMPARED: Endpoint[] = ['maskinporten', 'idporten', 'oidc-provider', 'framework-floor'];
+/** The peer's client, authenticated with client_secret_basic, and the form of its token-exchange request. */
+const PEER_CLIENT = { id: 'bench-client', secret: randomBytes(24).toString('base64url') };
+const PEER_FORM = {
+  body: `grant_type=${encodeURIComponent('urn:ietf:params:oauth:grant-type:token-exchange')}&subject_token_type=${encodeURIComponent('urn:ietf:params:oauth:token-type:access_token')}&subject_token=`,
+  authorization: `Basic ${Buffer.from(`${PEER_CLIENT.id}:${PEER_CLIENT.secret}`).toString('base64')}`,
+};
 
 interface CaseResult extends LoadResult {
   endpoint: Endpoint;
@@ -310,8 +322,16 @@ async function main(): Promise<void> {
     await waitReady(`${base}/health/ready`, 180_000);
     console.log(`service ready in ${Date.now() - started} ms`);
 
-    const { child: ceiling, first: ceilingInfo } = await forkChild<{ url: string }>('ceiling.js', { BENCH_UPSTREAM: fake.base });
-    cleanups.push(() => void ceiling.kill());
+    const peers = {} as Record<Peer, { child: ChildProcess; url: string }>;
+    for (const peer of PEERS) {
+      const { child, first } = await forkChild<{ url: string }>(`${peer}${peer === 'oidc-provider' ? '-peer' : ''}.js`, {
+        BENCH_UPSTREAM: fake.base,
+        BENCH_ORGANISATIONS: orgs,
+        BENCH_PEER_CLIENT: `${PEER_CLIENT.id}:${PEER_CLIENT.secret}`,
+      });
+      cleanups.push(() => void child.kill());
+      peers[peer] = { child, url: first.url };
+    }
     const loader = fork(join(__dirname, 'load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     cleanups.push(() => void loader.kill());
 
@@ -328,10 +348,10 @@ async function main(): Promise<void> {
     for (const connections of profile.connections) {
       const level: CaseResult[] = [];
       for (const endpoint of CASE_ORDER.filter((e) => !only || only.includes(e))) {
-        const target = endpoint === 'ceiling' ? ceilingInfo.url : `${base}${ENDPOINTS[endpoint]}`;
-        const pid = endpoint === 'ceiling' ? (ceiling.pid as number) : (service.pid as number);
-        const tokenSet =
-          endpoint === 'idporten' ? load.idporten : endpoint === 'maskinporten' || endpoint === 'ceiling' ? load.maskinporten : [];
+        const peer = (PEERS as readonly string[]).includes(endpoint) ? peers[endpoint as Peer] : undefined;
+        const target = peer ? peer.url : `${base}${ENDPOINTS[endpoint]}`;
+        const pid = (peer ? peer.child.pid : service.pid) as number;
+        const tokenSet = endpoint === 'idporten' ? load.idporten : endpoint === 'jwks' || endpoint === 'ready' ? [] : load.maskinporten;
         const before = processStats(pid);
         const machineBefore = machineTicks();
         const startedAt = Date.now();
@@ -341,6 +361,7 @@ async function main(): Promise<void> {
           durationSeconds: profile.durationSeconds,
           warmupSeconds: profile.warmupSeconds,
           tokens: tokenSet,
+          form: endpoint === 'oidc-provider' ? PEER_FORM : undefined,
         };
         const outcome = await ask<LoadResult>(loader, request);
         const after = processStats(pid);
@@ -356,13 +377,12 @@ async function main(): Promise<void> {
         };
         level.push(result);
         console.log(
-          `${endpoint.padEnd(12)} c=${String(connections).padStart(2)}  ${Math.round(outcome.rps)} req/s  p99 ${outcome.p99} ms  errors ${outcome.errors} non2xx ${outcome.non2xx}`,
+          `${endpoint.padEnd(15)} c=${String(connections).padStart(2)}  ${Math.round(outcome.rps)} req/s  p99 ${outcome.p99} ms  errors ${outcome.errors} non2xx ${outcome.non2xx}`,
         );
       }
       const ceilings = level.filter((r) => r.endpoint === 'ceiling');
       const ceilingRps = ceilings.reduce((sum, r) => sum + r.rps, 0) / (ceilings.length || 1);
-      for (const r of level)
-        if (ceilings.length > 0 && (r.endpoint === 'maskinporten' || r.endpoint === 'idporten')) r.ofCeiling = r.rps / ceilingRps;
+      for (const r of level) if (ceilings.length > 0 && COMPARED.includes(r.endpoint)) r.ofCeiling = r.rps / ceilingRps;
       results.push(...level);
     }
 
