@@ -1,4 +1,6 @@
-// npm run bench [-- --smoke | --scale | --soak] [--only=ceiling,maskinporten] [--cpu-prof]
+// npm run bench [-- --smoke | --scale | --soak] [--only=ceiling,maskinporten] [--connections=16,64] [--cpu-prof]
+//   [--service=<checkout>]: measure another checkout's build (its dist/) in the same run set-up, to
+//   interleave before and after builds of a change on a shared machine.
 // Measures the exchange against a ceiling measured in the same run on the same machine: see README.
 import { ChildProcess, execSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -82,6 +84,14 @@ interface CaseResult extends LoadResult {
   /** Busy share of all cores during the case: near 100 means the machine, not the service, is the limit. */
   machineCpuPercent: number;
   ofCeiling?: number;
+}
+
+/** The value of `--name=value`, split at commas. */
+function listOption(name: string): string[] | undefined {
+  return process.argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',');
 }
 
 function forkChild<T>(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; first: T }> {
@@ -292,7 +302,8 @@ async function main(): Promise<void> {
     const port = 3900 + Math.floor(Math.random() * 90);
     const profileDir = process.argv.includes('--cpu-prof') ? join(ROOT, 'bench', 'results', 'profiles') : undefined;
     const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    const service = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
+    const serviceRoot = listOption('service')?.[0] ?? ROOT;
+    const service = spawn(process.execPath, [...nodeArgs, join(serviceRoot, 'dist', 'src', 'main.js')], {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
@@ -340,12 +351,10 @@ async function main(): Promise<void> {
       return;
     }
 
-    const only = process.argv
-      .find((a) => a.startsWith('--only='))
-      ?.slice('--only='.length)
-      .split(',');
+    const only = listOption('only');
+    const levels = listOption('connections')?.map(Number) ?? profile.connections;
     const results: CaseResult[] = [];
-    for (const connections of profile.connections) {
+    for (const connections of levels) {
       const level: CaseResult[] = [];
       for (const endpoint of CASE_ORDER.filter((e) => !only || only.includes(e))) {
         const peer = (PEERS as readonly string[]).includes(endpoint) ? peers[endpoint as Peer] : undefined;
@@ -407,8 +416,8 @@ async function main(): Promise<void> {
     );
     console.log(table);
     const failures = results.filter((r) => r.errors > 0 || r.non2xx > 0);
-    // Only complete, unprofiled runs are results; --only and --cpu-prof runs are for investigation.
-    if (profile.name !== 'smoke' && !only && !profileDir) {
+    // Only complete, unprofiled runs of this checkout are results; the others are for investigation.
+    if (profile.name !== 'smoke' && !only && !profileDir && levels === profile.connections && serviceRoot === ROOT) {
       const file = join(
         ROOT,
         'bench',
