@@ -5,6 +5,7 @@ import { ROUTES } from '../common/routes';
 import { REFUSAL_REASON } from '../logging/logging.module';
 import { oauthErrorResponse } from './oauth-error-response';
 import { problemResponse, renderProblem } from './problem-details';
+import { setNoStore } from '../common/http-caching';
 
 const MAX_CAUSE_DEPTH = 4;
 
@@ -68,7 +69,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const correlationId = request.id !== undefined ? String(request.id) : undefined;
     if (isHealthReport(exception)) {
       // Probes and operators read terminus' own JSON, which names each failing indicator.
-      response.status(exception.getStatus()).setHeader('Cache-Control', 'no-store').json(exception.getResponse());
+      setNoStore(response);
+      response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
     const answer = answersOAuth(exception, request)
