@@ -179,7 +179,7 @@ function checkSystemUser(entry: AuthorizationDetail): SystemUserAuthorization {
   // The known fields only: whatever else the entry held is not ours to sign.
   return {
     type: SYSTEM_USER_TYPE,
-    systemuser_id: [...(ids)],
+    systemuser_id: [...ids],
     systemuser_org: { authority: ISO6523_AUTHORITY, ID: (org as Record<string, unknown>).ID as string },
     system_id: systemId,
   };
