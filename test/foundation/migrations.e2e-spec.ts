@@ -13,7 +13,7 @@ describe('migrations', () => {
   let dataSource: DataSource;
 
   before(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase(undefined, { migrated: false });
     dataSource = new DataSource(
       dataSourceOptions({ url: database.url, embeddedDir: join(database.dataDir, 'pgdata'), migrateOnStart: false }, ENTITIES),
     );
