@@ -1,3 +1,4 @@
+// test-database: independent (configuration refusals of spawned services)
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { mkdtempSync } from 'node:fs';

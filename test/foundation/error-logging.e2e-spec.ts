@@ -1,3 +1,4 @@
+// test-database: independent (uses the local PostgreSQL server in either pass)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

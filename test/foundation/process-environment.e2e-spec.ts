@@ -1,3 +1,4 @@
+// test-database: independent (spawned services with an environment of their own)
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';

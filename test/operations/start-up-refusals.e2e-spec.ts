@@ -1,3 +1,4 @@
+// test-database: independent (start-up refusals; the PostgreSQL ones use the local server in either pass)
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
