@@ -18,7 +18,7 @@ describe('one owner of the embedded data directory', () => {
     dir = newDataDir('auth-owner-');
     port = String(await freePort());
     first = spawnService({ ...QUIET, DATA_DIR: dir, PORT: port });
-    await waitFor(`http://127.0.0.1:${port}/health/ready`, 90_000);
+    await waitFor(`http://127.0.0.1:${port}/health/ready`);
   });
   after(async () => {
     first.child.kill('SIGKILL');
