@@ -8,7 +8,7 @@
 // the output of a deleted source, so every compiled file whose TypeScript source is gone is
 // removed before the run: a deleted spec never runs from a stale build.
 //
-// TEST_CONCURRENCY (default 2) files run at once; TEST_TIMEOUT_MS (default 300000) bounds each file
+// TEST_CONCURRENCY (default 2) files run at once; TEST_TIMEOUT_MS (default 600000) bounds each file
 // and each test. TEST_EMBEDDED_TEMPLATE and TEST_EMBEDDED_MIGRATED_TEMPLATE tell the tests where the
 // initialised (and the migrated) embedded database is; TEST_PG_MIGRATED_TEMPLATE names the migrated
 // template database on DATABASE_URL's server.
@@ -249,7 +249,7 @@ async function main() {
       '--test',
       '--test-reporter=spec',
       `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
-      `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 300_000}`,
+      `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 600_000}`,
       ...files,
     ],
     { stdio: 'inherit', cwd: root, env },

@@ -47,7 +47,10 @@ describe('SIGTERM during load', () => {
       TEST_IDP_ENABLED: 'false',
       RATE_LIMIT_PER_MINUTE: '0',
       MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-      SHUTDOWN_DRAIN_SECONDS: '1',
+      // Readiness says 503 for 10 s before the listener closes: long enough for this test's poller to
+      // notice on a loaded machine, as a load balancer would, and stop sending.
+      SHUTDOWN_DRAIN_SECONDS: '10',
+      SHUTDOWN_GRACE_SECONDS: '120',
     });
     await waitFor(`http://127.0.0.1:${port}/health/ready`, undefined, exited);
     const token = await maskinporten.maskinportenToken({ exp: maskinporten.now() + 600 });

@@ -23,6 +23,8 @@ describe('graceful shutdown', () => {
       TEST_IDP_ENABLED: 'false',
       MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
       UPSTREAM_TIMEOUT_MS: '5000',
+      // Bounds only a shutdown that hangs; a loaded machine needs more than the default to close.
+      SHUTDOWN_GRACE_SECONDS: '120',
     });
     await waitFor(`http://127.0.0.1:${port}/health/live`, undefined, exited);
     // The issuer now holds its answers: an exchange that needs it is in flight until they come.
