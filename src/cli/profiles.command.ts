@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { AdminRequest } from '../admin/admin-request';
+import { isPid, PID_DIGITS } from '../common/identifiers';
 import { CommandError, UsageError } from '../common/cli';
 import { validatedImport } from '../profiles/profile-administration';
 import { runAdminCommand } from './database-target';
@@ -23,7 +24,7 @@ export function profilesRequest([command, argument]: string[]): AdminRequest {
   if (command !== 'import' && command !== 'show') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
   if (!argument) throw new UsageError(`${command} needs an argument`);
   if (command === 'show') {
-    if (!/^\d{11}$/.test(argument)) throw new CommandError('an ssn is 11 digits');
+    if (!isPid(argument)) throw new CommandError(`an ssn is ${PID_DIGITS} digits`);
     return { command: 'profiles.show', ssn: argument };
   }
   const document = readDocument(argument);
