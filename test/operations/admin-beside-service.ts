@@ -120,7 +120,7 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
         expect(note).toBe('the running service has loaded it');
       } else {
         expect(acting).toMatch(/^acting on PostgreSQL 127\.0\.0\.1:5432, database auth_test_\w+, user postgres$/);
-        expect(note).toBe('running replicas pick it up within KEY_RELOAD_SECONDS');
+        expect(note).toBe('announced to the running replicas: they load it within seconds (KEY_RELOAD_SECONDS at the latest)');
       }
       // Embedded: at once. PostgreSQL: within KEY_RELOAD_SECONDS (2 s here), so poll a little longer.
       const deadline = Date.now() + (kind === 'embedded' ? 0 : 10_000);
