@@ -70,6 +70,8 @@ export function deriveSettings(env: Environment) {
     /** How the service faces clients: rate limits, proxies, browsers, scrapers. */
     http: {
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      /** Where the rate-limit counters are shared between replicas; unset: each replica counts on its own. */
+      rateLimitRedisUrl: env.REDIS_URL,
       trustProxy: trustProxy(env.TRUST_PROXY),
       corsOrigins: list(env.CORS_ORIGINS),
       metricsToken: env.METRICS_TOKEN,
