@@ -69,6 +69,7 @@ export class Environment {
   @Flag({ optional: true }) PROFILES_AUTO_PROVISION?: boolean = undefined;
   @IntegerBetween(10, 1_000_000) AUDIT_BUFFER_SIZE = 10_000;
   @IntegerBetween(50, 60000) AUDIT_FLUSH_MS = 1000;
+  @Flag() AUDIT_WRITE_BEFORE_RESPONSE = true;
   @Flag({ optional: true }) TEST_IDP_ENABLED?: boolean = undefined;
   @IntegerBetween(0, 1_000_000, ' (0 turns rate limiting off)') RATE_LIMIT_PER_MINUTE = 600;
   @OptionalMatching(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL') REDIS_URL?: string = undefined;

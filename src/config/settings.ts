@@ -159,7 +159,13 @@ export function deriveSettings(env: Environment) {
       autoProvision: env.PROFILES_AUTO_PROVISION ?? !production,
       seedDevelopmentProfile: !production,
     },
-    audit: { bufferSize: env.AUDIT_BUFFER_SIZE, flushMs: env.AUDIT_FLUSH_MS, batchSize: 500 },
+    audit: {
+      bufferSize: env.AUDIT_BUFFER_SIZE,
+      flushMs: env.AUDIT_FLUSH_MS,
+      batchSize: 500,
+      /** An issued token leaves once its audit row is committed (at most a second's wait), so a killed replica loses none. */
+      writeBeforeResponse: env.AUDIT_WRITE_BEFORE_RESPONSE,
+    },
     /** The local Maskinporten/ID-porten stand-ins: on by default outside production, never in it. */
     testIdp: {
       enabled: testIdpEnabled,
