@@ -7,7 +7,10 @@ import { httpConfig } from '../config';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
-/** Every counter this service keeps in a shared Redis starts with this, so the database can hold other things. */
+/**
+ * Every counter this service keeps in a shared Redis carries this prefix, so the database can hold
+ * other things (the storage wraps it in a hash tag: `{platform-authentication:rate-limit:...}:hits`).
+ */
 export const RATE_LIMIT_KEY_PREFIX = 'platform-authentication:rate-limit:';
 
 /** How long a request waits for Redis before it is let through uncounted. */

@@ -83,7 +83,7 @@ describe(
 
     before(async () => {
       noRedis = await redisMissing(REDIS_URL);
-      if (!noRedis) await deleteKeys(REDIS_URL, RATE_LIMIT_KEY_PREFIX);
+      if (!noRedis) await deleteKeys(REDIS_URL, `{${RATE_LIMIT_KEY_PREFIX}`);
       maskinporten = await FakeIssuer.start('maskinporten');
       idporten = await FakeIssuer.start('idporten');
       database = await createTestDatabase();
