@@ -1,7 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { AnnouncementsModule } from '../announcements/announcements.module';
 import { AuditModule } from '../audit/audit.module';
-import { RateLimitModule } from '../common/rate-limit.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { ROUTES } from '../common/routes';
 import { KeysModule } from '../keys/keys.module';
 import { OrganisationsModule } from '../organisations/organisations.module';

@@ -5,7 +5,7 @@ import { ANNOUNCEMENT_KINDS } from '../announcements/announcement';
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../common/clock';
 import { ExchangeEvents, INTROSPECTION } from '../common/exchange-events';
-import { RateLimitStorage } from '../common/rate-limit-storage';
+import { RateLimitStorage } from '../rate-limit/rate-limit-storage';
 import { KeyRing } from '../keys/key-ring';
 import { OrganisationRegistry } from '../organisations/organisation-registry';
 import { PROVIDERS } from '../trusted-issuers/provider';

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { Client } from 'pg';
-import { RATE_LIMIT_KEY_PREFIX } from '../../src/common/rate-limit-storage';
+import { RATE_LIMIT_KEY_PREFIX } from '../../src/rate-limit/rate-limit-storage';
 import { createTestDatabase, SERVER_URL, TestDatabase } from '../helpers/database';
 import { EXCHANGE, JWKS_PATH } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { Redis } from 'ioredis';
-import { RATE_LIMIT_KEY_PREFIX } from '../../src/common/rate-limit-storage';
+import { RATE_LIMIT_KEY_PREFIX } from '../../src/rate-limit/rate-limit-storage';
 import { freePort, RunningApp, startApp } from '../helpers/app';
 import { eventually, exchange } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
