@@ -17,8 +17,9 @@ const clip = (value: string | undefined, max: number) => (value === undefined ? 
  * The audit trail: one row per announced exchange outcome, written in batches. Queuing never throws:
  * a full buffer drops the event and counts it. With AUDIT_WRITE_BEFORE_RESPONSE (the default), an
  * issued token leaves only once its row is committed (a group commit: the requests of a moment share
- * one INSERT), so a replica killed under load has audited every token it handed out; a database
- * that is away or slow holds a token back for at most WRITE_WAIT_MS, and its row stays buffered.
+ * one INSERT), so a replica killed under load has audited every token it handed out. A slow database
+ * holds a token back for at most WRITE_WAIT_MS; while one is away, tokens do not wait (their rows stay
+ * buffered for the next flush) until a write succeeds again.
  */
 @Injectable()
 export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -28,6 +29,8 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   private flushing?: Promise<void>;
   private droppedCount = 0;
   private flushScheduled = false;
+  /** The last write found the database away: tokens stop waiting for rows until one is written again. */
+  private databaseAway = false;
   /** Issued tokens waiting for their row, released when it is written (or cannot be for now). */
   private readonly waiting = new Map<AuthenticationEvent, () => void>();
 
@@ -49,7 +52,7 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
   onModuleInit(): void {
     this.outcomes.subscribe((event) => {
       const row = this.record(event);
-      if (row && event.outcome === 'issued' && this.config.writeBeforeResponse) return this.written(row);
+      if (row && event.outcome === 'issued' && this.config.writeBeforeResponse && !this.databaseAway) return this.written(row);
     });
     this.timer = setInterval(() => void this.flush(), this.config.flushMs);
     this.timer.unref();
@@ -128,6 +131,7 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       const batch = this.buffer.splice(0, this.config.batchSize);
       try {
         await this.events.insertBatch(batch);
+        this.databaseAway = false;
         this.release(batch);
       } catch (error) {
         // Written or not, the tokens waiting for these rows go now: the database decides nothing about them.
@@ -141,6 +145,7 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
           );
           continue;
         }
+        this.databaseAway = true;
         const room = Math.max(this.config.bufferSize - this.buffer.length, 0);
         this.droppedCount += Math.max(batch.length - room, 0);
         this.buffer.unshift(...batch.slice(0, room));
