@@ -31,7 +31,7 @@ function readInput(path: string, what: string): string {
 }
 
 /** The request the arguments describe; key files are read and checked here, before any database is touched. */
-async function requestOf([command, ...rest]: string[]): Promise<AdminRequest> {
+export async function keysRequest([command, ...rest]: string[]): Promise<AdminRequest> {
   const now = rest.includes('--now');
   if (command === 'list') return { command: 'keys.list' };
   if (command === 'rotate') return { command: 'keys.rotate', now };
@@ -53,11 +53,12 @@ async function requestOf([command, ...rest]: string[]): Promise<AdminRequest> {
 export const keysProgram: CliProgram = {
   usage: USAGE,
   async run(args, settings) {
-    const request = await requestOf(args);
+    const request = await keysRequest(args);
     const { lines, route } = await runAdminCommand(settings, request);
     for (const line of lines) console.log(line);
     if (request.command === 'keys.list') return;
     if (route === 'service') console.log('the running service has loaded it');
-    else if (route === 'postgresql') console.log('running replicas pick it up within KEY_RELOAD_SECONDS');
+    else if (route === 'postgresql')
+      console.log('announced to the running replicas: they load it within seconds (KEY_RELOAD_SECONDS at the latest)');
   },
 };
