@@ -15,6 +15,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Logger as Pino } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { appConfig } from '../config';
+import { tracingImplementation } from './tracing';
 
 /** Where the problem filter leaves a refusal's reason for the request line (Express res.locals). */
 export const REFUSAL_REASON = 'refusalReason';
@@ -70,8 +71,11 @@ const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 
 /** JSON lines, one per request with method, route, status, duration and correlation id. */
 function createHttpLogger(config: ConfigType<typeof appConfig>): HttpLogger {
+  const tracing = tracingImplementation();
   return pinoHttp<IncomingMessage, ServerResponse, never>({
     level: config.logLevel,
+    // With tracing on, a line written while a span is active carries its trace_id and span_id.
+    mixin: tracing ? () => tracing.logFields() : undefined,
     genReqId: requestId,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     // Only fields we chose: headers and query strings can hold tokens.

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../common/clock';
 import { ExchangeEvents, INTROSPECTION } from '../common/exchange-events';
+import { droppedSpans } from '../common/tracing';
 import { KeyRing } from '../keys/key-ring';
 import { OrganisationRegistry } from '../organisations/organisation-registry';
 import { PROVIDERS } from '../trusted-issuers/provider';
@@ -107,6 +108,18 @@ export class Metrics implements OnModuleInit {
       help: 'Audit events waiting for the next batch write',
       registers,
       collect: () => pending.set(this.audit.pending),
+    });
+    const spans: Counter<'reason'> = new Counter({
+      name: 'authentication_trace_spans_dropped_total',
+      help: 'Trace spans dropped since start: the export queue was full (queue_full) or the collector did not take them (export_failed)',
+      labelNames: ['reason'],
+      registers,
+      collect: () => {
+        const counts = droppedSpans();
+        spans.reset();
+        spans.inc({ reason: 'queue_full' }, counts.queueFull);
+        spans.inc({ reason: 'export_failed' }, counts.exportFailed);
+      },
     });
   }
 
