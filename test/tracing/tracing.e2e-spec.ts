@@ -115,7 +115,7 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
       resource: { 'service.name': 'authentication-under-test', 'deployment.environment.name': 'test', 'service.namespace': 'platform' },
     });
     // The signing span ends before the server span; both arrive in the same or an earlier batch.
-    const below = await receiver.waitFor((spans) => {
+    const below = await receiver.waitFor(() => {
       const found = descendants(receiver.trace(client.traceId), server);
       return found.some((s) => s.name === 'sign token') ? found : undefined;
     });
