@@ -3,12 +3,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-let exports = 0;
+let exportCount = 0;
 let bytes = 0;
 const server = createServer((req, res) => {
   req.on('data', (chunk: Buffer) => (bytes += chunk.length));
   req.on('end', () => {
-    exports += 1;
+    exportCount += 1;
     const json = String(req.headers['content-type'] ?? '').startsWith('application/json');
     res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : '');
   });
@@ -17,5 +17,5 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
 });
 // The parent asks how much arrived at the end of the run.
-process.on('message', () => process.send?.({ exports, bytes }));
+process.on('message', () => process.send?.({ exports: exportCount, bytes }));
 process.on('disconnect', () => process.exit(0));

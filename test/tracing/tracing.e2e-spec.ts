@@ -185,13 +185,14 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
     expect(receiver.trace(client.traceId).some((span) => span.name === 'sign token')).toBe(false);
   });
 
-  it('traces an upstream JWKS refetch as a client span below verification, and the fetch carries its traceparent', async () => {
+  it("traces an upstream JWKS refetch as a client span below verification, and the fetch carries its traceparent and the caller's tracestate", async () => {
     // A key the service has not seen yet: an unknown kid refetches the JWKS (after the 1 s cooldown).
     const key = await maskinporten.rotate();
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     const client = clientTrace();
     const response = await exchangeTraced(MASKINPORTEN_ROUTE, await maskinporten.sign(maskinporten.maskinportenClaims(), { key }), {
       traceparent: client.traceparent,
+      tracestate: 'caller=kept',
     });
     expect(response.status).toBe(200);
     const server = await receiver.waitForSpan(client.traceId, `GET ${MASKINPORTEN_ROUTE}`);
@@ -211,7 +212,9 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
       },
     });
     const sent = maskinporten.traceparents.filter((request) => request.traceparent?.includes(client.traceId));
-    expect(sent).toEqual([{ path: new URL(maskinporten.jwksUrl).pathname, traceparent: `00-${client.traceId}-${jwks?.spanId}-01` }]);
+    expect(sent).toEqual([
+      { path: new URL(maskinporten.jwksUrl).pathname, traceparent: `00-${client.traceId}-${jwks?.spanId}-01`, tracestate: 'caller=kept' },
+    ]);
   });
 
   it('starts a trace of its own for a request without traceparent, and sends the collector the configured headers', async () => {
