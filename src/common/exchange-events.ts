@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError } from './errors';
 import { tracingImplementation } from './tracing';
 
@@ -77,7 +77,3 @@ export class ExchangeEvents {
     });
   }
 }
-
-@Global()
-@Module({ providers: [ExchangeEvents], exports: [ExchangeEvents] })
-export class ExchangeEventsModule {}

@@ -4,7 +4,7 @@ import { upstreamCall } from './tracing';
 export class UpstreamError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'UpstreamError';
+    this.name = new.target.name;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   ApiBearerAuth,
@@ -28,8 +28,7 @@ import {
 import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
 import { allowFormRedirectTo, errorPage, LEVELS, LOGIN_SCRIPT, loginForm, loginResult, type LoginValues } from './login-page';
-import { OAuthErrorFilter } from './oauth-error.filter';
-import { OAuthError } from './oauth-error';
+import { OAuthError } from '../common/errors';
 import { IdportenTokenDto, OIDC_AUTH_METHODS, RegisterOidcClientDto } from './provisioning.dto';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -110,7 +109,6 @@ export class IdportenStandInController {
     },
   })
   @ApiResponse({ status: 200, description: '{access_token, token_type, expires_in, scope}, and id_token for the code flow' })
-  @UseFilters(OAuthErrorFilter)
   async token(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     let issued;
     if (request.is('application/json')) {

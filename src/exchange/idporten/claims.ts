@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import { optionalStringClaim } from '../common/claims';
-import { InvalidTokenError } from '../common/errors';
-import type { PersonTokenClaims } from '../common/issued-claims';
-import type { Profile } from '../profiles/profile';
+import { optionalStringClaim } from '../../common/claims';
+import { InvalidTokenError } from '../../common/errors';
+import type { PersonTokenClaims } from '../../common/issued-claims';
+import type { Profile } from '../../profiles/profile';
 
 /** ID-porten `acr` values and the platform's authentication levels. */
 export const ACR_LEVELS: Readonly<Record<string, number>> = {

@@ -15,7 +15,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Logger as Pino } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { appConfig } from '../config';
-import { tracingImplementation } from './tracing';
+import { tracingImplementation } from '../common/tracing';
 
 /** Where the problem filter leaves a refusal's reason for the request line (Express res.locals). */
 export const REFUSAL_REASON = 'refusalReason';

@@ -1,36 +1,29 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InsufficientScopeError, InvalidTokenError, ScopeNotAcceptedError } from '../common/errors';
-import { Clock } from '../common/clock';
-import { ExchangeEvents } from '../common/exchange-events';
-import { REFRESH_UNTIL } from '../common/issued-claims';
-import { issuersConfig, tokenConfig } from '../config';
-import type { ExchangeOptions, ProviderExchange } from '../exchange/exchange-options';
-import { ProviderExchanges } from '../exchange/provider-exchanges';
-import { TokenAudiences } from '../exchange/token-audiences';
-import { SignedToken, TokenSigner } from '../keys/token-signer';
-import { ProfileService } from '../profiles/profile.service';
-import type { VerifiedToken } from '../trusted-issuers/token-verifier';
+import { InsufficientScopeError, InvalidTokenError, ScopeNotAcceptedError } from '../../common/errors';
+import { Clock } from '../../common/clock';
+import { ExchangeEvents } from '../../common/exchange-events';
+import { REFRESH_UNTIL } from '../../common/issued-claims';
+import { issuersConfig, tokenConfig } from '../../config';
+import type { ExchangeOptions, ProviderExchange } from '../shared/exchange-options';
+import { TokenAudiences } from '../shared/token-audiences';
+import { SignedToken, TokenSigner } from '../../keys/token-signer';
+import { ProfileService } from '../../profiles/profile.service';
+import type { VerifiedToken } from '../../trusted-issuers/token-verifier';
 import { hasScope, platformClaims, readIdportenClaims, scopeMatchesPrefixes } from './claims';
 
 /** Turns a verified ID-porten token into ours: the person's pid → user and party ids; acr → level. */
 @Injectable()
-export class IdportenExchange implements ProviderExchange, OnModuleInit {
+export class IdportenExchange implements ProviderExchange {
   constructor(
     private readonly profiles: ProfileService,
     private readonly signer: TokenSigner,
     private readonly audiences: TokenAudiences,
-    private readonly registry: ProviderExchanges,
     private readonly events: ExchangeEvents,
     private readonly clock: Clock,
     @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
     @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
   ) {}
-
-  /** Offers this exchange to POST /token, which picks it by the subject token's issuer. */
-  onModuleInit(): void {
-    this.registry.register('idporten', this);
-  }
 
   /** Fixed, or until the ID-porten token expires (at least a second, never beyond the fixed lifetime). */
   private lifetime(upstreamExp: number | undefined): number | undefined {

@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { Clock } from './common/clock';
+import { ExchangeEvents } from './common/exchange-events';
+import { ReadinessRegistry } from './common/readiness';
+
+/**
+ * The services every capability shares, one instance each for the whole application: the clock,
+ * the readiness registry the health probe reads, and the exchange events audit and metrics subscribe to.
+ */
+@Global()
+@Module({ providers: [Clock, ReadinessRegistry, ExchangeEvents], exports: [Clock, ReadinessRegistry, ExchangeEvents] })
+export class CoreModule {}
