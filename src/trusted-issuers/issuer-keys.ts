@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput, type CryptoKey } from 'jose';
+import { createLocalJWKSet, errors, type JSONWebKeySet } from 'jose';
 import { fetchJsonObject, MAX_DOCUMENT_BYTES, UpstreamError } from '../common/upstream-fetch';
 import { isTrustworthyUpstreamUrl } from '../config/upstream-url';
+import type { KeyResolver } from './jwt-verification';
 
 export interface IssuerKeySettings {
   timeoutMs: number;
@@ -12,8 +13,6 @@ export interface IssuerKeySettings {
 }
 
 const NOT_READY_RETRY_MS = 1000;
-
-type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
 
 /**
  * One upstream issuer, found through its discovery document, with its JWKS held in memory.

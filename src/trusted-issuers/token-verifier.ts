@@ -2,16 +2,17 @@ import type { Server } from 'node:http';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { Clock } from '../common/clock';
 import { DomainError, InvalidTokenError, ServiceUnavailableError } from '../common/errors';
 import { checkCompactJws, invalidTokenFromJose } from '../common/jose-errors';
 import { ReadinessRegistry } from '../common/readiness';
 import { issuersConfig } from '../config';
 import { IssuerKeys } from './issuer-keys';
+import { verifyJwt } from './jwt-verification';
 import { PROVIDERS, type Provider } from './provider';
 import { UpstreamError } from '../common/upstream-fetch';
-import { inSpan } from '../common/tracing';
+import { inSpan, tracingImplementation } from '../common/tracing';
 
 export interface VerifiedToken {
   provider: Provider;
@@ -126,8 +127,13 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     return provider;
   }
 
-  /** `verify`, in a span with the provider and the outcome (the refusal's reason), never the token. */
   verify(token: string, provider: Provider): Promise<VerifiedToken> {
+    // Without tracing, the verification itself and nothing more (the hot path).
+    return tracingImplementation() ? this.verifyInSpan(token, provider) : this.verifyNow(token, provider);
+  }
+
+  /** `verify` in a span with the provider and the outcome (the refusal's reason), never the token. */
+  private verifyInSpan(token: string, provider: Provider): Promise<VerifiedToken> {
     return inSpan('verify token', { 'authentication.provider': provider }, async (span) => {
       try {
         const verified = await this.verifyNow(token, provider);
@@ -151,14 +157,14 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     const currentDate = new Date(this.clock.now());
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys.resolveKey, {
+      payload = await verifyJwt(token, header.all, keys.resolveKey, {
         algorithms: this.config.algorithms,
         issuer: claimedIssuer,
         audience: this.audiences[provider],
         clockTolerance: this.config.clockSkewSeconds,
         requiredClaims: ['exp'],
         currentDate,
-      }));
+      });
     } catch (error) {
       throw this.translate(error, header.kid);
     }
@@ -172,7 +178,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     return [...this.issuers.maskinporten, ...this.issuers.idporten];
   }
 
-  private readHeader(token: string): { alg: string; kid?: string } {
+  private readHeader(token: string): { alg: string; kid?: string; all: Record<string, unknown> } {
     checkCompactJws(token);
     let header: Record<string, unknown>;
     try {
@@ -194,7 +200,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     if (header.kid !== undefined && (typeof header.kid !== 'string' || header.kid.length > 256)) {
       throw new InvalidTokenError('the token header kid is not a short string', 'malformed');
     }
-    return { alg, kid: header.kid };
+    return { alg, kid: header.kid, all: header };
   }
 
   private readIssuer(token: string): string {
