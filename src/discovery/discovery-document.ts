@@ -1,5 +1,5 @@
 import { GRANT_TYPES, INTROSPECTION_AUTH_METHODS, TOKEN_ENDPOINT_AUTH_METHODS } from '../common/oauth';
-import { EXCHANGE_PROVIDERS, OPENID_PATH, ROUTES } from '../common/routes';
+import { EXCHANGE_PROVIDERS, JWKS_SEGMENT, OPENID_PATH, ROUTES, WELL_KNOWN_OPENID_CONFIGURATION } from '../common/routes';
 import { ISSUED_CLAIM_NAMES } from '../common/issued-claims';
 
 /**
@@ -32,7 +32,7 @@ export function buildDiscoveryDocument(issuer: string, served: ServedFeatures): 
     : {};
   return {
     issuer,
-    jwks_uri: `${issuer}.well-known/openid-configuration/jwks`,
+    jwks_uri: `${issuer}${WELL_KNOWN_OPENID_CONFIGURATION}/${JWKS_SEGMENT}`,
     token_endpoint: `${base}${ROUTES.token}`,
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     grant_types_supported: [...GRANT_TYPES],
