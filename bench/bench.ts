@@ -1,6 +1,7 @@
 // npm run bench [-- --smoke | --scale | --soak] [--only=ceiling,maskinporten] [--connections=16,64] [--cpu-prof]
 //   [--service=<checkout>]: measure another checkout's build (its dist/) in the same run set-up, to
 //   interleave before and after builds of a change on a shared machine.
+//   [--trace-ratio=0.1]: the service with tracing on, sampling that ratio, exporting to a collector stand-in.
 // Measures the exchange against a ceiling measured in the same run on the same machine: see README.
 import { ChildProcess, execSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -299,6 +300,23 @@ async function main(): Promise<void> {
     console.log(`seeded in ${Date.now() - seeded} ms`);
     const load = await tokens(fake.base, fake.keys, profile);
 
+    // --trace-ratio=R: tracing on, exported over OTLP/HTTP (protobuf, the default) to a collector
+    // stand-in in its own process, sampling R of the traces (parentbased_traceidratio).
+    const traceRatio = process.argv.find((a) => a.startsWith('--trace-ratio='))?.slice('--trace-ratio='.length);
+    let tracingEnv: Record<string, string> = {};
+    let collector: ChildProcess | undefined;
+    if (traceRatio !== undefined) {
+      const forked = await forkChild<{ endpoint: string }>('collector.js');
+      collector = forked.child;
+      cleanups.push(() => void forked.child.kill());
+      tracingEnv = {
+        OTEL_EXPORTER_OTLP_ENDPOINT: forked.first.endpoint,
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: traceRatio,
+      };
+      console.log(`tracing on: sampling ${traceRatio} of the traces, exported to ${forked.first.endpoint}`);
+    }
+
     const port = 3900 + Math.floor(Math.random() * 90);
     const profileDir = process.argv.includes('--cpu-prof') ? join(ROOT, 'bench', 'results', 'profiles') : undefined;
     const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
@@ -321,6 +339,7 @@ async function main(): Promise<void> {
         MASKINPORTEN_AUDIENCE: 'https://bench.invalid/',
         IDPORTEN_AUDIENCE: 'bench',
         ORGANISATIONS_SOURCE: orgs,
+        ...tracingEnv,
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -395,6 +414,10 @@ async function main(): Promise<void> {
       results.push(...level);
     }
 
+    if (collector) {
+      const received = await ask<{ exports: number; bytes: number }>(collector, 'count');
+      console.log(`collector received ${received.exports} exports, ${Math.round(received.bytes / 1024)} KB`);
+    }
     const finalRss = processStats(service.pid as number).rssMb;
     const table = markdown(results);
     const sha = (() => {
@@ -416,8 +439,15 @@ async function main(): Promise<void> {
     );
     console.log(table);
     const failures = results.filter((r) => r.errors > 0 || r.non2xx > 0);
-    // Only complete, unprofiled runs of this checkout are results; the others are for investigation.
-    if (profile.name !== 'smoke' && !only && !profileDir && levels === profile.connections && serviceRoot === ROOT) {
+    // Only complete, unprofiled, untraced runs of this checkout are results; the others are for investigation.
+    if (
+      profile.name !== 'smoke' &&
+      !only &&
+      !profileDir &&
+      levels === profile.connections &&
+      serviceRoot === ROOT &&
+      traceRatio === undefined
+    ) {
       const file = join(
         ROOT,
         'bench',

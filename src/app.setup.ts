@@ -13,6 +13,7 @@ import { FrameworkLinesAtDebug } from './logging/framework-lines-at-debug';
 import { httpConfig } from './config';
 import { ConnectionDrain } from './common/connection-drain';
 import { PinoLoggerService, requestId } from './logging/logging.module';
+import { tracingImplementation } from './common/tracing';
 import { plain, problemResponse } from './problem-details/problem-details';
 import { createValidationPipe } from './common/validation';
 import { openRequestContext, runInRequestContext } from './common/request-context';
@@ -78,6 +79,9 @@ function serveOpenApi(app: NestExpressApplication): void {
 export function configureApp(app: NestExpressApplication): ConnectionDrain {
   const http = app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY);
   app.useLogger(new FrameworkLinesAtDebug(app.get(PinoLoggerService)));
+  // First of all, so that everything a request does runs in its server span (only when tracing is on).
+  const tracing = tracingImplementation();
+  if (tracing) app.use(tracing.serverSpans);
   app.disable('x-powered-by');
   app.set('trust proxy', http.trustProxy);
   // API defaults: no framing, no sniffing, a strict CSP (the test IdP's page loads its script from us).

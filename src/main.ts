@@ -20,8 +20,10 @@ async function main(): Promise<void> {
       );
     }
   }
+  // Before the application loads, so its first request is traced; unset, no OpenTelemetry module loads.
+  const tracing = settings.tracing.enabled ? await (await import('./tracing/start-tracing.js')).startTracing(settings.tracing) : undefined;
   const { serve } = await import('./serve.js');
-  await serve(settings);
+  await serve(settings, tracing);
 }
 
 main().catch((error: unknown) => {

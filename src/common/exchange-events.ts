@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from './errors';
+import { tracingImplementation } from './tracing';
 
 /** `active`/`inactive`: an introspection's answer. */
 export type ExchangeOutcome = 'issued' | 'refused' | 'failed' | 'active' | 'inactive';
@@ -46,6 +47,12 @@ type Listener = (event: ExchangeEvent) => unknown;
 @Injectable()
 export class ExchangeEvents {
   private readonly listeners: Listener[] = [];
+
+  constructor() {
+    // With tracing on, the outcome sets the request's server span status (listeners run in its context).
+    const tracing = tracingImplementation();
+    if (tracing) this.subscribe((event) => tracing.exchangeOutcome(event));
+  }
 
   subscribe(listener: Listener): void {
     this.listeners.push(listener);

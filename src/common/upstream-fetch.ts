@@ -1,3 +1,5 @@
+import { upstreamCall } from './tracing';
+
 /** An upstream answered badly or not at all; never shown to clients as is. */
 export class UpstreamError extends Error {
   constructor(message: string) {
@@ -40,17 +42,39 @@ export function parseJsonObject(bytes: Buffer, what: string): Record<string, unk
   return body as Record<string, unknown>;
 }
 
+/** What an upstream document is, for the span of its fetch: `GET discovery`, `GET jwks`. */
+export type UpstreamDocument = 'discovery' | 'jwks' | 'organisations' | 'document';
+
 /**
  * GET a JSON object with a timeout over the whole exchange and a byte cap: a `Content-Length` over
  * the cap is refused before any of the body is read, and a body that passes it (chunked, or longer
- * than it said) is cancelled at once. Anything else wrong is an UpstreamError.
+ * than it said) is cancelled at once. Anything else wrong is an UpstreamError. With tracing on, the
+ * fetch is a client span and the request carries `traceparent`.
  */
-export async function fetchJsonObject(url: string, timeoutMs: number, maxBytes = MAX_DOCUMENT_BYTES): Promise<Record<string, unknown>> {
+export function fetchJsonObject(
+  url: string,
+  timeoutMs: number,
+  maxBytes = MAX_DOCUMENT_BYTES,
+  what: UpstreamDocument = 'document',
+): Promise<Record<string, unknown>> {
+  return upstreamCall(what, 'GET', url, async (traceHeaders, span) => {
+    const { status, body } = await fetchCapped(url, timeoutMs, maxBytes, traceHeaders);
+    span?.setAttribute('http.response.status_code', status);
+    return body;
+  });
+}
+
+async function fetchCapped(
+  url: string,
+  timeoutMs: number,
+  maxBytes: number,
+  traceHeaders: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const cancel = new AbortController();
   const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), cancel.signal]);
   let response: Response;
   try {
-    response = await fetch(url, { signal, redirect: 'error', headers: { accept: 'application/json' } });
+    response = await fetch(url, { signal, redirect: 'error', headers: { ...traceHeaders, accept: 'application/json' } });
   } catch (error) {
     const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'unreachable';
     throw new UpstreamError(`${url}: ${reason}`);
@@ -67,7 +91,7 @@ export async function fetchJsonObject(url: string, timeoutMs: number, maxBytes =
       if (error instanceof UpstreamError) throw error;
       throw new UpstreamError(`${url}: the body could not be read within ${timeoutMs} ms`);
     }
-    return parseJsonObject(bytes, url);
+    return { status: response.status, body: parseJsonObject(bytes, url) };
   } finally {
     // Whatever was not read is dropped with its connection, never drained.
     cancel.abort();

@@ -7,9 +7,31 @@ import { isTrustworthyUpstreamUrl } from './upstream-url';
 import { splitList } from './url-list';
 
 /** Variables whose values never appear in a message. */
-const SECRET_VARIABLES = new Set(['KEY_ENCRYPTION_KEY', 'TEST_IDP_ADMIN_TOKEN', 'METRICS_TOKEN', 'INTROSPECTION_TOKENS']);
+const SECRET_VARIABLES = new Set([
+  'KEY_ENCRYPTION_KEY',
+  'TEST_IDP_ADMIN_TOKEN',
+  'METRICS_TOKEN',
+  'INTROSPECTION_TOKENS',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+]);
 const ALGORITHM = '(RS256|RS384|RS512|PS256|PS384|PS512)';
 const SECRET_16 = [16, 'must be at least 16 characters'] as [number, string];
+/** `key=value` pairs, comma-separated, values percent-encoded (the OpenTelemetry list format). */
+const KEY_VALUE_LIST =
+  /^\s*[^\s=,]{1,255}\s*=\s*([^,%\s]|%[0-9A-Fa-f]{2}){0,4096}\s*(,\s*[^\s=,]{1,255}\s*=\s*([^,%\s]|%[0-9A-Fa-f]{2}){0,4096}\s*)*$/;
+const HTTP_URL = /^https?:\/\/[^\s/?#@]+(\/[^\s?#]*)?$/;
+
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type TracesSampler = (typeof TRACES_SAMPLERS)[number];
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -81,6 +103,27 @@ export class Environment {
   @OptionalText({ min: SECRET_16 }) METRICS_TOKEN?: string = undefined;
   @Flag({ optional: true }) OPENAPI_ENABLED?: boolean = undefined;
   @OptionalText({ min: SECRET_16 }) TEST_IDP_ADMIN_TOKEN?: string = undefined;
+  // OpenTelemetry tracing: the standard variables (opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables).
+  @Flag() OTEL_SDK_DISABLED = false;
+  @OptionalMatching(/^(otlp|none)$/, 'must be otlp or none') OTEL_TRACES_EXPORTER?: 'otlp' | 'none' = undefined;
+  @OptionalMatching(HTTP_URL, 'must be an http(s) URL without credentials, query or fragment') OTEL_EXPORTER_OTLP_ENDPOINT?: string =
+    undefined;
+  @OptionalMatching(HTTP_URL, 'must be an http(s) URL without credentials, query or fragment')
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string = undefined;
+  @OptionalMatching(/^(http\/protobuf|http\/json)$/, 'must be http/protobuf or http/json (grpc is not supported)')
+  OTEL_EXPORTER_OTLP_PROTOCOL?: OtlpProtocol = undefined;
+  @OptionalMatching(KEY_VALUE_LIST, 'must be a comma-separated list of key=value pairs (values percent-encoded)')
+  OTEL_EXPORTER_OTLP_HEADERS?: string = undefined;
+  @IntegerBetween(100, 120_000) OTEL_EXPORTER_OTLP_TIMEOUT = 10_000;
+  @OptionalMatching(/^[^\s,=]{1,255}$/, 'must be a name of at most 255 characters without spaces, commas or =')
+  OTEL_SERVICE_NAME?: string = undefined;
+  @OptionalMatching(KEY_VALUE_LIST, 'must be a comma-separated list of key=value pairs (values percent-encoded)')
+  OTEL_RESOURCE_ATTRIBUTES?: string = undefined;
+  @OneOf(TRACES_SAMPLERS) OTEL_TRACES_SAMPLER: TracesSampler = 'parentbased_always_on';
+  @OptionalMatching(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a sampling ratio from 0 to 1') OTEL_TRACES_SAMPLER_ARG?: string = undefined;
+  @IntegerBetween(1, 600_000) OTEL_BSP_SCHEDULE_DELAY = 5000;
+  @IntegerBetween(1, 1_000_000) OTEL_BSP_MAX_QUEUE_SIZE = 2048;
+  @IntegerBetween(1, 1_000_000) OTEL_BSP_MAX_EXPORT_BATCH_SIZE = 512;
 }
 
 function describe(name: string, value: unknown): string {
@@ -131,6 +174,11 @@ function isBoundedTrustedProxy(entry: string): boolean {
 /** Rules that depend on more than one variable, or on production. */
 function crossChecks(env: Environment): string[] {
   const problems: string[] = [];
+  if (env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE > env.OTEL_BSP_MAX_QUEUE_SIZE) {
+    problems.push(
+      `OTEL_BSP_MAX_EXPORT_BATCH_SIZE must not exceed OTEL_BSP_MAX_QUEUE_SIZE (got ${env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE} > ${env.OTEL_BSP_MAX_QUEUE_SIZE})`,
+    );
+  }
   if (env.MASKINPORTEN_AUDIENCE && env.MASKINPORTEN_ACCEPT_ANY_AUDIENCE) {
     problems.push('MASKINPORTEN_ACCEPT_ANY_AUDIENCE must be false when MASKINPORTEN_AUDIENCE is set (got true)');
   }

@@ -33,6 +33,49 @@ function trustProxy(value: string | undefined): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/** An OpenTelemetry `key=value,…` list (values percent-encoded, already validated) as an object. */
+function keyValues(value: string | undefined): Record<string, string> {
+  const pairs = list(value).map((pair) => {
+    const at = pair.indexOf('=');
+    return [pair.slice(0, at).trim(), decodeURIComponent(pair.slice(at + 1).trim())];
+  });
+  return Object.fromEntries(pairs) as Record<string, string>;
+}
+
+/** The name traces carry when neither OTEL_SERVICE_NAME nor OTEL_RESOURCE_ATTRIBUTES names the service. */
+export const DEFAULT_TRACING_SERVICE_NAME = 'platform-authentication';
+/** Where the OTLP/HTTP exporter sends when tracing is switched on without an endpoint (the spec's default). */
+export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
+
+/**
+ * Tracing (the standard OTEL_ variables): on when an OTLP endpoint is given or OTEL_TRACES_EXPORTER=otlp,
+ * unless OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none.
+ */
+function tracingSettings(env: Environment) {
+  const resourceAttributes = keyValues(env.OTEL_RESOURCE_ATTRIBUTES);
+  const wanted = env.OTEL_TRACES_EXPORTER === 'otlp' || Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const base = (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? DEFAULT_OTLP_ENDPOINT).replace(/\/+$/, '');
+  return {
+    enabled: wanted && !env.OTEL_SDK_DISABLED && env.OTEL_TRACES_EXPORTER !== 'none',
+    /** The traces URL: the signal-specific variable as is, else the base endpoint + /v1/traces. */
+    endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `${base}/v1/traces`,
+    protocol: env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    /** Sent with every export (a collector's credentials): never logged. */
+    headers: keyValues(env.OTEL_EXPORTER_OTLP_HEADERS),
+    exportTimeoutMs: env.OTEL_EXPORTER_OTLP_TIMEOUT,
+    serviceName: env.OTEL_SERVICE_NAME ?? resourceAttributes['service.name'] ?? DEFAULT_TRACING_SERVICE_NAME,
+    resourceAttributes,
+    sampler: env.OTEL_TRACES_SAMPLER,
+    /** The ratio of the traceidratio samplers (1 when unset, as the spec says). */
+    samplerRatio: env.OTEL_TRACES_SAMPLER_ARG === undefined ? 1 : Number(env.OTEL_TRACES_SAMPLER_ARG),
+    batch: {
+      scheduledDelayMs: env.OTEL_BSP_SCHEDULE_DELAY,
+      maxQueueSize: env.OTEL_BSP_MAX_QUEUE_SIZE,
+      maxExportBatchSize: env.OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+    },
+  };
+}
+
 /**
  * Every setting of the service, derived from the validated environment: the one place that holds
  * the defaults, including every default that differs between production and a laptop. Each
@@ -166,6 +209,8 @@ export function deriveSettings(env: Environment) {
       /** An issued token leaves once its audit row is committed (at most a second's wait), so a killed replica loses none. */
       writeBeforeResponse: env.AUDIT_WRITE_BEFORE_RESPONSE,
     },
+    /** OpenTelemetry traces: off unless the OTEL_ variables switch them on; main.ts starts them before the app. */
+    tracing: tracingSettings(env),
     /** The local Maskinporten/ID-porten stand-ins: on by default outside production, never in it. */
     testIdp: {
       enabled: testIdpEnabled,

@@ -16,6 +16,7 @@ import type { Logger as Pino } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { currentRequestContext, requestContextOf } from '../common/request-context';
 import { appConfig } from '../config';
+import { tracingImplementation } from '../common/tracing';
 
 const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -68,8 +69,11 @@ const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 
 /** JSON lines, one per request with method, route, status, duration and correlation id. */
 function createHttpLogger(config: ConfigType<typeof appConfig>): HttpLogger {
+  const tracing = tracingImplementation();
   return pinoHttp<IncomingMessage, ServerResponse, never>({
     level: config.logLevel,
+    // With tracing on, a line written while a span is active carries its trace_id and span_id.
+    mixin: tracing ? () => tracing.logFields() : undefined,
     genReqId: requestId,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     // Only fields we chose: headers and query strings can hold tokens.

@@ -5,6 +5,7 @@ import { ANNOUNCEMENT_KINDS } from '../announcements/announcement';
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../common/clock';
 import { ExchangeEvents, INTROSPECTION } from '../common/exchange-events';
+import { droppedSpans } from '../common/tracing';
 import { RateLimitStorage } from '../rate-limit/rate-limit-storage';
 import { KeyRing } from '../keys/key-ring';
 import { OrganisationRegistry } from '../organisations/organisation-registry';
@@ -121,6 +122,18 @@ export class Metrics implements OnModuleInit {
       help: 'Audit events waiting for the next batch write',
       registers,
       collect: () => pending.set(this.audit.pending),
+    });
+    const spans: Counter<'reason'> = new Counter({
+      name: 'authentication_trace_spans_dropped_total',
+      help: 'Trace spans dropped since start: the export queue was full (queue_full) or the collector did not take them (export_failed)',
+      labelNames: ['reason'],
+      registers,
+      collect: () => {
+        const counts = droppedSpans();
+        spans.reset();
+        spans.inc({ reason: 'queue_full' }, counts.queueFull);
+        spans.inc({ reason: 'export_failed' }, counts.exportFailed);
+      },
     });
     const failedOpen: Counter = new Counter({
       name: 'authentication_rate_limit_fail_open_total',

@@ -75,7 +75,7 @@ export const MAX_SOURCE_BYTES = 32 * 1024 * 1024;
 export async function loadOrganisations(source: string, timeoutMs: number, maxBytes = MAX_SOURCE_BYTES): Promise<ParsedSource> {
   let document: unknown;
   if (/^https?:\/\//.test(source)) {
-    document = await fetchJsonObject(source, timeoutMs, maxBytes);
+    document = await fetchJsonObject(source, timeoutMs, maxBytes, 'organisations');
   } else {
     let content: Buffer;
     try {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createLocalJWKSet, errors, type JSONWebKeySet } from 'jose';
-import { fetchJsonObject, UpstreamError } from '../common/upstream-fetch';
+import { fetchJsonObject, MAX_DOCUMENT_BYTES, UpstreamError } from '../common/upstream-fetch';
 import { isTrustworthyUpstreamUrl } from '../config/upstream-url';
 import type { KeyResolver } from './jwt-verification';
 
@@ -84,7 +84,7 @@ export class IssuerKeys {
     try {
       if (!this.jwksUri || this.now() - this.lastFetchAt >= this.settings.refreshMs) await this.discover();
       this.stats.jwksFetches += 1;
-      const jwks = await fetchJsonObject(this.jwksUri as string, this.settings.timeoutMs);
+      const jwks = await fetchJsonObject(this.jwksUri as string, this.settings.timeoutMs, MAX_DOCUMENT_BYTES, 'jwks');
       if (!Array.isArray(jwks.keys)) throw new UpstreamError(`${this.jwksUri}: not a JWK set`);
       this.keySet = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
       this.stats.lastError = undefined;
@@ -101,7 +101,7 @@ export class IssuerKeys {
   private async discover(): Promise<void> {
     if (this.settings.httpsOnly && !isTrustworthyUpstreamUrl(this.wellKnownUrl))
       throw new UpstreamError(`${this.wellKnownUrl}: not an https URL`);
-    const document = await fetchJsonObject(this.wellKnownUrl, this.settings.timeoutMs);
+    const document = await fetchJsonObject(this.wellKnownUrl, this.settings.timeoutMs, MAX_DOCUMENT_BYTES, 'discovery');
     const { issuer, jwks_uri: jwksUri } = document;
     if (typeof issuer !== 'string' || issuer.length === 0) throw new UpstreamError(`${this.wellKnownUrl}: no issuer`);
     if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) throw new UpstreamError(`${this.wellKnownUrl}: no jwks_uri`);

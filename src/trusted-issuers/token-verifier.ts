@@ -4,7 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { Clock } from '../common/clock';
-import { InvalidTokenError, ServiceUnavailableError } from '../common/errors';
+import { DomainError, InvalidTokenError, ServiceUnavailableError } from '../common/errors';
 import { checkCompactJws, invalidTokenFromJose } from '../common/jose-errors';
 import { ReadinessRegistry } from '../common/readiness';
 import { issuersConfig } from '../config';
@@ -12,6 +12,7 @@ import { IssuerKeys } from './issuer-keys';
 import { verifyJwt } from './jwt-verification';
 import { PROVIDERS, type Provider } from './provider';
 import { UpstreamError } from '../common/upstream-fetch';
+import { inSpan, tracingImplementation } from '../common/tracing';
 
 export interface VerifiedToken {
   provider: Provider;
@@ -126,7 +127,30 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     return provider;
   }
 
-  async verify(token: string, provider: Provider): Promise<VerifiedToken> {
+  verify(token: string, provider: Provider): Promise<VerifiedToken> {
+    // Without tracing, the verification itself and nothing more (the hot path).
+    return tracingImplementation() ? this.verifyInSpan(token, provider) : this.verifyNow(token, provider);
+  }
+
+  /** `verify` in a span with the provider and the outcome (the refusal's reason), never the token. */
+  private verifyInSpan(token: string, provider: Provider): Promise<VerifiedToken> {
+    return inSpan('verify token', { 'authentication.provider': provider }, async (span) => {
+      try {
+        const verified = await this.verifyNow(token, provider);
+        span?.setAttribute('authentication.outcome', 'verified');
+        return verified;
+      } catch (error) {
+        const refused = error instanceof DomainError && error.status < 500;
+        span?.setAttributes({
+          'authentication.outcome': refused ? 'refused' : 'failed',
+          'authentication.refusal_reason': error instanceof DomainError ? error.reason : 'internal_error',
+        });
+        throw error;
+      }
+    });
+  }
+
+  private async verifyNow(token: string, provider: Provider): Promise<VerifiedToken> {
     const header = this.readHeader(token);
     const claimedIssuer = this.readIssuer(token);
     const keys = await this.issuerFor(provider, claimedIssuer);

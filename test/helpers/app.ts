@@ -5,6 +5,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
 import { deriveSettings, parseEnvironment, Settings } from '../../src/config';
+import type { RunningTracing } from '../../src/tracing/start-tracing';
 import { createTestDatabase, TestDatabase } from './database';
 import { TestClock } from './test-clock';
 
@@ -63,9 +64,12 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const database = options.database ?? (await createTestDatabase());
   const port = await freePort();
   const clock = options.clock ?? new TestClock();
+  let tracing: RunningTracing | undefined;
   try {
     const settings = testSettings({ PORT: String(port), ...database.env, ...options.env });
     options.adjust?.(settings);
+    // As main.ts does: the SDK only when the OTEL_ variables switch it on, before the app is built.
+    if (settings.tracing.enabled) tracing = await (await import('../../src/tracing/start-tracing.js')).startTracing(settings.tracing);
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(settings)] })
       .overrideProvider(Clock)
       .useValue(clock)
@@ -80,10 +84,12 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       database,
       close: async () => {
         await app.close();
+        await tracing?.shutdown();
         if (!options.database) await database.drop();
       },
     };
   } catch (error) {
+    await tracing?.shutdown();
     if (!options.database) await database.drop();
     throw error;
   }

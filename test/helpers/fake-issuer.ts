@@ -21,6 +21,8 @@ export class FakeIssuer {
   mode: FakeIssuerMode = 'ok';
   slowMs = 5000;
   readonly hits = { discovery: 0, jwks: 0 };
+  /** The `traceparent` and `tracestate` each discovery or JWKS request carried (undefined: none), in order. */
+  readonly traceparents: { path: string; traceparent?: string; tracestate?: string }[] = [];
   /** Answers the 'slow' mode is still holding back; cleared by close(). */
   private readonly held = new Set<NodeJS.Timeout>();
   /** The jwks_uri the discovery document names, when not this issuer's own (its keys are still served). */
@@ -149,6 +151,12 @@ export class FakeIssuer {
     const isJwks = path === new URL(this.jwksUrl).pathname;
     if (isDiscovery) this.hits.discovery += 1;
     if (isJwks) this.hits.jwks += 1;
+    if (isDiscovery || isJwks)
+      this.traceparents.push({
+        path,
+        traceparent: req.headers.traceparent as string | undefined,
+        tracestate: req.headers.tracestate as string | undefined,
+      });
     if (!isDiscovery && !isJwks) {
       res.writeHead(404).end();
       return;

@@ -1,0 +1,339 @@
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { expect } from 'expect';
+import { freePort, startApp, type RunningApp } from '../helpers/app';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { EXCHANGE } from '../helpers/exchange';
+import { FakeIssuer } from '../helpers/fake-issuer';
+import { OtlpReceiver, SPAN_KIND, STATUS, type ReceivedSpan } from '../helpers/otlp-receiver';
+import { spawnService, waitFor, type Spawned } from '../helpers/spawn';
+
+const KEY_ENCRYPTION_KEY = 'tracing-test-key-encryption-secret-0123456789';
+const COLLECTOR_SECRET = 'collector-secret-3f9a1c7e5b2d4a6c8e0f';
+const MASKINPORTEN_ROUTE = `${EXCHANGE}/maskinporten`;
+const IDPORTEN_ROUTE = `${EXCHANGE}/id-porten`;
+
+/** A W3C traceparent a client would send: a fresh trace, its own span, sampled. */
+function clientTrace(): { traceId: string; parentId: string; traceparent: string } {
+  const traceId = randomBytes(16).toString('hex');
+  const parentId = randomBytes(8).toString('hex');
+  return { traceId, parentId, traceparent: `00-${traceId}-${parentId}-01` };
+}
+
+/** The spans of a trace below `root`, each with its parent in the trace (none left dangling). */
+function descendants(spans: ReceivedSpan[], root: ReceivedSpan): ReceivedSpan[] {
+  const below = new Set([root.spanId]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const span of spans)
+      if (!below.has(span.spanId) && below.has(span.parentSpanId)) {
+        below.add(span.spanId);
+        grew = true;
+      }
+  }
+  return spans.filter((span) => span !== root && below.has(span.spanId));
+}
+
+describe('traces of the running service (OTLP/HTTP JSON to a collector on loopback)', () => {
+  let receiver: OtlpReceiver;
+  let maskinporten: FakeIssuer;
+  let idporten: FakeIssuer;
+  let database: TestDatabase;
+  let service: Spawned;
+  let base: string;
+  /** Every token the tests sent, for the no-leak search. */
+  const tokens: string[] = [];
+
+  before(async () => {
+    receiver = await new OtlpReceiver().start();
+    maskinporten = await FakeIssuer.start('maskinporten');
+    idporten = await FakeIssuer.start('idporten');
+    database = await createTestDatabase();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    service = spawnService({
+      ...database.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      TEST_IDP_ENABLED: 'false',
+      RATE_LIMIT_PER_MINUTE: '0',
+      KEY_ENCRYPTION_KEY,
+      MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+      IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
+      JWKS_COOLDOWN_SECONDS: '1',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_HEADERS: `x-collector-key=${COLLECTOR_SECRET}`,
+      OTEL_SERVICE_NAME: 'authentication-under-test',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test,service.namespace=platform',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
+    await waitFor(`${base}/health/ready`, 120_000, service.exited);
+  });
+
+  after(async () => {
+    service.child.kill('SIGTERM');
+    await service.exited;
+    await receiver.close();
+    await maskinporten.close();
+    await idporten.close();
+    await database.drop();
+  });
+
+  /** GET an exchange with a bearer token and the given headers; the token is kept for the no-leak search. */
+  async function exchangeTraced(route: string, token: string, headers: Record<string, string>): Promise<Response> {
+    tokens.push(token);
+    const response = await fetch(`${base}${route}`, { headers: { ...headers, authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    return response;
+  }
+
+  it("continues a client's trace: the server span's parent is the client's span, and a Maskinporten exchange's spans hang below it", async () => {
+    const client = clientTrace();
+    const response = await exchangeTraced(MASKINPORTEN_ROUTE, await maskinporten.maskinportenToken(), {
+      traceparent: client.traceparent,
+      tracestate: 'vendor=opaque',
+      'x-request-id': 'trace-test-maskinporten',
+    });
+    expect(response.status).toBe(200);
+    const server = await receiver.waitForSpan(client.traceId, `GET ${MASKINPORTEN_ROUTE}`);
+    expect(server).toMatchObject({
+      parentSpanId: client.parentId,
+      kind: SPAN_KIND.server,
+      status: { code: STATUS.ok },
+      attributes: {
+        'http.request.method': 'GET',
+        'http.route': MASKINPORTEN_ROUTE,
+        'http.response.status_code': 200,
+        'authentication.correlation_id': 'trace-test-maskinporten',
+        'authentication.provider': 'maskinporten',
+        'authentication.outcome': 'issued',
+      },
+      resource: { 'service.name': 'authentication-under-test', 'deployment.environment.name': 'test', 'service.namespace': 'platform' },
+    });
+    // The signing span ends before the server span; both arrive in the same or an earlier batch.
+    const below = await receiver.waitFor(() => {
+      const found = descendants(receiver.trace(client.traceId), server);
+      return found.some((s) => s.name === 'sign token') ? found : undefined;
+    });
+    const verify = below.find((span) => span.name === 'verify token');
+    expect(verify).toMatchObject({
+      parentSpanId: server.spanId,
+      kind: SPAN_KIND.internal,
+      attributes: { 'authentication.provider': 'maskinporten', 'authentication.outcome': 'verified' },
+    });
+    expect(below.find((span) => span.name === 'sign token')).toMatchObject({
+      kind: SPAN_KIND.internal,
+      attributes: { 'authentication.signing_algorithm': 'RS256', 'authentication.key_id': expect.any(String) },
+    });
+    // Every span of the trace is the server span or below it: nothing dangles.
+    expect(receiver.trace(client.traceId).length).toBe(below.length + 1);
+  });
+
+  it('traces an ID-porten exchange with its database lookup as a client span below the server span', async () => {
+    const client = clientTrace();
+    // A person this service has not seen: the profile is not cached, so it is looked up (and provisioned).
+    const pid = '05107012345';
+    const response = await exchangeTraced(IDPORTEN_ROUTE, await idporten.idportenToken({ pid }), { traceparent: client.traceparent });
+    expect(response.status).toBe(200);
+    const server = await receiver.waitForSpan(client.traceId, `GET ${IDPORTEN_ROUTE}`);
+    expect(server).toMatchObject({
+      parentSpanId: client.parentId,
+      status: { code: STATUS.ok },
+      attributes: { 'http.route': IDPORTEN_ROUTE, 'authentication.provider': 'idporten', 'authentication.outcome': 'issued' },
+    });
+    const below = descendants(receiver.trace(client.traceId), server);
+    const queries = below.filter((span) => span.attributes['db.system.name'] === 'postgresql');
+    expect(queries.length).toBeGreaterThan(0);
+    for (const query of queries) {
+      expect(query.kind).toBe(SPAN_KIND.client);
+      expect(query.attributes['db.operation.name']).toMatch(/^[A-Z]+$/);
+    }
+    expect(queries.some((q) => q.attributes['db.operation.name'] === 'SELECT' && q.attributes['db.collection.name'] === 'users')).toBe(
+      true,
+    );
+    expect(below.find((span) => span.name === 'verify token')?.attributes).toMatchObject({
+      'authentication.provider': 'idporten',
+      'authentication.outcome': 'verified',
+    });
+    expect(below.some((span) => span.name === 'sign token')).toBe(true);
+  });
+
+  it("marks a refused token's server span as an error with the refusal reason, and its verification span with the same reason", async () => {
+    const client = clientTrace();
+    const expired = await maskinporten.maskinportenToken({ exp: maskinporten.now() - 3600 });
+    const response = await exchangeTraced(MASKINPORTEN_ROUTE, expired, { traceparent: client.traceparent });
+    expect(response.status).toBe(401);
+    const server = await receiver.waitForSpan(client.traceId, `GET ${MASKINPORTEN_ROUTE}`);
+    expect(server).toMatchObject({
+      status: { code: STATUS.error, message: 'expired' },
+      attributes: {
+        'http.response.status_code': 401,
+        'authentication.outcome': 'refused',
+        'authentication.refusal_reason': 'expired',
+      },
+    });
+    const verify = receiver.trace(client.traceId).find((span) => span.name === 'verify token');
+    expect(verify).toMatchObject({
+      parentSpanId: server.spanId,
+      status: { code: STATUS.error, message: 'expired' },
+      attributes: { 'authentication.outcome': 'refused', 'authentication.refusal_reason': 'expired', 'error.type': 'expired' },
+    });
+    expect(receiver.trace(client.traceId).some((span) => span.name === 'sign token')).toBe(false);
+  });
+
+  it("traces an upstream JWKS refetch as a client span below verification, and the fetch carries its traceparent and the caller's tracestate", async () => {
+    // A key the service has not seen yet: an unknown kid refetches the JWKS (after the 1 s cooldown).
+    const key = await maskinporten.rotate();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const client = clientTrace();
+    const response = await exchangeTraced(MASKINPORTEN_ROUTE, await maskinporten.sign(maskinporten.maskinportenClaims(), { key }), {
+      traceparent: client.traceparent,
+      tracestate: 'caller=kept',
+    });
+    expect(response.status).toBe(200);
+    const server = await receiver.waitForSpan(client.traceId, `GET ${MASKINPORTEN_ROUTE}`);
+    const spans = receiver.trace(client.traceId);
+    const verify = spans.find((span) => span.name === 'verify token');
+    const jwks = spans.find((span) => span.name === 'GET jwks');
+    expect(verify?.parentSpanId).toBe(server.spanId);
+    expect(jwks).toMatchObject({
+      parentSpanId: verify?.spanId,
+      kind: SPAN_KIND.client,
+      attributes: {
+        'http.request.method': 'GET',
+        'url.full': maskinporten.jwksUrl,
+        'server.address': '127.0.0.1',
+        'http.response.status_code': 200,
+        'authentication.upstream': 'jwks',
+      },
+    });
+    const sent = maskinporten.traceparents.filter((request) => request.traceparent?.includes(client.traceId));
+    expect(sent).toEqual([
+      { path: new URL(maskinporten.jwksUrl).pathname, traceparent: `00-${client.traceId}-${jwks?.spanId}-01`, tracestate: 'caller=kept' },
+    ]);
+  });
+
+  it('starts a trace of its own for a request without traceparent, and sends the collector the configured headers', async () => {
+    const response = await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'trace-test-untraced' } });
+    expect(response.status).toBe(200);
+    const server = await receiver.waitFor((spans) =>
+      spans.find((span) => span.attributes['authentication.correlation_id'] === 'trace-test-untraced'),
+    );
+    expect(server).toMatchObject({ parentSpanId: '', kind: SPAN_KIND.server, attributes: { 'http.route': '/health/live' } });
+    expect(receiver.exports.length).toBeGreaterThan(0);
+    expect(receiver.exports.every((e) => e.contentType.startsWith('application/json'))).toBe(true);
+  });
+
+  it('writes trace_id and span_id on the lines logged in a span: the request line carries its server span', async () => {
+    service.child.kill('SIGTERM');
+    const { stdout, code } = await service.exited;
+    expect(code).toBe(0);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLine = lines.find((line) => line.reqId === 'trace-test-maskinporten' && line.res);
+    const server = receiver.spans.find((span) => span.attributes['authentication.correlation_id'] === 'trace-test-maskinporten');
+    expect(requestLine).toMatchObject({ trace_id: server?.traceId, span_id: server?.spanId, trace_flags: '01' });
+    // Every request line (the four exchanges above; probes log at debug) was written in its server span.
+    const requestLines = lines.filter((line) => line.reqId !== undefined && line.res);
+    expect(requestLines.length).toBeGreaterThanOrEqual(4);
+    for (const line of requestLines) expect(line.trace_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('exports no token, token part, pid, full organisation number or secret in any span', () => {
+    const everything = receiver.exports.map((e) => e.body.toString('utf8')).join('\n');
+    expect(everything.length).toBeGreaterThan(1000);
+    const forbidden = [
+      ...tokens.flatMap((token) => [token, ...token.split('.')]),
+      '05107012345',
+      '19108000239',
+      '974760673',
+      KEY_ENCRYPTION_KEY,
+      COLLECTOR_SECRET,
+      'Bearer',
+    ];
+    for (const value of forbidden) expect({ value, found: everything.includes(value) }).toEqual({ value, found: false });
+  });
+});
+
+describe('tracing with an unreachable collector', () => {
+  let running: RunningApp;
+  let maskinporten: FakeIssuer;
+
+  before(async () => {
+    maskinporten = await FakeIssuer.start('maskinporten');
+    const closedPort = await freePort();
+    running = await startApp({
+      env: {
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closedPort}`,
+        OTEL_EXPORTER_OTLP_TIMEOUT: '1000',
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        OTEL_BSP_MAX_QUEUE_SIZE: '16',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '8',
+      },
+    });
+    await waitFor(`${running.url}/health/ready`, 60_000);
+  });
+  after(async () => {
+    await running.close();
+    await maskinporten.close();
+  });
+
+  it('answers every exchange and counts the spans it could not export, by reason, in the metrics', async () => {
+    const token = await maskinporten.maskinportenToken();
+    for (let round = 0; round < 4; round++) {
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          fetch(`${running.url}${MASKINPORTEN_ROUTE}`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
+            await r.arrayBuffer();
+            return r.status;
+          }),
+        ),
+      );
+      expect(responses).toEqual(Array.from({ length: 10 }, () => 200));
+    }
+    const dropped = async (reason: string) => {
+      const text = await (await fetch(`${running.url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`authentication_trace_spans_dropped_total{reason="${reason}"}`));
+      return Number(line?.split(' ')[1] ?? Number.NaN);
+    };
+    // 40 exchanges of about four spans each against a queue of 16: some overflow, the rest fail to export.
+    await receiverless(async () => (await dropped('export_failed')) > 0);
+    expect(await dropped('queue_full')).toBeGreaterThan(0);
+    expect((await fetch(`${running.url}/health/ready`)).status).toBe(200);
+  });
+});
+
+describe('tracing configuration', () => {
+  for (const [name, value, rule] of [
+    ['OTEL_TRACES_SAMPLER', 'sometimes', 'must be one of always_on, always_off, traceidratio'],
+    ['OTEL_TRACES_SAMPLER_ARG', '1.5', 'must be a sampling ratio from 0 to 1'],
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', 'must be http/protobuf or http/json (grpc is not supported)'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'must be an http(s) URL'],
+  ] as const) {
+    it(`refuses to start with ${name}=${value}, in one line`, async () => {
+      const { exited } = spawnService({ [name]: value, OTEL_SERVICE_NAME: 'refused', DATA_DIR: '/nonexistent/never-used' });
+      const { code, stdout, stderr } = await exited;
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(`${name} ${rule}`)]);
+      expect(stderr).toContain(`(got "${value}")`);
+    });
+  }
+});
+
+/** Polls until the check holds (exports fail on the processor's timer, not at once). */
+async function receiverless(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('no export failure was counted in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
