@@ -3,6 +3,8 @@ import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { ClockModule } from './common/clock';
 import { ExchangeEventsModule } from './common/exchange-events';
+import { TokenGrantsModule } from './common/token-grants';
+import { PersonTokensModule } from './common/person-tokens';
 import { LoggingModule } from './common/logging.module';
 import { ProblemDetailsModule } from './common/problem-details.module';
 import { ReadinessModule } from './common/readiness';
@@ -14,6 +16,7 @@ import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
 import { IdportenModule } from './idporten/idporten.module';
 import { IntrospectionModule } from './introspection/introspection.module';
+import { LoginModule } from './login/login.module';
 import { MaskinportenModule } from './maskinporten/maskinporten.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RefreshModule } from './refresh/refresh.module';
@@ -33,6 +36,8 @@ export class AppModule {
         ClockModule,
         ReadinessModule,
         ExchangeEventsModule,
+        TokenGrantsModule,
+        PersonTokensModule,
         DatabaseModule.forRoot(ENTITIES),
         AuditModule,
         HealthModule,
@@ -41,6 +46,7 @@ export class AppModule {
         IdportenModule,
         ExchangeModule,
         TokenEndpointModule,
+        ...(settings.login.enabled ? [LoginModule] : []),
         ...(settings.introspection.enabled ? [IntrospectionModule] : []),
         RefreshModule,
         MetricsModule,

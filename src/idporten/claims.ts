@@ -4,16 +4,9 @@ import { optionalStringClaim } from '../common/claims';
 import { InvalidTokenError } from '../common/errors';
 import type { PersonTokenClaims } from '../common/issued-claims';
 import type { Profile } from '../profiles/profile';
+import { ACR_LEVELS } from '../common/acr-levels';
 
-/** ID-porten `acr` values and the platform's authentication levels. */
-export const ACR_LEVELS: Readonly<Record<string, number>> = {
-  Level0: 0,
-  'idporten-loa-low': 0,
-  Level3: 3,
-  'idporten-loa-substantial': 3,
-  Level4: 4,
-  'idporten-loa-high': 4,
-};
+export { ACR_LEVELS };
 
 const PID = /^\d{11}$/;
 const MAX_CLAIM_LENGTH = 1024;

@@ -9,6 +9,7 @@ import { IssuerKeyStore } from './issuer-key-store';
 import { MaskinportenGrant } from './maskinporten-grant';
 import { MaskinportenStandInController } from './maskinporten-stand-in.controller';
 import { OidcClientRepository } from './oidc-client.repository';
+import { TestIdpLoginClient } from './login-client';
 import { ProvisioningService } from './provisioning.service';
 import { TestIdpRepository } from './test-idp.repository';
 
@@ -25,6 +26,7 @@ import { TestIdpRepository } from './test-idp.repository';
     TestIdpAdminGuard,
     OidcClientRepository,
     CodeFlow,
+    TestIdpLoginClient,
   ],
 })
 export class TestIdpModule {}

@@ -125,7 +125,8 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     return provider;
   }
 
-  async verify(token: string, provider: Provider): Promise<VerifiedToken> {
+  /** `audience` replaces the provider's configured one (an ID token is for our client id at the provider). */
+  async verify(token: string, provider: Provider, options: { audience?: string } = {}): Promise<VerifiedToken> {
     const header = this.readHeader(token);
     const claimedIssuer = this.readIssuer(token);
     const keys = await this.issuerFor(provider, claimedIssuer);
@@ -135,7 +136,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
       ({ payload } = await jwtVerify(token, keys.resolveKey, {
         algorithms: this.config.algorithms,
         issuer: claimedIssuer,
-        audience: this.audiences[provider],
+        audience: options.audience ?? this.audiences[provider],
         clockTolerance: this.config.clockSkewSeconds,
         requiredClaims: ['exp'],
         currentDate,
@@ -147,6 +148,15 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
       throw new InvalidTokenError('the token was issued in the future', 'iat_in_future');
     }
     return { provider, issuer: claimedIssuer, payload };
+  }
+
+  /** The first configured issuer of a provider, discovered: where a browser login goes. */
+  async primaryIssuer(provider: Provider): Promise<IssuerKeys> {
+    const keys = this.issuers[provider][0];
+    if (!keys || !(await keys.ensureReady()) || keys.issuer === undefined) {
+      throw new ServiceUnavailableError('the identity provider cannot be reached; retry shortly', 'issuer_unavailable', 10);
+    }
+    return keys;
   }
 
   private all(): IssuerKeys[] {

@@ -7,6 +7,7 @@ import { TestIdpOidcClients1796331874615 } from './1796331874615-TestIdpOidcClie
 import { SystemUsersAndSuppliers1796342574615 } from './1796342574615-SystemUsersAndSuppliers';
 import { RefreshAuditParent1796402817395 } from './1796402817395-RefreshAuditParent';
 import { RevokedSigningKeys1796402817641 } from './1796402817641-RevokedSigningKeys';
+import { Login1796500000000 } from './1796500000000-Login';
 
 /** In order; each runs in its own transaction. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   SystemUsersAndSuppliers1796342574615,
   RefreshAuditParent1796402817395,
   RevokedSigningKeys1796402817641,
+  Login1796500000000,
 ];
