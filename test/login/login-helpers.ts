@@ -76,7 +76,12 @@ export class CookieJar {
  * ID-porten, its form posted as a person would, the callback with the browser's cookies. Returns
  * the final redirect of our callback.
  */
-export async function loginOverHttp(jar: CookieJar, start: string | URL, person: Record<string, string> = {}): Promise<Response> {
+export async function loginOverHttp(
+  jar: CookieJar,
+  start: string | URL,
+  person: Record<string, string> = {},
+  callbackAt: (callback: string) => string = (callback) => callback,
+): Promise<Response> {
   const first = await jar.get(start);
   expect(first.status).toBe(303);
   const upstream = new URL(first.headers.get('location') as string);
@@ -91,5 +96,5 @@ export async function loginOverHttp(jar: CookieJar, start: string | URL, person:
     body: new URLSearchParams(form).toString(),
   });
   expect(posted.status).toBe(303);
-  return jar.get(posted.headers.get('location') as string);
+  return jar.get(callbackAt(posted.headers.get('location') as string));
 }
