@@ -1,15 +1,17 @@
 // @ts-check
 /**
  * The layout rules `npm run lint` enforces on src/ (dependency-cruiser). One folder per capability;
- * common/, config/ and database/ sit below every capability; src/*.ts (app.module.ts, entities.ts,
- * main.ts) is the composition root above them all.
+ * common/, config/ and database/ sit below every capability; src/*.ts (app.module.ts, core.module.ts,
+ * entities.ts, main.ts ...) is the composition root above them all.
  *
- * Entry points that still live inside a capability folder (`*.cli.ts`) are composition roots of
- * their own: they may import anything, and they are left out of the folder graph.
+ * The exchange lives in exchange/: one sub-folder per provider (maskinporten/, idporten/), POST /token
+ * (token-endpoint/), and shared/ for what they and the refresh use. Inside exchange/ the folders may
+ * import each other (the token endpoint calls the providers' exchange services); from outside, only
+ * shared/ may be imported.
  */
 const CAPABILITY = '^src/(?!common/|config/|database/)[^/]+/';
-/** Folders that only serve HTTP endpoints: nothing but the composition root imports them. */
-const ENDPOINTS = '^src/(discovery|health|metrics|refresh|maskinporten|idporten|test-idp|token-endpoint|introspection)/';
+/** Folders that only serve HTTP endpoints: nothing but the composition root (or their own top folder) imports them. */
+const ENDPOINTS = '^src/(discovery|health|metrics|refresh|test-idp|introspection|exchange/(?!shared/))';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -46,7 +48,7 @@ module.exports = {
     {
       name: 'no-reach-into-endpoints',
       comment:
-        'Endpoint folders are leaves: what others need from them (routes, claims, response forms) belongs in common/ or in the capability that owns it.',
+        'Endpoint folders are leaves: what others need from them (routes, claims, response forms) belongs in common/, in exchange/shared/, or in the capability that owns it.',
       severity: 'error',
       from: { path: '^src/([^/]+)/' },
       to: { path: ENDPOINTS, pathNot: '^src/$1/' },
@@ -61,7 +63,7 @@ module.exports = {
   ],
   options: {
     includeOnly: '^src/',
-    exclude: { path: ['\\.spec\\.ts$', '\\.cli\\.ts$'] },
+    exclude: { path: '\\.spec\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },

@@ -9,11 +9,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { BEARER_SCHEME } from './common/openapi';
 import { ROUTES } from './common/routes';
-import { FrameworkLinesAtDebug } from './common/framework-lines-at-debug';
+import { FrameworkLinesAtDebug } from './logging/framework-lines-at-debug';
 import { httpConfig } from './config';
 import { ConnectionDrain } from './common/connection-drain';
-import { PinoLoggerService, requestId } from './common/logging.module';
-import { plain, problemResponse } from './common/problem-details.filter';
+import { PinoLoggerService, requestId } from './logging/logging.module';
+import { plain, problemResponse } from './problem-details/problem-details';
 import { createValidationPipe } from './common/validation';
 
 const BODY_LIMIT = '16kb';

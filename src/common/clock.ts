@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 /** The time, injectable so tests can move it. Milliseconds since the epoch. */
 @Injectable()
@@ -11,7 +11,3 @@ export class Clock {
     return Math.floor(this.now() / 1000);
   }
 }
-
-@Global()
-@Module({ providers: [Clock], exports: [Clock] })
-export class ClockModule {}

@@ -1,7 +1,27 @@
 /**
- * Named errors the problem-details filter turns into RFC 9457 responses.
- * `detail` is written for the client: it must never contain a token, a pid, SQL or a stack.
+ * The one error model: every error the service answers a client with is a DomainError. It carries
+ * its HTTP status, its RFC 6749 code (what a token endpoint answers), and a machine-readable reason
+ * (what audit, metrics and logs record). The problem-details filter renders it as RFC 9457
+ * problem+json, or as RFC 6749 JSON on a token endpoint. `detail` is written for the client: it
+ * must never contain a token, a pid, SQL or a stack.
  */
+
+/** RFC 6749 §5.2 (and RFC 8693 §2.2.2, RFC 9396 §5) error codes a token endpoint answers with. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_authorization_details'
+  | 'temporarily_unavailable'
+  | 'server_error';
+
+/** The media type of an RFC 9457 problem. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
 export interface DomainErrorOptions {
   /** Machine-readable reason for audit, metrics and logs (`expired`, `database_unavailable`); the kind when absent. */
   reason?: string;
@@ -30,6 +50,35 @@ export abstract class DomainError extends Error {
   /** Why, in one machine-readable word: what the audit row, the refusal metric and the log say. */
   get reason(): string {
     return this.givenReason ?? this.kind;
+  }
+
+  /** What a token endpoint answers (RFC 6749 §5.2): the client's mistake, or ours. */
+  get code(): OAuthErrorCode {
+    return this.status >= 500 ? 'server_error' : 'invalid_request';
+  }
+}
+
+/**
+ * An error only a token endpoint raises, named by its RFC 6749 code: answered as
+ * `{"error", "error_description"}` (400 unless said otherwise; 401 for a client that failed to
+ * authenticate, with its challenge in `headers`). The code is also the reason audit and metrics record.
+ */
+export class OAuthError extends DomainError {
+  readonly kind = 'oauth-error';
+  readonly title = 'OAuth error';
+
+  constructor(
+    private readonly oauthCode: Exclude<OAuthErrorCode, 'temporarily_unavailable' | 'server_error'>,
+    description: string,
+    readonly status: 400 | 401 = 400,
+    headers: Record<string, string> = {},
+  ) {
+    super(description, { reason: oauthCode });
+    Object.assign(this.headers, headers);
+  }
+
+  override get code(): OAuthErrorCode {
+    return this.oauthCode;
   }
 }
 
@@ -68,6 +117,11 @@ export class InvalidTokenError extends DomainError {
     super(detail, { reason, cause });
     this.headers['WWW-Authenticate'] = bearerChallenge('invalid_token', detail);
   }
+
+  /** At a token endpoint the refused token is the grant (RFC 8693 §2.2.2). */
+  override get code(): OAuthErrorCode {
+    return 'invalid_grant';
+  }
 }
 
 /** A valid token that lacks a scope the endpoint requires (RFC 6750 insufficient_scope). */
@@ -78,6 +132,10 @@ export class InsufficientScopeError extends DomainError {
   constructor(readonly requiredScope: string) {
     super(`the token's scope must include ${requiredScope}`, { reason: 'insufficient_scope' });
     this.headers['WWW-Authenticate'] = `${bearerChallenge('insufficient_scope', this.detail)}, scope="${requiredScope}"`;
+  }
+
+  override get code(): OAuthErrorCode {
+    return 'invalid_grant';
   }
 }
 
@@ -112,6 +170,10 @@ export class InvalidTargetError extends DomainError {
   constructor(detail: string) {
     super(detail, { reason: 'invalid_target' });
   }
+
+  override get code(): OAuthErrorCode {
+    return 'invalid_target';
+  }
 }
 
 /** A dependency (database, upstream issuer) is away; the client may retry. */
@@ -122,6 +184,10 @@ export class ServiceUnavailableError extends DomainError {
   constructor(detail: string, reason: string, retryAfterSeconds = 5, cause?: unknown) {
     super(detail, { reason, cause });
     this.headers['Retry-After'] = String(retryAfterSeconds);
+  }
+
+  override get code(): OAuthErrorCode {
+    return 'temporarily_unavailable';
   }
 }
 

@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError } from './errors';
 
 /** `active`/`inactive`: an introspection's answer. */
@@ -72,7 +72,3 @@ export class ExchangeEvents {
     });
   }
 }
-
-@Global()
-@Module({ providers: [ExchangeEvents], exports: [ExchangeEvents] })
-export class ExchangeEventsModule {}

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
-import { platformClaims as personClaims, readIdportenClaims } from '../idporten/claims';
-import { platformClaims as organisationClaims, readMaskinportenClaims, scopeAllowsOrgClaim } from '../maskinporten/claims';
+import { platformClaims as personClaims, readIdportenClaims } from '../exchange/idporten/claims';
+import { platformClaims as organisationClaims, readMaskinportenClaims, scopeAllowsOrgClaim } from '../exchange/maskinporten/claims';
 import {
   EXCHANGED_AT,
   ISSUED_CLAIM_NAMES,

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProduces, ApiResponse } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE } from './problem-details.filter';
+import { PROBLEM_CONTENT_TYPE } from './errors';
 
 export const BEARER_SCHEME = 'bearer';
 

@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 /** A person who logged in at ID-porten through our login, as the platform token needs them. */
 export interface PersonLogin {
@@ -39,7 +39,3 @@ export class PersonTokens {
     return this.issuer(login);
   }
 }
-
-@Global()
-@Module({ providers: [PersonTokens], exports: [PersonTokens] })
-export class PersonTokensModule {}

@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 /** One dependency's readiness; `up: false` carries a short reason for the probe's body. */
 export interface ReadinessResult {
@@ -34,7 +34,3 @@ export class ReadinessRegistry {
     return this.draining;
   }
 }
-
-@Global()
-@Module({ providers: [ReadinessRegistry], exports: [ReadinessRegistry] })
-export class ReadinessModule {}

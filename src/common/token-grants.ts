@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 /** A grant served by POST /token besides RFC 8693: the form's fields and the Authorization header in, the JSON answer out. */
 export type TokenGrant = (form: Record<string, unknown>, authorization: string | undefined) => Promise<Record<string, unknown>>;
@@ -24,7 +24,3 @@ export class TokenGrants {
     return [...this.grants.keys()];
   }
 }
-
-@Global()
-@Module({ providers: [TokenGrants], exports: [TokenGrants] })
-export class TokenGrantsModule {}

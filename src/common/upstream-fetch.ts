@@ -2,7 +2,7 @@
 export class UpstreamError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'UpstreamError';
+    this.name = new.target.name;
   }
 }
 

@@ -1,6 +1,14 @@
 import { Module } from '@nestjs/common';
-import { UnknownProviderController } from './unknown-provider.controller';
+import { IdportenModule } from './idporten/idporten.module';
+import { MaskinportenModule } from './maskinporten/maskinporten.module';
+import { TokenEndpointModule } from './token-endpoint/token-endpoint.module';
+import { UnknownProviderModule } from './unknown-provider.module';
 
-/** What both exchanges share: the answer for an unknown provider. Response rendering is a plain function. */
-@Module({ controllers: [UnknownProviderController] })
+/**
+ * The exchange, whole: an upstream token in, ours out. Each provider's folder holds its exchange
+ * service, its claims mapping and its GET endpoint (`/exchange/maskinporten`, `/exchange/id-porten`);
+ * `token-endpoint/` is POST /token (RFC 8693), which hands each token to the same services;
+ * `shared/` holds what they all use (audiences, the response form). Any other provider is a 400.
+ */
+@Module({ imports: [MaskinportenModule, IdportenModule, TokenEndpointModule, UnknownProviderModule] })
 export class ExchangeModule {}

@@ -4,7 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { ExchangeEvents } from '../common/exchange-events';
 import { AUTHORIZATION_CODE_GRANT_TYPE, REFRESH_TOKEN_GRANT_TYPE } from '../common/oauth';
-import { OAuthError } from '../common/oauth-error';
+import { OAuthError } from '../common/errors';
 import { loginConfig } from '../config';
 import { TokenGrants } from '../common/token-grants';
 import { AuthorizationCodeRepository } from './authorization-code.repository';

@@ -17,7 +17,9 @@ export interface ParsedSource {
   skipped: string[];
 }
 
-export class OrganisationSourceError extends Error {}
+export class OrganisationSourceError extends Error {
+  override readonly name = 'OrganisationSourceError';
+}
 
 const ORG_CODE = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const ORG_NUMBER = /^\d{9}$/;

@@ -5,6 +5,7 @@ import { ProfileImportFile } from './profile-import.dto';
 export class ProfileImportError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('\n'));
+    this.name = 'ProfileImportError';
   }
 }
 

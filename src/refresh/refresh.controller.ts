@@ -6,7 +6,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
 import { ApiTokenResponses } from '../common/openapi';
 import { API_PREFIX } from '../common/routes';
-import { sendToken } from '../exchange/token-response';
+import { sendToken } from '../exchange/shared/token-response';
 import { readCookie } from '../common/cookies';
 import { loginConfig } from '../config';
 import { TokenRefresh } from './token-refresh';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { RateLimitModule } from '../common/rate-limit.module';
-import { ExchangeSharedModule } from '../exchange/token-audiences';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { ExchangeSharedModule } from '../exchange/shared/exchange-shared.module';
 import { KeysModule } from '../keys/keys.module';
 import { RefreshController } from './refresh.controller';
 import { TokenRefresh } from './token-refresh';

@@ -7,7 +7,7 @@ import { InvalidTokenError } from '../common/errors';
 import { ExchangeEvents, type ExchangeSubject } from '../common/exchange-events';
 import { EXCHANGED_AT, REFRESH_UNTIL } from '../common/issued-claims';
 import { tokenConfig } from '../config';
-import { TokenAudiences } from '../exchange/token-audiences';
+import { TokenAudiences } from '../exchange/shared/token-audiences';
 import { OwnTokenVerifier } from '../keys/own-token-verifier';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 

@@ -3,11 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { parseBearerHeader } from '../common/bearer-token';
 import { Clock } from '../common/clock';
-import { InvalidTokenError } from '../common/errors';
+import { InvalidTokenError, OAuthError } from '../common/errors';
 import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
 import { LEVELS, METHODS } from './login-page';
-import { OAuthError } from './oauth-error';
 import { OidcClientRepository } from './oidc-client.repository';
 import { IdportenTokenDto, type RegisterOidcClientDto } from './provisioning.dto';
 import type { TestIdpOidcClient } from './test-idp.entities';
@@ -25,8 +24,14 @@ const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const PID = /^\d{11}$/;
 
+/** A client that failed to authenticate at the token endpoint (RFC 6749 §5.2: 401 with a challenge). */
+const unauthenticatedClient = (description: string) =>
+  new OAuthError('invalid_client', description, 401, { 'WWW-Authenticate': 'Basic realm="test-idp"' });
+
 /** An authorization request the page cannot return to its client: shown to the person, never redirected. */
-export class AuthorizationPageError extends Error {}
+export class AuthorizationPageError extends Error {
+  override readonly name = 'AuthorizationPageError';
+}
 
 /** An authorization request refused in RFC 6749 §4.1.2.1 form: sent back to the client's redirect_uri. */
 export class AuthorizationRedirectError extends Error {
@@ -37,6 +42,7 @@ export class AuthorizationRedirectError extends Error {
     readonly state: string | undefined,
   ) {
     super(description);
+    this.name = 'AuthorizationRedirectError';
   }
 }
 
@@ -373,26 +379,25 @@ export class CodeFlow {
       if (secret !== undefined) throw new OAuthError('invalid_request', 'use one client authentication method');
       const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon < 0) throw new OAuthError('invalid_client', 'the Basic credentials are malformed', 401);
+      if (colon < 0) throw unauthenticatedClient('the Basic credentials are malformed');
       const form = (s: string) => decodeURIComponent(s.replace(/\+/g, '%20'));
       try {
         [clientId, secret] = [form(decoded.slice(0, colon)), form(decoded.slice(colon + 1))];
       } catch {
-        throw new OAuthError('invalid_client', 'the Basic credentials are malformed', 401);
+        throw unauthenticatedClient('the Basic credentials are malformed');
       }
       if (body.client_id !== undefined && body.client_id !== clientId)
         throw new OAuthError('invalid_request', 'client_id differs from the Basic credentials');
       method = 'client_secret_basic';
     }
     const client = await this.clients.findById(clientId);
-    if (!client) throw new OAuthError('invalid_client', 'the client is not registered', 401);
+    if (!client) throw unauthenticatedClient('the client is not registered');
     if (client.tokenEndpointAuthMethod !== method)
-      throw new OAuthError('invalid_client', `the client authenticates with ${client.tokenEndpointAuthMethod}`, 401);
+      throw unauthenticatedClient(`the client authenticates with ${client.tokenEndpointAuthMethod}`);
     if (method !== 'none') {
       const given = sha256(typeof secret === 'string' ? secret : '');
       const expected = Buffer.from(client.clientSecretSha256 ?? '', 'hex');
-      if (expected.length !== given.length || !timingSafeEqual(given, expected))
-        throw new OAuthError('invalid_client', 'the client secret is wrong', 401);
+      if (expected.length !== given.length || !timingSafeEqual(given, expected)) throw unauthenticatedClient('the client secret is wrong');
     }
     return client;
   }

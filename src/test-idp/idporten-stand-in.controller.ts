@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   ApiBearerAuth,
@@ -29,8 +29,7 @@ import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
 import { TestIdpLoginClient } from './login-client';
 import { allowFormRedirectTo, errorPage, LEVELS, LOGIN_SCRIPT, loginForm, loginResult, type LoginValues } from './login-page';
-import { OAuthErrorFilter } from './oauth-error.filter';
-import { OAuthError } from './oauth-error';
+import { OAuthError } from '../common/errors';
 import { IdportenTokenDto, OIDC_AUTH_METHODS, RegisterOidcClientDto } from './provisioning.dto';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -126,7 +125,6 @@ export class IdportenStandInController {
     },
   })
   @ApiResponse({ status: 200, description: '{access_token, token_type, expires_in, scope}, and id_token for the code flow' })
-  @UseFilters(OAuthErrorFilter)
   async token(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     let issued;
     if (request.is('application/json')) {

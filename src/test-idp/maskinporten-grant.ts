@@ -8,7 +8,7 @@ import { ISO6523_AUTHORITY, iso6523, isValidOrgNumber, orgNumberOfIso6523Id } fr
 import { testIdpConfig } from '../config';
 import { withOverrides } from './claim-overrides';
 import { IssuerKeyStore } from './issuer-key-store';
-import { OAuthError } from './oauth-error';
+import { OAuthError } from '../common/errors';
 import type { MaskinportenTokenDto } from './provisioning.dto';
 import { TestIdpClient } from './test-idp.entities';
 import { TestIdpRepository } from './test-idp.repository';

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -9,7 +9,6 @@ import { ROUTES } from '../common/routes';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IssuerKeyStore } from './issuer-key-store';
 import { JWT_BEARER, MaskinportenGrant } from './maskinporten-grant';
-import { OAuthErrorFilter } from './oauth-error.filter';
 import {
   CreateClientDto,
   CreateDelegationDto,
@@ -102,7 +101,6 @@ export class MaskinportenStandInController {
       },
     },
   })
-  @UseFilters(OAuthErrorFilter)
   async token(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
     let issued;
     if (request.is('application/json')) {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RateLimitModule } from '../common/rate-limit.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { KeysModule } from '../keys/keys.module';
 import { TestIdpAdminGuard } from './admin.guard';
 import { CodeFlow } from './code-flow';

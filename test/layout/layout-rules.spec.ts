@@ -86,6 +86,48 @@ describe('the layout rules in npm run lint', () => {
     expect(result.rules).toEqual(['no-reach-into-endpoints']);
   });
 
+  /** The exchange as it is laid out: a provider's service, POST /token injecting it, shared/ below both, the refresh using shared/. */
+  const EXCHANGE = {
+    ...SOUND,
+    'src/app.module.ts':
+      "import { ExchangeModule } from './exchange/exchange.module';\nimport { RefreshModule } from './refresh/refresh.module';\nexport const APP = [ExchangeModule, RefreshModule];\n",
+    'src/exchange/exchange.module.ts':
+      "import { MaskinportenModule } from './maskinporten/maskinporten.module';\nimport { TokenEndpointModule } from './token-endpoint/token-endpoint.module';\nexport class ExchangeModule { m = [MaskinportenModule, TokenEndpointModule]; }\n",
+    'src/exchange/maskinporten/maskinporten.module.ts':
+      "import { MaskinportenExchange } from './maskinporten-exchange';\nexport class MaskinportenModule { p = MaskinportenExchange; }\n",
+    'src/exchange/maskinporten/maskinporten-exchange.ts':
+      "import { TokenAudiences } from '../shared/token-audiences';\nimport { now } from '../../common/clock';\nexport class MaskinportenExchange { a = TokenAudiences; n = now; }\n",
+    'src/exchange/token-endpoint/token-endpoint.module.ts':
+      "import { MaskinportenModule } from '../maskinporten/maskinporten.module';\nimport { MaskinportenExchange } from '../maskinporten/maskinporten-exchange';\nexport class TokenEndpointModule { m = [MaskinportenModule, MaskinportenExchange]; }\n",
+    'src/exchange/shared/token-audiences.ts': 'export class TokenAudiences {}\n',
+    'src/refresh/refresh.module.ts':
+      "import { TokenAudiences } from '../exchange/shared/token-audiences';\nexport class RefreshModule { a = TokenAudiences; }\n",
+  };
+
+  it("passes the exchange: POST /token injecting a provider's exchange service, and the refresh using exchange/shared/", () => {
+    expect(check(EXCHANGE)).toEqual({ code: 0, rules: [] });
+  });
+
+  it("fails on a capability outside exchange/ reaching into a provider's exchange folder", () => {
+    const result = check({
+      ...EXCHANGE,
+      'src/refresh/refresh.module.ts':
+        "import { MaskinportenExchange } from '../exchange/maskinporten/maskinporten-exchange';\nexport class RefreshModule { e = MaskinportenExchange; }\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.rules).toEqual(['no-reach-into-endpoints']);
+  });
+
+  it("fails on exchange/shared/ importing a provider's folder, which would make a cycle", () => {
+    const result = check({
+      ...EXCHANGE,
+      'src/exchange/shared/token-audiences.ts':
+        "import { MaskinportenModule } from '../maskinporten/maskinporten.module';\nexport class TokenAudiences { m = MaskinportenModule; }\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.rules).toContain('no-folder-cycle');
+  });
+
   it('fails on a controller imported from outside its folder', () => {
     const result = check({
       ...SOUND,

@@ -461,9 +461,9 @@ for (const via of ['GET exchange', 'POST /token'] as Via[])
           await refuseForm(base, { authorization: bearer(token) });
         });
 
-        it('answers a 1 MB body with invalid_request before any parsing, issuing nothing', async () => {
+        it('answers a 1 MB body with 413 invalid_request before any parsing, issuing nothing', async () => {
           const response = await tokenExchange(running, 'a'.repeat(1024 * 1024));
-          expect(response.status).toBe(400);
+          expect(response.status).toBe(413);
           expect(await response.json()).toEqual({ error: 'invalid_request', error_description: 'the request body is larger than 16 KB' });
           expect((await fetch(`${running.url}/health/live`)).status).toBe(200);
         });

@@ -425,12 +425,12 @@ describe('POST /token (RFC 8693 token exchange)', () => {
       ]);
     });
 
-    it('answers other methods with a 405 problem, and a body over 16 KB with invalid_request, issuing nothing', async () => {
+    it('answers other methods with a 405 problem, and a body over 16 KB with a 413 invalid_request, issuing nothing', async () => {
       const get = await fetch(`${running.url}${TOKEN_PATH}`);
       await expectProblem(get, 405);
       expect(get.headers.get('allow')).toBe('POST');
       const large = await tokenExchange(running, await subject(), { padding: 'x'.repeat(17 * 1024) });
-      expect(await expectOAuthError(large, 'invalid_request')).toBe('the request body is larger than 16 KB');
+      expect(await expectOAuthError(large, 'invalid_request', 413)).toBe('the request body is larger than 16 KB');
       expect((await auditRows(running)).filter((r) => r.outcome === 'issued')).toEqual([]);
     });
   });

@@ -1,14 +1,13 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { BadRequestError } from '../common/errors';
-import { ExchangeEvents, ExchangeSubject } from '../common/exchange-events';
-import { maskinportenConfig } from '../config';
-import type { ExchangeOptions, ProviderExchange } from '../exchange/exchange-options';
-import { ProviderExchanges } from '../exchange/provider-exchanges';
-import { TokenAudiences } from '../exchange/token-audiences';
-import { SignedToken, TokenSigner } from '../keys/token-signer';
-import { OrganisationRegistry } from '../organisations/organisation-registry';
-import type { VerifiedToken } from '../trusted-issuers/token-verifier';
+import { BadRequestError } from '../../common/errors';
+import { ExchangeEvents, ExchangeSubject } from '../../common/exchange-events';
+import { maskinportenConfig } from '../../config';
+import type { ExchangeOptions, ProviderExchange } from '../shared/exchange-options';
+import { TokenAudiences } from '../shared/token-audiences';
+import { SignedToken, TokenSigner } from '../../keys/token-signer';
+import { OrganisationRegistry } from '../../organisations/organisation-registry';
+import type { VerifiedToken } from '../../trusted-issuers/token-verifier';
 import { platformClaims, readMaskinportenClaims, scopeAllowsOrgClaim, TEST_ORG, TEST_SOURCE_ORG } from './claims';
 
 /** Parses `?test=`: absent, true or false. */
@@ -20,20 +19,14 @@ function parseTestFlag(value: unknown): boolean {
 
 /** Turns a verified Maskinporten token into ours: consumer → orgNumber, org code from the registry. */
 @Injectable()
-export class MaskinportenExchange implements ProviderExchange, OnModuleInit {
+export class MaskinportenExchange implements ProviderExchange {
   constructor(
     private readonly organisations: OrganisationRegistry,
     private readonly signer: TokenSigner,
     private readonly audiences: TokenAudiences,
-    private readonly registry: ProviderExchanges,
     private readonly events: ExchangeEvents,
     @Inject(maskinportenConfig.KEY) private readonly config: ConfigType<typeof maskinportenConfig>,
   ) {}
-
-  /** Offers this exchange to POST /token, which picks it by the subject token's issuer. */
-  onModuleInit(): void {
-    this.registry.register('maskinporten', this);
-  }
 
   /** `test` is the GET exchange's `?test=` (digdir → ttd), unknown to the standard token endpoint. */
   async exchange(verified: VerifiedToken, options: ExchangeOptions & { test?: unknown } = {}): Promise<SignedToken> {

@@ -1,9 +1,8 @@
-import { Inject, Injectable, Module } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import type { ConfigType } from '@nestjs/config';
-import { BadRequestError, InvalidTargetError } from '../common/errors';
-import { tokenConfig } from '../config';
-import { ProviderExchanges } from './provider-exchanges';
+import { BadRequestError, InvalidTargetError } from '../../common/errors';
+import { tokenConfig } from '../../config';
 
 /** At most this many audiences in one token, and this long each. */
 const MAX_AUDIENCES = 10;
@@ -55,7 +54,3 @@ export const ApiAudienceQuery = () =>
     description:
       'Bind the token to this API: it must be listed in TOKEN_AUDIENCES and becomes the token’s aud (repeat for several). Otherwise 400 invalid-target.',
   });
-
-/** What the exchanges share: the audience allow-list and the registry through which POST /token finds them. */
-@Module({ providers: [TokenAudiences, ProviderExchanges], exports: [TokenAudiences, ProviderExchanges] })
-export class ExchangeSharedModule {}

@@ -1,13 +1,13 @@
 import type { JWTPayload } from 'jose';
-import { optionalStringClaim } from '../common/claims';
-import { InvalidTokenError } from '../common/errors';
+import { optionalStringClaim } from '../../common/claims';
+import { InvalidTokenError } from '../../common/errors';
 import {
   type AuthorizationDetail,
   type OrganisationTokenClaims,
   SYSTEM_USER_TYPE,
   type SystemUserAuthorization,
-} from '../common/issued-claims';
-import { ISO6523_AUTHORITY, type Iso6523Organisation, isValidOrgNumber, orgNumberOfIso6523Id } from '../common/organisation-number';
+} from '../../common/issued-claims';
+import { ISO6523_AUTHORITY, type Iso6523Organisation, isValidOrgNumber, orgNumberOfIso6523Id } from '../../common/organisation-number';
 
 /** Claim values of Maskinporten tokens and of the tokens we issue for them. */
 export const AUTHENTICATE_METHOD = 'maskinporten';

@@ -2,12 +2,12 @@ import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { EXCHANGEABLE_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT_TYPE, TokenTypeUri } from '../common/oauth';
-import { ROUTES } from '../common/routes';
-import { sendTokenJson } from '../exchange/token-response';
-import { OAuthError } from '../common/oauth-error';
+import { EXCHANGEABLE_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT_TYPE, TokenTypeUri } from '../../common/oauth';
+import { ROUTES } from '../../common/routes';
+import { sendTokenJson } from '../shared/token-response';
 import { ExchangeAttempt, StandardTokenExchange } from './standard-token-exchange';
-import { TokenGrants } from '../common/token-grants';
+import { OAuthError } from '../../common/errors';
+import { TokenGrants } from '../../common/token-grants';
 
 const FORM = 'application/x-www-form-urlencoded';
 

@@ -1,17 +1,16 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InsufficientScopeError, InvalidTokenError, ScopeNotAcceptedError } from '../common/errors';
-import { Clock } from '../common/clock';
-import { PersonLogin, PersonTokens } from '../common/person-tokens';
-import { ExchangeEvents } from '../common/exchange-events';
-import { REFRESH_UNTIL } from '../common/issued-claims';
-import { issuersConfig, tokenConfig } from '../config';
-import type { ExchangeOptions, ProviderExchange } from '../exchange/exchange-options';
-import { ProviderExchanges } from '../exchange/provider-exchanges';
-import { TokenAudiences } from '../exchange/token-audiences';
-import { SignedToken, TokenSigner } from '../keys/token-signer';
-import { ProfileService } from '../profiles/profile.service';
-import type { VerifiedToken } from '../trusted-issuers/token-verifier';
+import { InsufficientScopeError, InvalidTokenError, ScopeNotAcceptedError } from '../../common/errors';
+import { Clock } from '../../common/clock';
+import { PersonLogin, PersonTokens } from '../../common/person-tokens';
+import { ExchangeEvents } from '../../common/exchange-events';
+import { REFRESH_UNTIL } from '../../common/issued-claims';
+import { issuersConfig, tokenConfig } from '../../config';
+import type { ExchangeOptions, ProviderExchange } from '../shared/exchange-options';
+import { TokenAudiences } from '../shared/token-audiences';
+import { SignedToken, TokenSigner } from '../../keys/token-signer';
+import { ProfileService } from '../../profiles/profile.service';
+import type { VerifiedToken } from '../../trusted-issuers/token-verifier';
 import { acrToAuthLevel, hasScope, platformClaims, readIdportenClaims, scopeMatchesPrefixes } from './claims';
 
 /** Turns a verified ID-porten token into ours: the person's pid → user and party ids; acr → level. */
@@ -21,7 +20,6 @@ export class IdportenExchange implements ProviderExchange, OnModuleInit {
     private readonly profiles: ProfileService,
     private readonly signer: TokenSigner,
     private readonly audiences: TokenAudiences,
-    private readonly registry: ProviderExchanges,
     private readonly events: ExchangeEvents,
     private readonly clock: Clock,
     private readonly personTokens: PersonTokens,
@@ -29,9 +27,8 @@ export class IdportenExchange implements ProviderExchange, OnModuleInit {
     @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
   ) {}
 
-  /** Offers this exchange to POST /token, which picks it by the subject token's issuer. */
+  /** Offers the person token to the login (login/), which may not import this folder. */
   onModuleInit(): void {
-    this.registry.register('idporten', this);
     this.personTokens.register((login) => this.personToken(login));
   }
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import { optionalStringClaim } from '../common/claims';
-import { InvalidTokenError } from '../common/errors';
-import type { PersonTokenClaims } from '../common/issued-claims';
-import type { Profile } from '../profiles/profile';
-import { ACR_LEVELS } from '../common/acr-levels';
+import { optionalStringClaim } from '../../common/claims';
+import { InvalidTokenError } from '../../common/errors';
+import type { PersonTokenClaims } from '../../common/issued-claims';
+import type { Profile } from '../../profiles/profile';
+import { ACR_LEVELS } from '../../common/acr-levels';
 
 export { ACR_LEVELS };
 

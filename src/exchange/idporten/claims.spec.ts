@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
-import { InvalidTokenError } from '../common/errors';
+import { InvalidTokenError } from '../../common/errors';
 import { acrToAuthLevel, hasScope, platformClaims, readIdportenClaims } from './claims';
 
 const profile = { userId: 20000011, userName: '', partyId: 50002119, partyUuid: 'u' };

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { ExchangeEvents } from '../common/exchange-events';
-import { ProviderExchanges } from '../exchange/provider-exchanges';
-import type { SignedToken } from '../keys/token-signer';
-import type { Provider } from '../trusted-issuers/provider';
-import { TokenVerifier, type VerifiedToken } from '../trusted-issuers/token-verifier';
+import { ExchangeEvents } from '../../common/exchange-events';
+import { IdportenExchange } from '../idporten/idporten-exchange';
+import { MaskinportenExchange } from '../maskinporten/maskinporten-exchange';
+import type { ProviderExchange } from '../shared/exchange-options';
+import type { SignedToken } from '../../keys/token-signer';
+import type { Provider } from '../../trusted-issuers/provider';
+import { TokenVerifier, type VerifiedToken } from '../../trusted-issuers/token-verifier';
 import { readTokenExchangeRequest, type TokenRequestInput } from './token-exchange-request';
 
 /** How audit and metrics name a request refused before its provider was known. */
@@ -17,16 +19,23 @@ export interface ExchangeAttempt {
 /**
  * POST /token: reads the RFC 8693 request, learns the provider from the subject token's issuer,
  * verifies the token as the GET exchange of that provider does, and hands it to that provider's
- * exchange, which maps the claims, signs, and announces the outcome. Refusals before the hand-over
- * are announced here, as BearerTokenGuard does for the GET exchanges.
+ * exchange (the same service the GET exchange calls), which maps the claims, signs, and announces
+ * the outcome. Refusals before the hand-over are announced here, as BearerTokenGuard does for the
+ * GET exchanges.
  */
 @Injectable()
 export class StandardTokenExchange {
+  /** Every provider's exchange: a provider without one does not compile. */
+  private readonly exchanges: Record<Provider, ProviderExchange>;
+
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly events: ExchangeEvents,
-    private readonly exchanges: ProviderExchanges,
-  ) {}
+    maskinporten: MaskinportenExchange,
+    idporten: IdportenExchange,
+  ) {
+    this.exchanges = { maskinporten, idporten };
+  }
 
   async exchange(input: TokenRequestInput, attempt: ExchangeAttempt): Promise<{ signed: SignedToken; issuedTokenType: string }> {
     let verified: VerifiedToken;
@@ -39,7 +48,7 @@ export class StandardTokenExchange {
       this.events.notIssued(attempt.provider ?? UNKNOWN_PROVIDER, error);
       throw error;
     }
-    const signed = await this.exchanges.of(verified.provider).exchange(verified, { audience: request.audience });
+    const signed = await this.exchanges[verified.provider].exchange(verified, { audience: request.audience });
     return { signed, issuedTokenType: request.issuedTokenType };
   }
 }

@@ -2,12 +2,12 @@ import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
-import { ApiProblems, ApiTokenResponses } from '../common/openapi';
-import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../common/routes';
-import { ApiAudienceQuery, audienceParameter } from '../exchange/token-audiences';
-import { sendToken } from '../exchange/token-response';
-import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../trusted-issuers/bearer-token.guard';
+import { ISSUED_TOKEN_EXAMPLES } from '../../common/issued-claims';
+import { ApiProblems, ApiTokenResponses } from '../../common/openapi';
+import { EXCHANGE_PATH, EXCHANGE_PROVIDERS } from '../../common/routes';
+import { ApiAudienceQuery, audienceParameter } from '../shared/token-audiences';
+import { sendToken } from '../shared/token-response';
+import { AcceptTokensFrom, BearerTokenGuard, type VerifiedRequest } from '../../trusted-issuers/bearer-token.guard';
 import { MaskinportenExchange } from './maskinporten-exchange';
 
 @ApiTags('exchange')

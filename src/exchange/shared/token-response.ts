@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import { TokenTypeUri } from '../common/oauth';
-import type { SignedToken } from '../keys/token-signer';
+import { TokenTypeUri } from '../../common/oauth';
+import type { SignedToken } from '../../keys/token-signer';
 
 const ISSUED_TOKEN_TYPE = TokenTypeUri.jwt;
 

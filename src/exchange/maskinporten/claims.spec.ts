@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
-import { InvalidTokenError } from '../common/errors';
+import { InvalidTokenError } from '../../common/errors';
 import { AUTHORIZATION_DETAILS_LIMITS, platformClaims, readMaskinportenClaims, scopeAllowsOrgClaim } from './claims';
 
 const consumer = { authority: 'iso6523-actorid-upis', ID: '0192:974760673' };

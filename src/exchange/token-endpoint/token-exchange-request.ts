@@ -1,6 +1,6 @@
-import { MAX_TOKEN_BYTES } from '../common/bearer-token';
-import { OAuthError } from '../common/oauth-error';
-import { EXCHANGEABLE_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT_TYPE, TokenTypeUri } from '../common/oauth';
+import { MAX_TOKEN_BYTES } from '../../common/bearer-token';
+import { OAuthError } from '../../common/errors';
+import { EXCHANGEABLE_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT_TYPE, TokenTypeUri } from '../../common/oauth';
 
 /** An RFC 8693 token exchange request, read and checked. */
 interface TokenExchangeRequest {

@@ -1,5 +1,5 @@
-import type { SignedToken } from '../keys/token-signer';
-import type { VerifiedToken } from '../trusted-issuers/token-verifier';
+import type { SignedToken } from '../../keys/token-signer';
+import type { VerifiedToken } from '../../trusted-issuers/token-verifier';
 
 /** What a client may ask of any exchange besides the token itself. */
 export interface ExchangeOptions {
