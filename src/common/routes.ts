@@ -38,6 +38,8 @@ export const ROUTES = {
   docsJson: 'docs-json',
   testIdpMaskinporten: 'test-idp/maskinporten',
   testIdpIdporten: 'test-idp/idporten',
+  /** Development: a page that runs the login round trip and shows the tokens. */
+  testIdpLoginDemo: 'test-idp/login-demo',
 } as const;
 
 /**

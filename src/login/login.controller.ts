@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { bearerToken } from '../common/bearer-token';
 import { ROUTES } from '../common/routes';
@@ -48,7 +48,7 @@ export class LoginController {
   }
 
   @Get(ROUTES.upstreamLogoutReturn)
-  @ApiExcludeEndpoint()
+  @ApiOperation({ summary: 'Where ID-porten’s end-session endpoint sends the browser back: on to the logout’s target' })
   loggedOut(@Req() request: Request, @Res() response: Response): Promise<void> {
     return this.flow.loggedOut(request, response);
   }

@@ -62,6 +62,24 @@ export class OidcClientRepository {
     );
   }
 
+  /** Inserts the client, or updates its URIs when it exists (a development client registered at every use). */
+  async ensure(client: Omit<OidcClient, 'createdAt'>): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO oidc_clients (client_id, secret_sha256, name, redirect_uris, post_logout_redirect_uris, frontchannel_logout_uri, public)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)
+       ON CONFLICT (client_id) DO UPDATE SET redirect_uris = EXCLUDED.redirect_uris, post_logout_redirect_uris = EXCLUDED.post_logout_redirect_uris`,
+      [
+        client.clientId,
+        client.secretSha256,
+        client.name,
+        JSON.stringify(client.redirectUris),
+        JSON.stringify(client.postLogoutRedirectUris),
+        client.frontchannelLogoutUri,
+        client.public,
+      ],
+    );
+  }
+
   /** Undefined for an unknown id, and for anything that is not a client id shape (never reaches the database). */
   async findById(clientId: unknown): Promise<OidcClient | undefined> {
     if (typeof clientId !== 'string' || !CLIENT_ID.test(clientId)) return undefined;
