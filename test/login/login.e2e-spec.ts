@@ -560,9 +560,13 @@ print('valid')`,
       await page.goto(`${running.url}/test-idp/login-demo`);
       await personLogsIn(page);
       expect(page.url().startsWith(`${running.url}/test-idp/login-demo/callback?`)).toBe(true);
-      const shown = JSON.parse((await page.$eval('#access_token_claims', (e) => e.textContent)) ?? '{}') as Record<string, unknown>;
+      const shown = JSON.parse(
+        (await page.$eval('#access_token_claims', (e) => (e as unknown as { textContent: string | null }).textContent)) ?? '{}',
+      ) as Record<string, unknown>;
       expect(shown).toMatchObject({ iss: issuer, pid: PID });
-      const shownId = JSON.parse((await page.$eval('#id_token_claims', (e) => e.textContent)) ?? '{}') as Record<string, unknown>;
+      const shownId = JSON.parse(
+        (await page.$eval('#id_token_claims', (e) => (e as unknown as { textContent: string | null }).textContent)) ?? '{}',
+      ) as Record<string, unknown>;
       expect(shownId).toMatchObject({ aud: 'test-idp-login-demo', sub });
       const rows = await auditRows();
       expect(rows).toContainEqual({
