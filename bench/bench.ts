@@ -1,4 +1,6 @@
-// npm run bench [-- --smoke | --scale | --soak] [--only=ceiling,maskinporten] [--cpu-prof]
+// npm run bench [-- --smoke | --scale | --soak] [--only=ceiling,maskinporten] [--connections=16,64] [--cpu-prof]
+//   [--service=<checkout>]: measure another checkout's build (its dist/) in the same run set-up, to
+//   interleave before and after builds of a change on a shared machine.
 // Measures the exchange against a ceiling measured in the same run on the same machine: see README.
 import { ChildProcess, execSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,6 +52,8 @@ const SOAK_ROUNDS = 4;
 const ISSUER = 'https://bench.invalid/authentication/api/v1/openid/';
 const ENDPOINTS = {
   ceiling: '',
+  'oidc-provider': '',
+  'framework-floor': '',
   maskinporten: '/authentication/api/v1/exchange/maskinporten',
   idporten: '/authentication/api/v1/exchange/id-porten',
   jwks: '/authentication/api/v1/openid/.well-known/openid-configuration/jwks',
@@ -60,7 +64,17 @@ type Endpoint = keyof typeof ENDPOINTS;
  * The ceiling runs before and after the exchanges and they are compared with its mean: a machine
  * shared with others drifts by 10 % or more within a minute, and the two ceiling rows show by how much.
  */
-const CASE_ORDER: Endpoint[] = ['ceiling', 'maskinporten', 'idporten', 'ceiling', 'jwks', 'ready'];
+const CASE_ORDER: Endpoint[] = ['ceiling', 'maskinporten', 'idporten', 'oidc-provider', 'framework-floor', 'ceiling', 'jwks', 'ready'];
+/** Cases with their own process, compared with the ceiling like the service's exchanges. */
+const PEERS = ['ceiling', 'oidc-provider', 'framework-floor'] as const;
+type Peer = (typeof PEERS)[number];
+const COMPARED: Endpoint[] = ['maskinporten', 'idporten', 'oidc-provider', 'framework-floor'];
+/** The peer's client, authenticated with client_secret_basic, and the form of its token-exchange request. */
+const PEER_CLIENT = { id: 'bench-client', secret: randomBytes(24).toString('base64url') };
+const PEER_FORM = {
+  body: `grant_type=${encodeURIComponent('urn:ietf:params:oauth:grant-type:token-exchange')}&subject_token_type=${encodeURIComponent('urn:ietf:params:oauth:token-type:access_token')}&subject_token=`,
+  authorization: `Basic ${Buffer.from(`${PEER_CLIENT.id}:${PEER_CLIENT.secret}`).toString('base64')}`,
+};
 
 interface CaseResult extends LoadResult {
   endpoint: Endpoint;
@@ -70,6 +84,14 @@ interface CaseResult extends LoadResult {
   /** Busy share of all cores during the case: near 100 means the machine, not the service, is the limit. */
   machineCpuPercent: number;
   ofCeiling?: number;
+}
+
+/** The value of `--name=value`, split at commas. */
+function listOption(name: string): string[] | undefined {
+  return process.argv
+    .find((a) => a.startsWith(`--${name}=`))
+    ?.slice(name.length + 3)
+    .split(',');
 }
 
 function forkChild<T>(script: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; first: T }> {
@@ -280,7 +302,8 @@ async function main(): Promise<void> {
     const port = 3900 + Math.floor(Math.random() * 90);
     const profileDir = process.argv.includes('--cpu-prof') ? join(ROOT, 'bench', 'results', 'profiles') : undefined;
     const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    const service = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
+    const serviceRoot = listOption('service')?.[0] ?? ROOT;
+    const service = spawn(process.execPath, [...nodeArgs, join(serviceRoot, 'dist', 'src', 'main.js')], {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
@@ -310,8 +333,16 @@ async function main(): Promise<void> {
     await waitReady(`${base}/health/ready`, 180_000);
     console.log(`service ready in ${Date.now() - started} ms`);
 
-    const { child: ceiling, first: ceilingInfo } = await forkChild<{ url: string }>('ceiling.js', { BENCH_UPSTREAM: fake.base });
-    cleanups.push(() => void ceiling.kill());
+    const peers = {} as Record<Peer, { child: ChildProcess; url: string }>;
+    for (const peer of PEERS) {
+      const { child, first } = await forkChild<{ url: string }>(`${peer}${peer === 'oidc-provider' ? '-peer' : ''}.js`, {
+        BENCH_UPSTREAM: fake.base,
+        BENCH_ORGANISATIONS: orgs,
+        BENCH_PEER_CLIENT: `${PEER_CLIENT.id}:${PEER_CLIENT.secret}`,
+      });
+      cleanups.push(() => void child.kill());
+      peers[peer] = { child, url: first.url };
+    }
     const loader = fork(join(__dirname, 'load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     cleanups.push(() => void loader.kill());
 
@@ -320,18 +351,16 @@ async function main(): Promise<void> {
       return;
     }
 
-    const only = process.argv
-      .find((a) => a.startsWith('--only='))
-      ?.slice('--only='.length)
-      .split(',');
+    const only = listOption('only');
+    const levels = listOption('connections')?.map(Number) ?? profile.connections;
     const results: CaseResult[] = [];
-    for (const connections of profile.connections) {
+    for (const connections of levels) {
       const level: CaseResult[] = [];
       for (const endpoint of CASE_ORDER.filter((e) => !only || only.includes(e))) {
-        const target = endpoint === 'ceiling' ? ceilingInfo.url : `${base}${ENDPOINTS[endpoint]}`;
-        const pid = endpoint === 'ceiling' ? (ceiling.pid as number) : (service.pid as number);
-        const tokenSet =
-          endpoint === 'idporten' ? load.idporten : endpoint === 'maskinporten' || endpoint === 'ceiling' ? load.maskinporten : [];
+        const peer = (PEERS as readonly string[]).includes(endpoint) ? peers[endpoint as Peer] : undefined;
+        const target = peer ? peer.url : `${base}${ENDPOINTS[endpoint]}`;
+        const pid = (peer ? peer.child.pid : service.pid) as number;
+        const tokenSet = endpoint === 'idporten' ? load.idporten : endpoint === 'jwks' || endpoint === 'ready' ? [] : load.maskinporten;
         const before = processStats(pid);
         const machineBefore = machineTicks();
         const startedAt = Date.now();
@@ -341,6 +370,7 @@ async function main(): Promise<void> {
           durationSeconds: profile.durationSeconds,
           warmupSeconds: profile.warmupSeconds,
           tokens: tokenSet,
+          form: endpoint === 'oidc-provider' ? PEER_FORM : undefined,
         };
         const outcome = await ask<LoadResult>(loader, request);
         const after = processStats(pid);
@@ -356,13 +386,12 @@ async function main(): Promise<void> {
         };
         level.push(result);
         console.log(
-          `${endpoint.padEnd(12)} c=${String(connections).padStart(2)}  ${Math.round(outcome.rps)} req/s  p99 ${outcome.p99} ms  errors ${outcome.errors} non2xx ${outcome.non2xx}`,
+          `${endpoint.padEnd(15)} c=${String(connections).padStart(2)}  ${Math.round(outcome.rps)} req/s  p99 ${outcome.p99} ms  errors ${outcome.errors} non2xx ${outcome.non2xx}`,
         );
       }
       const ceilings = level.filter((r) => r.endpoint === 'ceiling');
       const ceilingRps = ceilings.reduce((sum, r) => sum + r.rps, 0) / (ceilings.length || 1);
-      for (const r of level)
-        if (ceilings.length > 0 && (r.endpoint === 'maskinporten' || r.endpoint === 'idporten')) r.ofCeiling = r.rps / ceilingRps;
+      for (const r of level) if (ceilings.length > 0 && COMPARED.includes(r.endpoint)) r.ofCeiling = r.rps / ceilingRps;
       results.push(...level);
     }
 
@@ -387,8 +416,8 @@ async function main(): Promise<void> {
     );
     console.log(table);
     const failures = results.filter((r) => r.errors > 0 || r.non2xx > 0);
-    // Only complete, unprofiled runs are results; --only and --cpu-prof runs are for investigation.
-    if (profile.name !== 'smoke' && !only && !profileDir) {
+    // Only complete, unprofiled runs of this checkout are results; the others are for investigation.
+    if (profile.name !== 'smoke' && !only && !profileDir && levels === profile.connections && serviceRoot === ROOT) {
       const file = join(
         ROOT,
         'bench',

@@ -7,6 +7,11 @@ export interface LoadRequest {
   durationSeconds: number;
   warmupSeconds: number;
   tokens: string[];
+  /**
+   * Sends each token as a form field of a POST (RFC 8693 at a token endpoint) instead of as a Bearer
+   * header: `body` is the form before the token, `authorization` the client's Basic credentials.
+   */
+  form?: { body: string; authorization: string };
 }
 
 export interface LoadResult {
@@ -21,21 +26,28 @@ export interface LoadResult {
 
 function run(request: LoadRequest, duration: number): Promise<autocannon.Result> {
   let next = 0;
-  const { tokens } = request;
+  const { tokens, form } = request;
+  const bearer: autocannon.Request = {
+    method: 'GET',
+    setupRequest: (req) => {
+      if (tokens.length === 0) return req;
+      const token = tokens[next++ % tokens.length];
+      return { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } };
+    },
+  };
+  const posted = (body: string, authorization: string): autocannon.Request => ({
+    method: 'POST',
+    setupRequest: (req) => ({
+      ...req,
+      headers: { ...req.headers, authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `${body}${encodeURIComponent(tokens[next++ % tokens.length])}`,
+    }),
+  });
   return autocannon({
     url: request.url,
     connections: request.connections,
     duration,
-    requests: [
-      {
-        method: 'GET',
-        setupRequest: (req) => {
-          if (tokens.length === 0) return req;
-          const token = tokens[next++ % tokens.length];
-          return { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } };
-        },
-      },
-    ],
+    requests: [form ? posted(form.body, form.authorization) : bearer],
   });
 }
 

@@ -6,7 +6,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ConfigType } from '@nestjs/config';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { BEARER_SCHEME } from './common/openapi';
 import { ROUTES } from './common/routes';
 import { FrameworkLinesAtDebug } from './logging/framework-lines-at-debug';
@@ -15,6 +14,7 @@ import { ConnectionDrain } from './common/connection-drain';
 import { PinoLoggerService, requestId } from './logging/logging.module';
 import { plain, problemResponse } from './problem-details/problem-details';
 import { createValidationPipe } from './common/validation';
+import { bodyParsers, securityHeaders } from './common/request-pipeline';
 
 const BODY_LIMIT = '16kb';
 
@@ -80,8 +80,9 @@ export function configureApp(app: NestExpressApplication): ConnectionDrain {
   app.set('trust proxy', http.trustProxy);
   // API defaults: no framing, no sniffing, a strict CSP (the test IdP's page loads its script from us).
   // On plain http, no upgrade to https, no HSTS, no COOP: the dev server works under any host name.
+  // Pages get the whole set, the token endpoints only what applies to a token (see request-pipeline).
   app.use(
-    helmet({
+    securityHeaders({
       crossOriginResourcePolicy: { policy: 'cross-origin' },
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: http.httpsOnly ? [] : null } },
       strictTransportSecurity: http.httpsOnly,
@@ -104,8 +105,7 @@ export function configureApp(app: NestExpressApplication): ConnectionDrain {
     req.id = requestId(req, res);
     next();
   });
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(bodyParsers(BODY_LIMIT));
   if (http.openApiEnabled) serveOpenApi(app);
   app.useGlobalPipes(createValidationPipe());
   const server = app.getHttpServer();

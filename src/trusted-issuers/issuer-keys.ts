@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput, type CryptoKey } from 'jose';
+import { createLocalJWKSet, errors, type JSONWebKeySet } from 'jose';
 import { fetchJsonObject, UpstreamError } from '../common/upstream-fetch';
 import { isTrustworthyUpstreamUrl } from '../config/upstream-url';
+import type { KeyResolver } from './jwt-verification';
 
 export interface IssuerKeySettings {
   timeoutMs: number;
@@ -19,8 +20,6 @@ export interface UpstreamEndpoints {
   tokenEndpoint?: string;
   endSessionEndpoint?: string;
 }
-
-type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
 
 /**
  * One upstream issuer, found through its discovery document, with its JWKS held in memory.

@@ -2,13 +2,14 @@ import type { Server } from 'node:http';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { Clock } from '../common/clock';
 import { InvalidTokenError, ServiceUnavailableError } from '../common/errors';
 import { checkCompactJws, invalidTokenFromJose } from '../common/jose-errors';
 import { ReadinessRegistry } from '../common/readiness';
 import { issuersConfig } from '../config';
 import { IssuerKeys } from './issuer-keys';
+import { verifyJwt } from './jwt-verification';
 import { PROVIDERS, type Provider } from './provider';
 import { UpstreamError } from '../common/upstream-fetch';
 
@@ -133,14 +134,14 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     const currentDate = new Date(this.clock.now());
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keys.resolveKey, {
+      payload = await verifyJwt(token, header.all, keys.resolveKey, {
         algorithms: this.config.algorithms,
         issuer: claimedIssuer,
         audience: options.audience ?? this.audiences[provider],
         clockTolerance: this.config.clockSkewSeconds,
         requiredClaims: ['exp'],
         currentDate,
-      }));
+      });
     } catch (error) {
       throw this.translate(error, header.kid);
     }
@@ -163,7 +164,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     return [...this.issuers.maskinporten, ...this.issuers.idporten];
   }
 
-  private readHeader(token: string): { alg: string; kid?: string } {
+  private readHeader(token: string): { alg: string; kid?: string; all: Record<string, unknown> } {
     checkCompactJws(token);
     let header: Record<string, unknown>;
     try {
@@ -185,7 +186,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     if (header.kid !== undefined && (typeof header.kid !== 'string' || header.kid.length > 256)) {
       throw new InvalidTokenError('the token header kid is not a short string', 'malformed');
     }
-    return { alg, kid: header.kid };
+    return { alg, kid: header.kid, all: header };
   }
 
   private readIssuer(token: string): string {

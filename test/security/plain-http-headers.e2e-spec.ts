@@ -20,6 +20,21 @@ describe('security headers on plain http outside production', () => {
       expect(response.headers.get('cross-origin-opener-policy')).toBeNull();
     }
   });
+
+  it("sends a token endpoint's answers, which are never pages, nosniff and none of the page headers", async () => {
+    const answers = [
+      await fetch(`${running.url}/authentication/api/v1/exchange/maskinporten?test=false`),
+      await fetch(`${running.url}/authentication/api/v1/token`, { method: 'POST' }),
+    ];
+    for (const response of answers) {
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/(problem\+)?json/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      for (const header of ['content-security-policy', 'x-frame-options', 'cross-origin-resource-policy', 'referrer-policy']) {
+        expect([header, response.headers.get(header)]).toEqual([header, null]);
+      }
+    }
+  });
 });
 
 describe('security headers when clients reach us over https', () => {
@@ -34,5 +49,13 @@ describe('security headers when clients reach us over https', () => {
     expect(response.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
     expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
     expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+  });
+
+  it('keeps HSTS on the token endpoints too', async () => {
+    const response = await fetch(`${running.url}/authentication/api/v1/exchange/id-porten`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toBeNull();
   });
 });
