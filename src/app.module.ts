@@ -6,7 +6,7 @@ import { LoggingModule } from './logging/logging.module';
 import { ProblemDetailsModule } from './problem-details/problem-details.module';
 import { Settings, SettingsModule } from './config';
 import { DatabaseModule } from './database/database.module';
-import { ENTITIES } from './entities';
+import { databaseSchema } from './entities';
 import { DiscoveryModule } from './discovery/discovery.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
@@ -27,7 +27,7 @@ export class AppModule {
         LoggingModule,
         ProblemDetailsModule,
         CoreModule,
-        DatabaseModule.forRoot(ENTITIES),
+        DatabaseModule.forRoot(databaseSchema(settings.testIdp.enabled)),
         AuditModule,
         HealthModule,
         DiscoveryModule,

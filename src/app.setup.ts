@@ -14,6 +14,7 @@ import { ConnectionDrain } from './common/connection-drain';
 import { PinoLoggerService, requestId } from './logging/logging.module';
 import { plain, problemResponse } from './problem-details/problem-details';
 import { createValidationPipe } from './common/validation';
+import { openRequestContext, runInRequestContext } from './common/request-context';
 import { bodyParsers, securityHeaders } from './common/request-pipeline';
 
 const BODY_LIMIT = '16kb';
@@ -103,9 +104,12 @@ export function configureApp(app: NestExpressApplication): ConnectionDrain {
   // Before the body parser, so that even a request it refuses carries a correlation id.
   app.use((req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void) => {
     req.id = requestId(req, res);
+    openRequestContext(res);
     next();
   });
   app.use(bodyParsers(BODY_LIMIT));
+  // After the body parser, whose stream events would otherwise continue outside the request's context.
+  app.use((_req: IncomingMessage, res: ServerResponse, next: () => void) => runInRequestContext(res, next));
   if (http.openApiEnabled) serveOpenApi(app);
   app.useGlobalPipes(createValidationPipe());
   const server = app.getHttpServer();

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { getMetadataArgsStorage } from 'typeorm';
 import { ENTITIES } from './entities';
+import { TEST_IDP_ENTITIES } from './test-idp/test-idp.entities';
 
 /** Every file under src/ that can declare an entity: `*.entity.ts` and `*.entities.ts` (compiled or not). */
 function entityFiles(dir: string): string[] {
@@ -22,6 +23,12 @@ describe('the entity list', () => {
     const declared = getMetadataArgsStorage()
       .tables.map((table) => (table.target as { name: string }).name)
       .sort();
-    expect(ENTITIES.map((entity) => entity.name).sort()).toEqual(declared);
+    expect([...ENTITIES, ...TEST_IDP_ENTITIES].map((entity) => entity.name).sort()).toEqual(declared);
+  });
+
+  it("keeps the test IdP's tables out of the service's own list", () => {
+    const tableOf = (target: unknown) => getMetadataArgsStorage().tables.find((table) => table.target === target)?.name;
+    expect(ENTITIES.map(tableOf).filter((name) => name?.startsWith('test_idp'))).toEqual([]);
+    expect(TEST_IDP_ENTITIES.map(tableOf).every((name) => name?.startsWith('test_idp_'))).toBe(true);
   });
 });

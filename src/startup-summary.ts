@@ -1,6 +1,6 @@
 import { localOrigin } from './config/local-url';
 import type { Settings } from './config';
-import { ROUTES } from './common/routes';
+import { ROUTES, TEST_IDP_PATHS } from './common/routes';
 
 /** Where the embedded database lives, or which PostgreSQL database on which server (never the user or password). */
 export function describeDatabase(database: Pick<Settings['database'], 'url' | 'embeddedDir'>): string {
@@ -22,7 +22,7 @@ export function startupSummary(settings: Pick<Settings, 'server' | 'database' | 
   const fields: Record<string, string> = { url: origin, database: describeDatabase(settings.database) };
   if (settings.http.openApiEnabled) fields.docs = `${origin}/docs`;
   if (settings.testIdp.enabled) {
-    fields.login = `${origin}/${ROUTES.testIdpIdporten}/login`;
+    fields.login = `${origin}/${ROUTES.testIdpIdporten}/${TEST_IDP_PATHS.login}`;
     fields.demo = 'npm run demo';
   }
   const parts = [`ready at ${fields.url}`, `database: ${fields.database}`];

@@ -5,7 +5,7 @@ import { Settings } from '../config';
 import { DataDirectoryBusyError, holdDataDirectory } from '../database/data-directory-lock';
 import { describeServer } from '../database/database-server';
 import { openDataSource } from '../database/open-data-source';
-import { ENTITIES } from '../entities';
+import { databaseSchema } from '../entities';
 import { KeyEncryption, resolveEncryptionSecret } from '../keys/key-encryption';
 import { keyTimings } from '../keys/key-schedule';
 import { SigningKeyRepository } from '../keys/signing-key.repository';
@@ -26,9 +26,11 @@ function announce(request: AdminRequest, target: string): void {
 /** Opens the database itself (PostgreSQL, or the embedded directory whose lock this process holds) and runs the command. */
 async function runHere(settings: Settings, request: AdminRequest): Promise<AdminOutcome> {
   const migrating = request.command === 'migration.run';
+  const schema = databaseSchema(settings.testIdp.enabled);
   const dataSource = await openDataSource(
     { ...settings.database, migrateOnStart: settings.database.migrateOnStart && !migrating },
-    ENTITIES,
+    schema.entities,
+    schema.migrationSets,
   );
   try {
     let encryption: KeyEncryption | undefined;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { CommandError, UsageError } from '../common/cli';
+import { ROUTES, TEST_IDP_PATHS } from '../common/routes';
 import type { Settings } from '../config';
 import type { CliProgram } from './run-cli';
 
@@ -31,7 +32,7 @@ class DemoService {
     readonly root: string,
     private readonly admin: Record<string, string>,
   ) {
-    this.mp = `${root}/test-idp/maskinporten`;
+    this.mp = `${root}/${ROUTES.testIdpMaskinporten}`;
   }
 
   async call<T>(
@@ -141,23 +142,30 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
   step(`2. Give ${ORG} access to it`, (await service.call('PUT', `${mp}/scopes/access/${ORG}?scope=${encodeURIComponent(SCOPE)}`)).body);
 
   const clients = (
-    await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }[]>('GET', `${mp}/clients`)
+    await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }[]>(
+      'GET',
+      `${mp}/${TEST_IDP_PATHS.clients}`,
+    )
   ).body;
   let client = clients.find((c) => c.client_name === CLIENT_NAME && c.client_orgno === ORG && c.scopes.includes(SCOPE));
   if (client) {
     step('3. The client exists (reused)', client);
   } else {
     client = (
-      await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }>('POST', `${mp}/clients`, {
-        body: {
-          client_name: CLIENT_NAME,
-          client_type: 'CONFIDENTIAL',
-          description: 'Client for accessing the my orgs app data',
-          scopes: [SCOPE],
-          token_reference: 'SELF_CONTAINED',
-          client_orgno: ORG,
+      await service.call<{ client_id: string; client_name: string; client_orgno: string; scopes: string[] }>(
+        'POST',
+        `${mp}/${TEST_IDP_PATHS.clients}`,
+        {
+          body: {
+            client_name: CLIENT_NAME,
+            client_type: 'CONFIDENTIAL',
+            description: 'Client for accessing the my orgs app data',
+            scopes: [SCOPE],
+            token_reference: 'SELF_CONTAINED',
+            client_orgno: ORG,
+          },
         },
-      })
+      )
     ).body;
     step('3. Create a client', client);
   }
@@ -165,8 +173,11 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
   const kid = `demo-${randomBytes(4).toString('hex')}`;
   step(
     '4. Register a new public key for it',
-    (await service.call('POST', `${mp}/clients/${client.client_id}/jwks`, { body: { keys: [{ ...(await exportJWK(publicKey)), kid }] } }))
-      .body,
+    (
+      await service.call('POST', `${mp}/${TEST_IDP_PATHS.clients}/${client.client_id}/${TEST_IDP_PATHS.jwks}`, {
+        body: { keys: [{ ...(await exportJWK(publicKey)), kid }] },
+      })
+    ).body,
   );
 
   const clientId = client.client_id;
@@ -188,17 +199,17 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
   };
   const grant = await grantToken();
   showToken('5. Maskinporten token (JWT-bearer grant)', grant.body.access_token);
-  const exchanged = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/maskinporten`, {
+  const exchanged = await service.call<string>('GET', `${root}/${ROUTES.maskinportenExchange}`, {
     admin: false,
     headers: { authorization: `Bearer ${grant.body.access_token}` },
   });
   showToken('6. Exchanged for a platform token', exchanged.body);
 
-  const person = await service.call<{ access_token: string }>('POST', `${root}/test-idp/idporten/token`, {
+  const person = await service.call<{ access_token: string }>('POST', `${root}/${ROUTES.testIdpIdporten}/${TEST_IDP_PATHS.token}`, {
     body: { pid: PERSON, acr: 'idporten-loa-substantial', amr: ['Minid-PIN'], locale: 'nb', nonce: randomBytes(8).toString('hex') },
   });
   showToken(`7. ID-porten token for ${PERSON}`, person.body.access_token);
-  const personToken = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/id-porten`, {
+  const personToken = await service.call<string>('GET', `${root}/${ROUTES.idportenExchange}`, {
     admin: false,
     headers: { authorization: `Bearer ${person.body.access_token}` },
   });
@@ -224,7 +235,7 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
     ],
   });
   showToken('11. Maskinporten token for the system user (authorization_details in the grant)', systemUser.body.access_token);
-  const systemUserToken = await service.call<string>('GET', `${root}/authentication/api/v1/exchange/maskinporten`, {
+  const systemUserToken = await service.call<string>('GET', `${root}/${ROUTES.maskinportenExchange}`, {
     admin: false,
     headers: { authorization: `Bearer ${systemUser.body.access_token}` },
   });
@@ -243,7 +254,7 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
     );
   }
   console.log(
-    `\nA token in one call: curl -s -X POST ${mp}/token -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`,
+    `\nA token in one call: curl -s -X POST ${mp}/${TEST_IDP_PATHS.token} -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`,
   );
 }
 

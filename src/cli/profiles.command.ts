@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isPid, PID_DIGITS } from '../common/identifiers';
 import { CommandError, UsageError } from '../common/cli';
 import { validatedImport } from '../profiles/profile-administration';
 import { runAdminCommand } from './database-target';
@@ -22,7 +23,7 @@ export const profilesProgram: CliProgram = {
   async run([command, argument], settings) {
     if (command !== 'import' && command !== 'show') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
     if (!argument) throw new UsageError(`${command} needs an argument`);
-    if (command === 'show' && !/^\d{11}$/.test(argument)) throw new CommandError('an ssn is 11 digits');
+    if (command === 'show' && !isPid(argument)) throw new CommandError(`an ssn is ${PID_DIGITS} digits`);
     let document: unknown;
     if (command === 'import') {
       document = readDocument(argument);

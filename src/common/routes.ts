@@ -6,12 +6,16 @@ export const API_PREFIX = 'authentication/api/v1';
 export const OPENID_PATH = `${API_PREFIX}/openid`;
 export const EXCHANGE_PATH = `${API_PREFIX}/exchange`;
 
+/** Where an issuer's OpenID Connect discovery document sits below the issuer, and its JWKS below that. */
+export const WELL_KNOWN_OPENID_CONFIGURATION = '.well-known/openid-configuration';
+export const JWKS_SEGMENT = 'jwks';
+
 /** How each upstream provider is named in its exchange URL: `${EXCHANGE_PATH}/id-porten`. */
 export const EXCHANGE_PROVIDERS = { maskinporten: 'maskinporten', idporten: 'id-porten' } as const;
 
 export const ROUTES = {
   /** OpenID Connect discovery; its JWKS sits below it at `/jwks`. */
-  discovery: `${OPENID_PATH}/.well-known/openid-configuration`,
+  discovery: `${OPENID_PATH}/${WELL_KNOWN_OPENID_CONFIGURATION}`,
   exchange: EXCHANGE_PATH,
   maskinportenExchange: `${EXCHANGE_PATH}/${EXCHANGE_PROVIDERS.maskinporten}`,
   idportenExchange: `${EXCHANGE_PATH}/${EXCHANGE_PROVIDERS.idporten}`,
@@ -50,3 +54,16 @@ export function serviceBaseUrl(issuer: string): string {
   const suffix = `${OPENID_PATH}/`;
   return issuer.endsWith(suffix) ? issuer.slice(0, -suffix.length) : issuer;
 }
+
+/** What each test IdP serves below its base path (ROUTES.testIdpMaskinporten, ROUTES.testIdpIdporten). */
+export const TEST_IDP_PATHS = {
+  maskinportenMetadata: '.well-known/oauth-authorization-server',
+  idportenMetadata: WELL_KNOWN_OPENID_CONFIGURATION,
+  jwks: JWKS_SEGMENT,
+  token: 'token',
+  authorize: 'authorize',
+  userinfo: 'userinfo',
+  login: 'login',
+  loginScript: 'login.js',
+  clients: 'clients',
+} as const;

@@ -5,7 +5,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { databaseConfig } from '../config';
 import { ReadinessRegistry } from '../common/readiness';
 import { dataSourceOptions, Entities } from './data-source-options';
-import { connectAndMigrate } from './open-data-source';
+import { connectAndMigrate, type MigrationSet } from './open-data-source';
 
 const PING_TIMEOUT_MS = 1000;
 
@@ -21,8 +21,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** The database connection (migrated on start when configured) and its readiness check. */
 @Module({})
 export class DatabaseModule implements OnModuleInit {
-  /** The entity list comes from the composition root (src/entities.ts): database/ knows no capability. */
-  static forRoot(entities: Entities): DynamicModule {
+  /**
+   * The entity list and the extra migration sets (the test IdP's, when it is enabled) come from the
+   * composition root (src/entities.ts): database/ knows no capability.
+   */
+  static forRoot({ entities, migrationSets }: { entities: Entities; migrationSets: readonly MigrationSet[] }): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
@@ -37,7 +40,7 @@ export class DatabaseModule implements OnModuleInit {
           }),
           dataSourceFactory: (options) => {
             const { migrateOnStart, ...rest } = options as DataSourceOptions & { migrateOnStart: boolean };
-            return connectAndMigrate(rest, migrateOnStart);
+            return connectAndMigrate(rest, migrateOnStart, migrationSets);
           },
         }),
       ],

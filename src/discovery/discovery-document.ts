@@ -8,7 +8,7 @@ import {
   REFRESH_TOKEN_GRANT_TYPE,
   TOKEN_ENDPOINT_AUTH_METHODS,
 } from '../common/oauth';
-import { EXCHANGE_PROVIDERS, ROUTES, serviceBaseUrl } from '../common/routes';
+import { EXCHANGE_PROVIDERS, JWKS_SEGMENT, ROUTES, serviceBaseUrl, WELL_KNOWN_OPENID_CONFIGURATION } from '../common/routes';
 import { ISSUED_CLAIM_NAMES } from '../common/issued-claims';
 import { SIGNING_ALGORITHM } from '../keys/key-material';
 
@@ -59,7 +59,7 @@ export function buildDiscoveryDocument(issuer: string, served: ServedFeatures): 
     : {};
   return {
     issuer,
-    jwks_uri: `${issuer}.well-known/openid-configuration/jwks`,
+    jwks_uri: `${issuer}${WELL_KNOWN_OPENID_CONFIGURATION}/${JWKS_SEGMENT}`,
     ...login,
     token_endpoint: `${base}${ROUTES.token}`,
     token_endpoint_auth_methods_supported: served.login

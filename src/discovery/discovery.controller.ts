@@ -1,26 +1,16 @@
-import { createHash } from 'node:crypto';
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { introspectionConfig, loginConfig, tokenConfig } from '../config';
 import { KeyRing } from '../keys/key-ring';
-import { ROUTES } from '../common/routes';
+import { entityTag, matchesEntityTag } from '../common/http-caching';
+import { JWKS_SEGMENT, ROUTES } from '../common/routes';
 import { buildDiscoveryDocument } from './discovery-document';
 
 interface CachedDocument {
   body: string;
   etag: string;
-}
-
-/** True when the client's If-None-Match names this entity tag (or `*`). */
-function matches(request: Request, etag: string): boolean {
-  const header = request.headers['if-none-match'];
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const t = tag.trim();
-    return t === '*' || t === etag || t === `W/${etag}`;
-  });
 }
 
 /** OpenID Connect discovery: how every platform API finds and follows our signing keys. */
@@ -36,7 +26,7 @@ export class DiscoveryController {
     @Inject(loginConfig.KEY) login: ConfigType<typeof loginConfig>,
   ) {
     const body = JSON.stringify(buildDiscoveryDocument(config.issuer, { introspection: introspection.enabled, login: login.enabled }));
-    this.configuration = { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+    this.configuration = { body, etag: entityTag(body) };
   }
 
   @Get()
@@ -48,7 +38,7 @@ export class DiscoveryController {
     this.send(request, response, this.configuration);
   }
 
-  @Get('jwks')
+  @Get(JWKS_SEGMENT)
   @ApiOperation({ summary: 'Our published signing keys (RSA, RS256, kid = RFC 7638 thumbprint, x5c certificate)' })
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiResponse({ status: 200, description: '{"keys": [{"kty","use","alg","kid","n","e","x5c","x5t#S256"}]}' })
@@ -60,7 +50,7 @@ export class DiscoveryController {
   private send(request: Request, response: Response, document: CachedDocument): void {
     response.setHeader('Cache-Control', `public, max-age=${this.config.discoveryMaxAgeSeconds}`);
     response.setHeader('ETag', document.etag);
-    if (matches(request, document.etag)) {
+    if (matchesEntityTag(request.headers, document.etag)) {
       response.status(304).end();
       return;
     }

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { ConfigType } from '@nestjs/config';
 import { type CryptoKey, importPKCS8 } from 'jose';
 import { Clock } from '../common/clock';
+import { entityTag } from '../common/http-caching';
 import { ReadinessRegistry } from '../common/readiness';
 import { keysConfig, tokenConfig } from '../config';
 import { generateSigningKey, SIGNING_ALGORITHM } from './key-material';
@@ -177,6 +178,6 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
       'x5t#S256': createHash('sha256').update(Buffer.from(k.certificate, 'base64')).digest('base64url'),
     }));
     const body = JSON.stringify({ keys: jwks });
-    return { body, keys: jwks, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+    return { body, keys: jwks, etag: entityTag(body) };
   }
 }

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -14,10 +13,8 @@ import {
 import type { ConfigType } from '@nestjs/config';
 import type { Logger as Pino } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
+import { currentRequestContext, requestContextOf } from '../common/request-context';
 import { appConfig } from '../config';
-
-/** Where the problem filter leaves a refusal's reason for the request line (Express res.locals). */
-export const REFUSAL_REASON = 'refusalReason';
 
 const QUIET_LEVELS = new Set(['warn', 'error', 'fatal', 'silent']);
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -61,9 +58,9 @@ export function requestLogLevel(req: IncomingMessage, res: ServerResponse, err?:
   return 'info';
 }
 
-/** Set by the problem filter on a refused or failed request (see REFUSAL_REASON). */
+/** Set by the problem filter on a refused or failed request. */
 function refusalReasonOf(res: ServerResponse): string | undefined {
-  return (res as ServerResponse & { locals?: Record<string, unknown> }).locals?.[REFUSAL_REASON] as string | undefined;
+  return requestContextOf(res)?.refusalReason;
 }
 
 const HTTP_LOGGER = Symbol('HTTP_LOGGER');
@@ -104,9 +101,6 @@ function createHttpLogger(config: ConfigType<typeof appConfig>): HttpLogger {
   });
 }
 
-/** The request's own logger (bound to its id) while a request is handled. */
-const requestLoggers = new AsyncLocalStorage<Pino>();
-
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /**
@@ -143,7 +137,7 @@ export class PinoLoggerService implements LoggerService {
 
   /** Nest passes the context last: `(message, ...params, context)`. */
   private write(level: Level, message: unknown, rest: unknown[]): void {
-    const logger = requestLoggers.getStore() ?? this.http.logger;
+    const logger = currentRequestContext()?.logger ?? this.http.logger;
     const fields: Record<string, unknown> = {};
     const params = rest.slice(0, -1);
     if (rest.length > 0) fields.context = rest.at(-1);
@@ -185,7 +179,11 @@ export class LoggingModule implements NestModule {
     if (QUIET_LEVELS.has(this.config.logLevel)) return;
     const http = this.http;
     consumer
-      .apply(http, (req: IncomingMessage & { log: Pino }, _res: ServerResponse, next: () => void) => requestLoggers.run(req.log, next))
+      .apply(http, (req: IncomingMessage & { log: Pino }, _res: ServerResponse, next: () => void) => {
+        const context = currentRequestContext();
+        if (context) context.logger = req.log;
+        next();
+      })
       .forRoutes({ path: '{/*splat}', method: RequestMethod.ALL });
   }
 }

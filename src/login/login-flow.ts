@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors';
 import { ExchangeEvents } from '../common/exchange-events';
 import { loginConfig } from '../config';
-import { authLevelOf } from '../common/acr-levels';
+import { authLevelOf } from '../common/acr';
 import { ProfileService } from '../profiles/profile.service';
 import { AuthorizationCodeRepository } from './authorization-code.repository';
 import {

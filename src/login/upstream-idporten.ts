@@ -6,7 +6,7 @@ import { ServiceUnavailableError } from '../common/errors';
 import { MAX_DOCUMENT_BYTES, parseJsonObject, readCapped } from '../common/upstream-fetch';
 import { issuersConfig, loginConfig, tokenConfig } from '../config';
 import { ROUTES, serviceBaseUrl } from '../common/routes';
-import { authLevelOf } from '../common/acr-levels';
+import { authLevelOf } from '../common/acr';
 import { TokenVerifier } from '../trusted-issuers/token-verifier';
 
 /** Why an upstream login did not give us a person: shown on a page or sent to the client as access_denied. */

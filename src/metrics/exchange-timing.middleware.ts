@@ -1,5 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { requestContextOf } from '../common/request-context';
 import { EXCHANGE_PROVIDERS } from '../common/routes';
 import { Metrics } from './metrics';
 
@@ -17,8 +18,8 @@ export class ExchangeTimingMiddleware implements NestMiddleware {
     const started = process.hrtime.bigint();
     const segment = request.path.slice(request.path.lastIndexOf('/') + 1);
     response.once('finish', () => {
-      // POST /token learns its provider from the subject token and notes it in response.locals.
-      const provider = (response.locals as { provider?: string }).provider ?? PROVIDER_OF_PATH[segment] ?? 'unknown';
+      // POST /token learns its provider from the subject token and notes it in the request's context.
+      const provider = requestContextOf(response)?.provider ?? PROVIDER_OF_PATH[segment] ?? 'unknown';
       this.metrics.exchangeDuration.observe({ provider }, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();

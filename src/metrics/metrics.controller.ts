@@ -7,6 +7,7 @@ import { ROUTES } from '../common/routes';
 import { httpConfig } from '../config';
 import { SecretBearer } from '../common/bearer-token';
 import { Metrics } from './metrics';
+import { setNoStore } from '../common/http-caching';
 
 /** Prometheus scrape endpoint; needs `Bearer METRICS_TOKEN` when one is set. */
 @ApiTags('metrics')
@@ -31,7 +32,7 @@ export class MetricsController {
     this.token.check(request, 'metrics token', 'wrong_metrics_token');
     const body = await this.metrics.registry.metrics();
     response.status(200).setHeader('Content-Type', this.metrics.registry.contentType);
-    response.setHeader('Cache-Control', 'no-store');
+    setNoStore(response);
     response.send(body);
   }
 }

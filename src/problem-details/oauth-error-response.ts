@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { DomainError, OAuthError, type OAuthErrorCode } from '../common/errors';
 import { libraryError, type LibraryError } from './library-errors';
+import { TOKEN_NO_STORE } from '../common/http-caching';
 
 /** An error as a token endpoint answers it (RFC 6749 §5.2). */
 export interface OAuthErrorResponse {
@@ -12,7 +13,7 @@ export interface OAuthErrorResponse {
 
 const answer = (error: OAuthErrorCode, description: string, status = 400, headers: Record<string, string> = {}): OAuthErrorResponse => ({
   status,
-  headers: { ...headers, 'Cache-Control': 'no-store', Pragma: 'no-cache' },
+  headers: { ...headers, ...TOKEN_NO_STORE },
   body: { error, error_description: description },
 });
 

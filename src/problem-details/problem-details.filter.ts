@@ -2,9 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { DomainError, OAuthError } from '../common/errors';
 import { ROUTES } from '../common/routes';
-import { REFUSAL_REASON } from '../logging/logging.module';
+import { requestContextOf } from '../common/request-context';
 import { oauthErrorResponse } from './oauth-error-response';
 import { problemResponse, renderProblem } from './problem-details';
+import { setNoStore } from '../common/http-caching';
 
 const MAX_CAUSE_DEPTH = 4;
 
@@ -64,11 +65,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<Request & { id?: string }>();
     const response = ctx.getResponse<Response>();
     // The request line names why (expired, untrusted_issuer ...): a slug, never the token or the person.
-    if (exception instanceof DomainError) response.locals[REFUSAL_REASON] = exception.reason;
+    if (exception instanceof DomainError) {
+      const context = requestContextOf(response);
+      if (context) context.refusalReason = exception.reason;
+    }
     const correlationId = request.id !== undefined ? String(request.id) : undefined;
     if (isHealthReport(exception)) {
       // Probes and operators read terminus' own JSON, which names each failing indicator.
-      response.status(exception.getStatus()).setHeader('Cache-Control', 'no-store').json(exception.getResponse());
+      setNoStore(response);
+      response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }
     const answer = answersOAuth(exception, request)

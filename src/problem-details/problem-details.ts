@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { DomainError, PROBLEM_CONTENT_TYPE } from '../common/errors';
 import { allowedMethods } from '../common/route-table';
 import { libraryError, type LibraryError } from './library-errors';
+import { NO_STORE } from '../common/http-caching';
 
 export interface ProblemDetails {
   type: string;
@@ -42,7 +43,7 @@ export function problemResponse(rendered: Rendered, instance: string, correlatio
   const body: ProblemDetails = { ...rendered.problem, instance, ...(correlationId ? { correlationId } : {}) };
   return {
     status: body.status,
-    headers: { ...rendered.headers, 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },
+    headers: { ...rendered.headers, 'Content-Type': PROBLEM_CONTENT_TYPE, ...NO_STORE },
     body: JSON.stringify(body),
   };
 }

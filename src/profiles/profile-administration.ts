@@ -1,10 +1,9 @@
 import { CommandError } from '../common/cli';
+import { isPid, PID_DIGITS } from '../common/identifiers';
 import { maskSsn } from './profile';
 import { ProfileImportError, validateImport } from './profile-import';
 import type { ProfileImportFile } from './profile-import.dto';
 import { ProfileRepository } from './profile.repository';
-
-const SSN = /^\d{11}$/;
 
 /** The import file checked whole; every problem named, as a refusal that changes nothing. */
 export function validatedImport(document: unknown): ProfileImportFile {
@@ -30,7 +29,7 @@ export async function importPeople(people: ProfileRepository, document: unknown)
 
 /** `profiles show`: a person's user and party, the ssn masked. */
 export async function showPerson(people: ProfileRepository, ssn: string): Promise<string[]> {
-  if (!SSN.test(ssn)) throw new CommandError('an ssn is 11 digits');
+  if (!isPid(ssn)) throw new CommandError(`an ssn is ${PID_DIGITS} digits`);
   const person = await people.findBySsn(ssn);
   if (!person) throw new CommandError(`no person with ssn ${maskSsn(ssn)}`);
   return [JSON.stringify({ ssn: maskSsn(ssn), ...person }, null, 2)];

@@ -6,7 +6,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -14,6 +13,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { PID, PID_DIGITS, UUID } from '../common/identifiers';
 
 export class PartyRecord {
   @IsInt()
@@ -21,14 +21,14 @@ export class PartyRecord {
   @Max(2_147_483_647)
   partyId: number;
 
-  @IsUUID()
+  @Matches(UUID, { message: 'partyUuid must be a UUID' })
   partyUuid: string;
 
   @IsIn(['person', 'organisation'])
   type: 'person' | 'organisation';
 
   @ValidateIf((p: PartyRecord) => p.type === 'person' || p.ssn !== undefined)
-  @Matches(/^\d{11}$/, { message: 'ssn must be 11 digits (and is required for a person)' })
+  @Matches(PID, { message: `ssn must be ${PID_DIGITS} digits (and is required for a person)` })
   ssn?: string;
 
   @ValidateIf((p: PartyRecord) => p.type === 'organisation' || p.orgNumber !== undefined)
@@ -51,7 +51,7 @@ export class UserRecord {
   @MaxLength(64)
   userName?: string;
 
-  @Matches(/^\d{11}$/, { message: 'ssn must be 11 digits' })
+  @Matches(PID, { message: `ssn must be ${PID_DIGITS} digits` })
   ssn: string;
 
   @IsInt()

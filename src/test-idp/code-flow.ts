@@ -1,9 +1,12 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { parseBearerHeader } from '../common/bearer-token';
 import { Clock } from '../common/clock';
 import { InvalidTokenError, OAuthError } from '../common/errors';
+import { isPid, PID_DIGITS } from '../common/identifiers';
+import { tokenConfig } from '../config';
 import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
 import { LEVELS, METHODS } from './login-page';
@@ -15,14 +18,12 @@ export const AUTHORIZATION_CODE = 'authorization_code';
 const CODE_LIFETIME_S = 60;
 const ID_TOKEN_LIFETIME_S = 600;
 const MAX_PENDING_CODES = 10_000;
-const SKEW_S = 10;
 /** S256 of a verifier: 32 bytes in base64url. */
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-const PID = /^\d{11}$/;
 
 /** A client that failed to authenticate at the token endpoint (RFC 6749 §5.2: 401 with a challenge). */
 const unauthenticatedClient = (description: string) =>
@@ -128,6 +129,7 @@ export class CodeFlow {
     private readonly login: IdportenLogin,
     private readonly keys: IssuerKeyStore,
     private readonly clock: Clock,
+    @Inject(tokenConfig.KEY) private readonly tokenSettings: ConfigType<typeof tokenConfig>,
   ) {}
 
   get issuer(): string {
@@ -197,7 +199,7 @@ export class CodeFlow {
     if (fields.code_challenge === undefined || !S256_CHALLENGE.test(fields.code_challenge))
       throw refuse('invalid_request', 'code_challenge must be the base64url SHA-256 of the code_verifier');
     if (fields.nonce !== undefined && fields.nonce.length > 512) throw refuse('invalid_request', 'nonce may be at most 512 characters');
-    const acr = (fields.acr_values ?? '').split(' ').find((v) => (LEVELS as readonly string[]).includes(v));
+    const acr = (fields.acr_values ?? '').split(' ').find((v) => LEVELS.includes(v));
     return {
       client,
       redirectUri,
@@ -227,8 +229,8 @@ export class CodeFlow {
 
   /** Null when the choice is acceptable; else what to tell the person. */
   refusal(choice: Partial<LoginChoice>): string | null {
-    if (!PID.test(choice.pid ?? '')) return 'The person identifier must be 11 digits.';
-    if (!(LEVELS as readonly string[]).includes(choice.acr ?? '')) return 'Choose one of the listed levels.';
+    if (!isPid(choice.pid)) return `The person identifier must be ${PID_DIGITS} digits.`;
+    if (!LEVELS.includes(choice.acr ?? '')) return 'Choose one of the listed levels.';
     if (!(METHODS as readonly string[]).includes(choice.amr ?? '')) return 'Choose one of the listed methods.';
     return null;
   }
@@ -360,7 +362,7 @@ export class CodeFlow {
         issuer: this.issuer,
         algorithms: ['RS256'],
         requiredClaims: ['sub', 'exp'],
-        clockTolerance: SKEW_S,
+        clockTolerance: this.tokenSettings.clockSkewSeconds,
         currentDate: new Date(this.clock.now()),
       }));
     } catch {

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import { testIdpConfig } from '../config';
 import { withOverrides } from './claim-overrides';
 import { IssuerKeyStore } from './issuer-key-store';
+import { DEFAULT_ACR } from './login-page';
 import type { IdportenTokenDto } from './provisioning.dto';
 
 const ACCESS_TOKEN_LIFETIME_S = 600;
@@ -39,7 +40,7 @@ export class IdportenLogin {
       locale: request.locale ?? 'nb',
       sid: randomBytes(32).toString('base64url'),
       aud: request.aud ?? DEFAULT_AUDIENCE,
-      acr: request.acr ?? 'idporten-loa-substantial',
+      acr: request.acr ?? DEFAULT_ACR,
       auth_time: now,
       exp: now + lifetime,
       iat: now,

@@ -14,7 +14,7 @@ import {
 import type { Request, Response } from 'express';
 import { authorizationHeader } from '../common/bearer-token';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
-import { ROUTES } from '../common/routes';
+import { ROUTES, TEST_IDP_PATHS } from '../common/routes';
 import { createValidationPipe } from '../common/validation';
 import { TestIdpAdminGuard } from './admin.guard';
 import {
@@ -31,6 +31,7 @@ import { TestIdpLoginClient } from './login-client';
 import { allowFormRedirectTo, errorPage, LEVELS, LOGIN_SCRIPT, loginForm, loginResult, type LoginValues } from './login-page';
 import { OAuthError } from '../common/errors';
 import { IdportenTokenDto, OIDC_AUTH_METHODS, RegisterOidcClientDto } from './provisioning.dto';
+import { NoStore, setNoStore, TOKEN_NO_STORE } from '../common/http-caching';
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -66,15 +67,15 @@ export class IdportenStandInController {
       response.setHeader('Content-Security-Policy', csp.replace(/form-action [^;]*;?/, ''));
   }
 
-  @Get('.well-known/openid-configuration')
+  @Get(TEST_IDP_PATHS.idportenMetadata)
   metadata() {
     const issuer = this.login.issuer;
     return {
       issuer,
-      authorization_endpoint: `${issuer}authorize`,
-      token_endpoint: `${issuer}token`,
-      userinfo_endpoint: `${issuer}userinfo`,
-      jwks_uri: `${issuer}jwks`,
+      authorization_endpoint: `${issuer}${TEST_IDP_PATHS.authorize}`,
+      token_endpoint: `${issuer}${TEST_IDP_PATHS.token}`,
+      userinfo_endpoint: `${issuer}${TEST_IDP_PATHS.userinfo}`,
+      jwks_uri: `${issuer}${TEST_IDP_PATHS.jwks}`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       grant_types_supported: [AUTHORIZATION_CODE],
@@ -92,12 +93,12 @@ export class IdportenStandInController {
     };
   }
 
-  @Get('jwks')
+  @Get(TEST_IDP_PATHS.jwks)
   async jwks() {
     return (await this.keys.key('idporten')).jwks;
   }
 
-  @Post('token')
+  @Post(TEST_IDP_PATHS.token)
   @HttpCode(200)
   @ApiOperation({
     summary: 'ID-porten tokens',
@@ -137,16 +138,15 @@ export class IdportenStandInController {
         throw new OAuthError('unsupported_grant_type', `grant_type must be ${AUTHORIZATION_CODE}`);
       issued = await this.codeFlow.token(body, authorizationHeader(request));
     }
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('Pragma', 'no-cache');
+    setNoStore(response, TOKEN_NO_STORE);
     response.status(200).json(issued);
   }
 
-  @Get('authorize')
+  @Get(TEST_IDP_PATHS.authorize)
   @ApiOperation({ summary: 'Authorization endpoint of the code flow: the login page for the client’s request (PKCE S256 required)' })
   @ApiProduces('text/html')
   async authorizeForm(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    response.setHeader('Cache-Control', 'no-store');
+    setNoStore(response);
     const authorization = await this.authorizationRequest(query, response);
     if (!authorization) return;
     this.allowFormRedirect(response, authorization);
@@ -160,12 +160,12 @@ export class IdportenStandInController {
     response.status(200).type('html').send(form);
   }
 
-  @Post('authorize')
+  @Post(TEST_IDP_PATHS.authorize)
   @ApiOperation({ summary: 'The login form post of the code flow: redirects to the client with code, state and iss' })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('text/html')
   async authorize(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    response.setHeader('Cache-Control', 'no-store');
+    setNoStore(response);
     const form = body ?? {};
     const authorization = await this.authorizationRequest(form, response);
     if (!authorization) return;
@@ -220,22 +220,22 @@ export class IdportenStandInController {
     else response.status(200).type('html').send(errorPage('You are logged out of test ID-porten.'));
   }
 
-  @Get('userinfo')
+  @Get(TEST_IDP_PATHS.userinfo)
   @ApiOperation({ summary: 'The person behind an access token of this issuer (Bearer)' })
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   userinfo(@Req() request: Request) {
     return this.codeFlow.userinfo(authorizationHeader(request));
   }
 
-  @Post('userinfo')
+  @Post(TEST_IDP_PATHS.userinfo)
   @HttpCode(200)
   @ApiOperation({ summary: 'The person behind an access token of this issuer (Bearer)' })
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   userinfoPost(@Req() request: Request) {
     return this.codeFlow.userinfo(authorizationHeader(request));
   }
 
-  @Post('clients')
+  @Post(TEST_IDP_PATHS.clients)
   @ApiOperation({
     summary: 'Register a relying party of the code flow: its redirect URIs and how it authenticates; the client_secret is shown once',
   })
@@ -244,35 +244,35 @@ export class IdportenStandInController {
     return this.codeFlow.register(dto);
   }
 
-  @Get('clients')
+  @Get(TEST_IDP_PATHS.clients)
   @UseGuards(TestIdpAdminGuard)
   listClients(): Promise<OidcClientView[]> {
     return this.codeFlow.listClients();
   }
 
-  @Get('login')
+  @Get(TEST_IDP_PATHS.login)
   @ApiOperation({ summary: 'Login page for a person at a browser' })
   @ApiProduces('text/html')
   @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   form(): string {
     return loginForm({ action: 'login', askAdminToken: this.admin.required });
   }
 
-  @Get('login.js')
+  @Get(TEST_IDP_PATHS.loginScript)
   @Header('Content-Type', 'text/javascript; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   script(): string {
     return LOGIN_SCRIPT;
   }
 
   /** The form post: a browser sends urlencoded fields; the page shows the token and can exchange it. */
-  @Post('login')
+  @Post(TEST_IDP_PATHS.login)
   @ApiOperation({ summary: 'The login form post: shows the token and exchanges it on a click' })
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('text/html')
   async submit(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    response.setHeader('Cache-Control', 'no-store');
+    setNoStore(response);
     response.type('html');
     const form = body ?? {};
     const again = (status: number, error: string): void => {

@@ -1,4 +1,6 @@
 import type { Response } from 'express';
+import { ACR_VALUES } from '../common/acr';
+import { PID_DIGITS } from '../common/identifiers';
 
 /**
  * The code flow's form posts to us and we redirect to the client: Chrome checks CSP form-action on
@@ -26,7 +28,10 @@ pre{background:#f4f4f4;padding:1rem;white-space:pre-wrap;word-break:break-all;ov
 const HEAD = (title: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${title}</title><style>${STYLE}</style></head>`;
 
-export const LEVELS = ['idporten-loa-substantial', 'idporten-loa-high', 'idporten-loa-low', 'Level3', 'Level4'] as const;
+/** What a login issues unless the person or the client chooses another level. */
+export const DEFAULT_ACR = 'idporten-loa-substantial';
+/** Every level the exchange accepts, the default first. */
+export const LEVELS: readonly string[] = [DEFAULT_ACR, ...ACR_VALUES.filter((acr) => acr !== DEFAULT_ACR)];
 export const METHODS = ['Minid-PIN', 'BankID', 'Buypass', 'Commfides'] as const;
 export const DEFAULT_PID = '19108000239';
 
@@ -65,7 +70,7 @@ export function loginForm(options_: LoginFormOptions): string {
 ${options_.clientName ? `<p>Log in to <strong>${escape(options_.clientName)}</strong>.</p>` : ''}
 ${options_.error ? `<p role="alert" id="error"><strong>${escape(options_.error)}</strong></p>` : ''}
 <form method="post" action="${options_.action}">${hidden}
-<label for="pid">Person identifier (11 digits)</label><input id="pid" name="pid" value="${escape(values.pid ?? DEFAULT_PID)}" inputmode="numeric" autocomplete="off" pattern="\\d{11}" maxlength="11" required>
+<label for="pid">Person identifier (${PID_DIGITS} digits)</label><input id="pid" name="pid" value="${escape(values.pid ?? DEFAULT_PID)}" inputmode="numeric" autocomplete="off" pattern="\\d{${PID_DIGITS}}" maxlength="${PID_DIGITS}" required>
 <label for="acr">Level</label><select id="acr" name="acr">${options(LEVELS, values.acr)}</select>
 <label for="amr">Method</label><select id="amr" name="amr">${options(METHODS, values.amr)}</select>
 ${options_.askAdminToken ? '<label for="admin_token">Test IdP admin token</label><input id="admin_token" name="admin_token" type="password" autocomplete="off" required>' : ''}

@@ -5,7 +5,7 @@ import { createLocalJWKSet, decodeJwt, errors, jwtVerify, SignJWT, type JWTPaylo
 import { Clock } from '../common/clock';
 import { type AuthorizationDetail, SYSTEM_USER_TYPE } from '../common/issued-claims';
 import { ISO6523_AUTHORITY, iso6523, isValidOrgNumber, orgNumberOfIso6523Id } from '../common/organisation-number';
-import { testIdpConfig } from '../config';
+import { testIdpConfig, tokenConfig } from '../config';
 import { withOverrides } from './claim-overrides';
 import { IssuerKeyStore } from './issuer-key-store';
 import { OAuthError } from '../common/errors';
@@ -16,7 +16,6 @@ import { TestIdpRepository } from './test-idp.repository';
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const MAX_ASSERTION_LIFETIME_S = 120;
 const ACCESS_TOKEN_LIFETIME_S = 120;
-const SKEW_S = 10;
 
 export interface TokenResponse {
   access_token: string;
@@ -43,6 +42,8 @@ export class MaskinportenGrant {
     private readonly keys: IssuerKeyStore,
     private readonly clock: Clock,
     @Inject(testIdpConfig.KEY) private readonly config: ConfigType<typeof testIdpConfig>,
+    /** CLOCK_SKEW_SECONDS: the skew the service forgives upstream tokens, forgiven to assertions too. */
+    @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
   ) {}
 
   get issuer(): string {
@@ -106,7 +107,7 @@ export class MaskinportenGrant {
         issuer: client.clientId,
         audience: this.issuer,
         requiredClaims: ['exp', 'iat', 'jti'],
-        clockTolerance: SKEW_S,
+        clockTolerance: this.token.clockSkewSeconds,
         currentDate: new Date(this.clock.now()),
       }));
     } catch (error) {
@@ -115,7 +116,7 @@ export class MaskinportenGrant {
         throw new OAuthError('invalid_grant', `the assertion ${error.claim} claim is invalid`);
       throw new OAuthError('invalid_grant', 'the assertion signature does not verify with the client keys');
     }
-    if ((payload.exp as number) > now + MAX_ASSERTION_LIFETIME_S + SKEW_S) {
+    if ((payload.exp as number) > now + MAX_ASSERTION_LIFETIME_S + this.token.clockSkewSeconds) {
       throw new OAuthError('invalid_grant', `the assertion exp may be at most ${MAX_ASSERTION_LIFETIME_S} s ahead`);
     }
     if (typeof payload.jti !== 'string' || payload.jti.length > 256) throw new OAuthError('invalid_grant', 'the assertion jti is invalid');
@@ -186,7 +187,7 @@ export class MaskinportenGrant {
     const first = await this.records.useAssertion(
       `${client.clientId}:${claims.jti as string}`,
       new Date((claims.exp as number) * 1000),
-      new Date(this.clock.now() - SKEW_S * 1000),
+      new Date(this.clock.now() - this.token.clockSkewSeconds * 1000),
     );
     if (!first) throw new OAuthError('invalid_grant', 'the assertion jti was already used');
   }

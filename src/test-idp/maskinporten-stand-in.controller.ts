@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { createValidationPipe } from '../common/validation';
 import { SYSTEM_USER_TYPE } from '../common/issued-claims';
 import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
-import { ROUTES } from '../common/routes';
+import { ROUTES, TEST_IDP_PATHS } from '../common/routes';
 import { TestIdpAdminGuard } from './admin.guard';
 import { IssuerKeyStore } from './issuer-key-store';
 import { JWT_BEARER, MaskinportenGrant } from './maskinporten-grant';
@@ -19,6 +19,7 @@ import {
   RegisterSystemDto,
 } from './provisioning.dto';
 import { ClientView, clientView, DelegationView, ProvisioningService, ScopeView, SystemUserView, SystemView } from './provisioning.service';
+import { setNoStore, TOKEN_NO_STORE } from '../common/http-caching';
 
 /** The local Maskinporten: metadata, JWKS, the JWT-bearer token endpoint and the provisioning API. */
 @ApiTags('test-idp')
@@ -37,13 +38,13 @@ export class MaskinportenStandInController {
 
   private readonly validation = createValidationPipe();
 
-  @Get('.well-known/oauth-authorization-server')
+  @Get(TEST_IDP_PATHS.maskinportenMetadata)
   metadata() {
     const issuer = this.grant.issuer;
     return {
       issuer,
-      token_endpoint: `${issuer}token`,
-      jwks_uri: `${issuer}jwks`,
+      token_endpoint: `${issuer}${TEST_IDP_PATHS.token}`,
+      jwks_uri: `${issuer}${TEST_IDP_PATHS.jwks}`,
       grant_types_supported: [JWT_BEARER],
       token_endpoint_auth_methods_supported: ['private_key_jwt'],
       token_endpoint_auth_signing_alg_values_supported: ['RS256'],
@@ -51,12 +52,12 @@ export class MaskinportenStandInController {
     };
   }
 
-  @Get('jwks')
+  @Get(TEST_IDP_PATHS.jwks)
   async jwks() {
     return (await this.keys.key('maskinporten')).jwks;
   }
 
-  @Post('token')
+  @Post(TEST_IDP_PATHS.token)
   @ApiOperation({
     summary: 'A Maskinporten-shaped access token',
     description:
@@ -111,8 +112,7 @@ export class MaskinportenStandInController {
     } else {
       issued = await this.grant.grant(body ?? {});
     }
-    response.setHeader('Cache-Control', 'no-store');
-    response.setHeader('Pragma', 'no-cache');
+    setNoStore(response, TOKEN_NO_STORE);
     response.status(200).json(issued);
   }
 
@@ -154,13 +154,13 @@ export class MaskinportenStandInController {
     return this.provisioning.scope(Array.isArray(name) ? name.join('/') : name);
   }
 
-  @Post('clients')
+  @Post(TEST_IDP_PATHS.clients)
   @UseGuards(TestIdpAdminGuard)
   createClient(@Body() dto: CreateClientDto): Promise<ClientView> {
     return this.provisioning.createClient(dto);
   }
 
-  @Get('clients')
+  @Get(TEST_IDP_PATHS.clients)
   @UseGuards(TestIdpAdminGuard)
   listClients(): Promise<ClientView[]> {
     return this.provisioning.listClients();

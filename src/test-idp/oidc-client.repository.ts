@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
+import { isUuid } from '../common/identifiers';
 import { TestIdpOidcClient } from './test-idp.entities';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The code flow's registered clients; the only place that queries their table. */
 @Injectable()
@@ -25,7 +24,7 @@ export class OidcClientRepository {
 
   /** Null for an unknown id, and for anything that is not a UUID (never reaches the database). */
   findById(clientId: unknown): Promise<TestIdpOidcClient | null> {
-    if (typeof clientId !== 'string' || !UUID.test(clientId)) return Promise.resolve(null);
+    if (!isUuid(clientId)) return Promise.resolve(null);
     return this.table.findOneBy({ clientId });
   }
 

@@ -16,6 +16,8 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ACR_VALUES } from '../common/acr';
+import { PID, PID_DIGITS } from '../common/identifiers';
 import { isValidOrgNumber } from '../common/organisation-number';
 import { fixedClaimsIn, MAX_CLAIM_OVERRIDES, MAX_EXPIRES_IN_S, MIN_EXPIRES_IN_S } from './claim-overrides';
 import { isValidScopePart } from './scope-name';
@@ -201,12 +203,12 @@ export class MaskinportenTokenDto extends TokenShortcutDto {
 }
 
 export class IdportenTokenDto extends TokenShortcutDto {
-  @Matches(/^\d{11}$/, { message: 'pid must be 11 digits' })
+  @Matches(PID, { message: `pid must be ${PID_DIGITS} digits` })
   @ApiProperty({ example: '19108000239' })
   pid: string;
 
   @IsOptional()
-  @IsIn(['Level0', 'Level3', 'Level4', 'idporten-loa-low', 'idporten-loa-substantial', 'idporten-loa-high'])
+  @IsIn(ACR_VALUES)
   @ApiPropertyOptional({ example: 'idporten-loa-substantial' })
   acr?: string;
 

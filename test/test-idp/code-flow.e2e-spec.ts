@@ -52,6 +52,9 @@ describe('test ID-porten code flow with openid-client', () => {
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
     });
+    expect([...(metadata.acr_values_supported as string[])].sort()).toEqual(
+      ['Level0', 'Level3', 'Level4', 'idporten-loa-high', 'idporten-loa-low', 'idporten-loa-substantial'].sort(),
+    );
   });
 
   it('completes the flow for a confidential client: PKCE, state, nonce, id_token, userinfo, and an access token the exchange accepts', async () => {

@@ -12,7 +12,8 @@ describe('test IdP token endpoints and the real exchange', () => {
   let client: StandInClient;
 
   before(async () => {
-    running = await startApp({ env: { TEST_IDP_ENABLED: 'true' } });
+    // A skew above the old fixed 10 s, to show the test IdP forgives CLOCK_SKEW_SECONDS.
+    running = await startApp({ env: { TEST_IDP_ENABLED: 'true', CLOCK_SKEW_SECONDS: '30' } });
     client = await provisionClient(running);
   });
   after(() => running.close());
@@ -91,9 +92,24 @@ describe('test IdP token endpoints and the real exchange', () => {
     );
     const far = await oauthError({ grant_type: GRANT, assertion: await assertion(running, client, { exp: now + 600 }) }, 'invalid_grant');
     expect(far.error_description).toMatch(/120 s/);
+    const pastSkew = await oauthError(
+      { grant_type: GRANT, assertion: await assertion(running, client, { exp: now + 120 + 31 }) },
+      'invalid_grant',
+    );
+    expect(pastSkew.error_description).toMatch(/120 s/);
     await oauthError({ grant_type: GRANT, assertion: await assertion(running, client, { aud: 'https://elsewhere/' }) }, 'invalid_grant');
     await oauthError({ grant_type: GRANT, assertion: await assertion(running, client, { scope: 'altinn:other' }) }, 'invalid_scope');
     await oauthError({ grant_type: GRANT, assertion: await assertion(running, client, { scope: undefined }) }, 'invalid_scope');
+  });
+
+  it('forgives CLOCK_SKEW_SECONDS on an assertion’s exp, not a fixed 10 s', async () => {
+    const now = Math.floor(running.clock.now() / 1000);
+    const response = await tokenRequest(running, {
+      grant_type: GRANT,
+      assertion: await assertion(running, client, { exp: now + 120 + 25 }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { access_token?: unknown }).access_token).toEqual(expect.any(String));
   });
 
   it('refuses a replayed assertion', async () => {
@@ -126,6 +142,9 @@ describe('test IdP token endpoints and the real exchange', () => {
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await page.text();
     expect(html).toContain('<form method="post" action="login">');
+    // Every level the exchange accepts, Level0 included, the default first.
+    const levels = [...html.matchAll(/<option(?: selected)?>([^<]*)<\/option>/g)].map((m) => m[1]);
+    expect(levels.slice(0, 6)).toEqual(['idporten-loa-substantial', 'Level0', 'idporten-loa-low', 'Level3', 'Level4', 'idporten-loa-high']);
     expect(html).not.toMatch(/(src|href)="https?:/);
     const result = await fetch(`${running.url}/test-idp/idporten/login`, {
       method: 'POST',

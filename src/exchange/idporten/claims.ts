@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
+import { ACR_LEVELS, isAcr } from '../../common/acr';
 import { optionalStringClaim } from '../../common/claims';
 import { InvalidTokenError } from '../../common/errors';
+import { isPid } from '../../common/identifiers';
 import type { PersonTokenClaims } from '../../common/issued-claims';
 import type { Profile } from '../../profiles/profile';
-import { ACR_LEVELS } from '../../common/acr-levels';
 
-export { ACR_LEVELS };
-
-const PID = /^\d{11}$/;
 const MAX_CLAIM_LENGTH = 1024;
 
 export interface IdportenClaims {
@@ -24,7 +22,7 @@ export interface IdportenClaims {
 }
 
 export function acrToAuthLevel(acr: unknown): number {
-  if (typeof acr !== 'string' || !Object.hasOwn(ACR_LEVELS, acr)) {
+  if (!isAcr(acr)) {
     throw new InvalidTokenError('the acr claim is missing or not a known level', 'invalid_acr');
   }
   return ACR_LEVELS[acr];
@@ -40,8 +38,7 @@ function firstAmr(amr: unknown): string | undefined {
 
 /** Reads and checks the claims of an ID-porten token: pid of 11 digits and a known acr are required. */
 export function readIdportenClaims(payload: JWTPayload): IdportenClaims {
-  if (typeof payload.pid !== 'string' || !PID.test(payload.pid))
-    throw new InvalidTokenError('the pid claim must be 11 digits', 'invalid_pid');
+  if (!isPid(payload.pid)) throw new InvalidTokenError('the pid claim must be 11 digits', 'invalid_pid');
   const authTime = payload.auth_time;
   if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime))) {
     throw new InvalidTokenError('the auth_time claim must be a number', 'invalid_auth_time');

@@ -1,6 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { optionalStringClaim } from '../../common/claims';
 import { InvalidTokenError } from '../../common/errors';
+import { isUuid } from '../../common/identifiers';
 import {
   type AuthorizationDetail,
   type OrganisationTokenClaims,
@@ -27,7 +28,6 @@ export const AUTHORIZATION_DETAILS_LIMITS = {
   maxSystemIdLength: 128,
 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Printable, no spaces or controls: a system id is `<vendor orgno>_<name>` in practice. */
 const SYSTEM_ID = /^[\x21-\x7e]+$/;
 
@@ -134,12 +134,7 @@ export function readAuthorizationDetails(value: unknown): { all: AuthorizationDe
 function checkSystemUser(entry: AuthorizationDetail): SystemUserAuthorization {
   const limits = AUTHORIZATION_DETAILS_LIMITS;
   const ids = entry.systemuser_id;
-  if (
-    !Array.isArray(ids) ||
-    ids.length === 0 ||
-    ids.length > limits.maxSystemUserIds ||
-    !ids.every((id) => typeof id === 'string' && UUID.test(id))
-  ) {
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > limits.maxSystemUserIds || !ids.every(isUuid)) {
     throw invalidDetails(`systemuser_id must be a list of 1 to ${limits.maxSystemUserIds} UUIDs`);
   }
   const org = entry.systemuser_org;

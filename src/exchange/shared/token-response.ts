@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { TokenTypeUri } from '../../common/oauth';
 import type { SignedToken } from '../../keys/token-signer';
+import { TOKEN_NO_STORE } from '../../common/http-caching';
 
 const ISSUED_TOKEN_TYPE = TokenTypeUri.jwt;
 
@@ -24,8 +25,7 @@ function write(response: Response, contentType: string, body: string): void {
   response.writeHead(200, {
     'Content-Type': contentType,
     'Content-Length': Buffer.byteLength(body),
-    'Cache-Control': 'no-store',
-    Pragma: 'no-cache',
+    ...TOKEN_NO_STORE,
   });
   response.end(body);
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ExchangeEvents } from '../../common/exchange-events';
+import { currentRequestContext } from '../../common/request-context';
 import { IdportenExchange } from '../idporten/idporten-exchange';
 import { MaskinportenExchange } from '../maskinporten/maskinporten-exchange';
 import type { ProviderExchange } from '../shared/exchange-options';
@@ -10,11 +11,6 @@ import { readTokenExchangeRequest, type TokenRequestInput } from './token-exchan
 
 /** How audit and metrics name a request refused before its provider was known. */
 const UNKNOWN_PROVIDER = 'unknown';
-
-/** What the request turned out to be, for the metrics' timing label; filled as it is learnt. */
-export interface ExchangeAttempt {
-  provider?: Provider;
-}
 
 /**
  * POST /token: reads the RFC 8693 request, learns the provider from the subject token's issuer,
@@ -37,15 +33,19 @@ export class StandardTokenExchange {
     this.exchanges = { maskinporten, idporten };
   }
 
-  async exchange(input: TokenRequestInput, attempt: ExchangeAttempt): Promise<{ signed: SignedToken; issuedTokenType: string }> {
+  async exchange(input: TokenRequestInput): Promise<{ signed: SignedToken; issuedTokenType: string }> {
     let verified: VerifiedToken;
     let request: ReturnType<typeof readTokenExchangeRequest>;
+    let provider: Provider | undefined;
     try {
       request = readTokenExchangeRequest(input);
-      attempt.provider = await this.verifier.providerOf(request.subjectToken);
-      verified = await this.verifier.verify(request.subjectToken, attempt.provider);
+      provider = await this.verifier.providerOf(request.subjectToken);
+      // The timing metric's label: what the request turned out to be.
+      const context = currentRequestContext();
+      if (context) context.provider = provider;
+      verified = await this.verifier.verify(request.subjectToken, provider);
     } catch (error) {
-      this.events.notIssued(attempt.provider ?? UNKNOWN_PROVIDER, error);
+      this.events.notIssued(provider ?? UNKNOWN_PROVIDER, error);
       throw error;
     }
     const signed = await this.exchanges[verified.provider].exchange(verified, { audience: request.audience });

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { EXCHANGEABLE_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT_TYPE, TokenTypeUri } from '../../common/oauth';
 import { ROUTES } from '../../common/routes';
 import { sendTokenJson } from '../shared/token-response';
-import { ExchangeAttempt, StandardTokenExchange } from './standard-token-exchange';
+import { StandardTokenExchange } from './standard-token-exchange';
 import { OAuthError } from '../../common/errors';
 import { TokenGrants } from '../../common/token-grants';
 
@@ -120,7 +120,7 @@ export class TokenController {
       formEncoded: Boolean(request.is(FORM)),
       hasAuthorization: request.headers.authorization !== undefined,
     };
-    const { signed, issuedTokenType } = await this.exchange.exchange(input, response.locals as ExchangeAttempt);
+    const { signed, issuedTokenType } = await this.exchange.exchange(input);
     sendTokenJson(response, signed, issuedTokenType);
   }
 }
