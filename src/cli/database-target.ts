@@ -1,4 +1,5 @@
 import { AdminOutcome, AdminRequest, executeAdminRequest, writes } from '../admin/admin-request';
+import { announce as announceChange } from '../announcements/announcement';
 import { sendAdminRequest } from '../admin/admin-client';
 import { CommandError } from '../common/cli';
 import { Settings } from '../config';
@@ -34,7 +35,7 @@ async function runHere(settings: Settings, request: AdminRequest): Promise<Admin
   );
   try {
     let encryption: KeyEncryption | undefined;
-    return await executeAdminRequest(
+    const outcome = await executeAdminRequest(
       {
         dataSource,
         keys: new SigningKeyRepository(dataSource),
@@ -46,6 +47,13 @@ async function runHere(settings: Settings, request: AdminRequest): Promise<Admin
       },
       request,
     );
+    // On PostgreSQL, running replicas reload now instead of at their next poll (the embedded
+    // directory has no service running beside this command: it holds the lock).
+    if (settings.database.url) {
+      if (outcome.keysChanged) await announceChange(dataSource, 'keys');
+      if (outcome.profilesChanged) await announceChange(dataSource, 'profiles');
+    }
+    return outcome;
   } finally {
     await dataSource.destroy();
   }

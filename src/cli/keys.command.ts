@@ -58,6 +58,7 @@ export const keysProgram: CliProgram = {
     for (const line of lines) console.log(line);
     if (request.command === 'keys.list') return;
     if (route === 'service') console.log('the running service has loaded it');
-    else if (route === 'postgresql') console.log('running replicas pick it up within KEY_RELOAD_SECONDS');
+    else if (route === 'postgresql')
+      console.log('announced to the running replicas: they load it within seconds (KEY_RELOAD_SECONDS at the latest)');
   },
 };

@@ -36,12 +36,14 @@ export interface ExchangeEvent extends ExchangeSubject {
   error?: unknown;
 }
 
-type Listener = (event: ExchangeEvent) => void;
+/** A listener may return a promise for an issued token: the token leaves once it settles (the audit row). */
+type Listener = (event: ExchangeEvent) => unknown;
 
 /**
  * Where every exchange outcome is announced once, by the code that decided it (the bearer guard,
  * the exchanges, the refresh); the audit log and the metrics subscribe, so the deciders know neither.
- * Listeners run synchronously, inside the request's context, and must not throw or wait.
+ * Listeners run synchronously, inside the request's context, and must not throw. One may hand back
+ * a promise that never rejects, which `issued` returns: the audit log's "this row is written".
  */
 @Injectable()
 export class ExchangeEvents {
@@ -52,12 +54,22 @@ export class ExchangeEvents {
   }
 
   publish(event: ExchangeEvent): void {
-    for (const listener of this.listeners) listener(event);
+    void this.emit(event);
   }
 
-  /** A token was issued. */
-  issued(provider: string, subject: ExchangeSubject & { issuedJti: string }): void {
-    this.publish({ ...subject, provider, outcome: 'issued' });
+  /** Every listener, in order; what the ones that return a promise are still doing. */
+  private emit(event: ExchangeEvent): Promise<void> | undefined {
+    let pending: Promise<unknown>[] | undefined;
+    for (const listener of this.listeners) {
+      const result = listener(event);
+      if (result instanceof Promise) (pending ??= []).push(result);
+    }
+    return pending && Promise.all(pending).then(() => undefined);
+  }
+
+  /** A token was issued: await the result before the token leaves, so that its audit row is written first. */
+  async issued(provider: string, subject: ExchangeSubject & { issuedJti: string }): Promise<void> {
+    await this.emit({ ...subject, provider, outcome: 'issued' });
   }
 
   /** The exchange ended with `error`: refused when it is the client's (4xx), failed otherwise. */

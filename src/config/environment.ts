@@ -75,8 +75,10 @@ export class Environment {
   @Flag({ optional: true }) PROFILES_AUTO_PROVISION?: boolean = undefined;
   @IntegerBetween(10, 1_000_000) AUDIT_BUFFER_SIZE = 10_000;
   @IntegerBetween(50, 60000) AUDIT_FLUSH_MS = 1000;
+  @Flag() AUDIT_WRITE_BEFORE_RESPONSE = true;
   @Flag({ optional: true }) TEST_IDP_ENABLED?: boolean = undefined;
   @IntegerBetween(0, 1_000_000, ' (0 turns rate limiting off)') RATE_LIMIT_PER_MINUTE = 600;
+  @OptionalMatching(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL') REDIS_URL?: string = undefined;
   @OptionalMatching(/^(true|false|\d{1,2}|[\w.:/, -]+)$/, 'must be true, false, a number of proxy hops, or a list of addresses/subnets')
   TRUST_PROXY?: string = undefined;
   @OptionalMatching(/^https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*$/, 'must be a comma-separated list of http(s) origins')
@@ -104,7 +106,7 @@ function describe(name: string, value: unknown): string {
   if (value === undefined) return 'nothing';
   if (SECRET_VARIABLES.has(name)) return '"***"';
   let text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (name === 'DATABASE_URL') text = text.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  if (name === 'DATABASE_URL' || name === 'REDIS_URL') text = text.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 }
 

@@ -90,6 +90,8 @@ export function deriveSettings(env: Environment) {
     /** How the service faces clients: rate limits, proxies, browsers, scrapers. */
     http: {
       rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      /** Where the rate-limit counters are shared between replicas; unset: each replica counts on its own. */
+      rateLimitRedisUrl: env.REDIS_URL,
       trustProxy: trustProxy(env.TRUST_PROXY),
       corsOrigins: list(env.CORS_ORIGINS),
       metricsToken: env.METRICS_TOKEN,
@@ -177,7 +179,13 @@ export function deriveSettings(env: Environment) {
       autoProvision: env.PROFILES_AUTO_PROVISION ?? !production,
       seedDevelopmentProfile: !production,
     },
-    audit: { bufferSize: env.AUDIT_BUFFER_SIZE, flushMs: env.AUDIT_FLUSH_MS, batchSize: 500 },
+    audit: {
+      bufferSize: env.AUDIT_BUFFER_SIZE,
+      flushMs: env.AUDIT_FLUSH_MS,
+      batchSize: 500,
+      /** An issued token leaves once its audit row is committed (at most a second's wait), so a killed replica loses none. */
+      writeBeforeResponse: env.AUDIT_WRITE_BEFORE_RESPONSE,
+    },
     /** The OpenID Provider for people in browsers, brokering ID-porten (login/). */
     login: {
       /** On in development (with an upstream client), off in production until LOGIN_ENABLED=true. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { type CryptoKey, importPKCS8 } from 'jose';
+import { Announcements } from '../announcements/announcements';
 import { Clock } from '../common/clock';
 import { entityTag } from '../common/http-caching';
 import { ReadinessRegistry } from '../common/readiness';
@@ -48,6 +49,7 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   private published: PublishedJwks = KeyRing.render([]);
   private timer?: NodeJS.Timeout;
   private refreshing?: Promise<void>;
+  private announcedRefresh?: Promise<void>;
   private readonly timings: KeyTimings;
 
   constructor(
@@ -55,6 +57,7 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
     private readonly encryption: KeyEncryption,
     private readonly clock: Clock,
     private readonly readiness: ReadinessRegistry,
+    private readonly announcements: Announcements,
     @Inject(keysConfig.KEY) private readonly config: ConfigType<typeof keysConfig>,
     @Inject(tokenConfig.KEY) token: ConfigType<typeof tokenConfig>,
   ) {
@@ -68,6 +71,7 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
         : { up: false, details: { message: 'no active signing key loaded' } },
     );
     await this.refresh();
+    this.announcements.subscribe('keys', () => this.refreshAfterAnnouncement());
     this.timer = setInterval(() => {
       this.refresh().catch((error: unknown) => this.logger.warn({ err: error }, 'signing key refresh failed; keeping the keys in memory'));
     }, this.config.reloadMs);
@@ -118,7 +122,22 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
     return this.refreshing;
   }
 
+  /**
+   * Another replica or a command changed the keys: a refresh already running may have read before
+   * the change, so this one starts after it. Announcements arriving meanwhile share the next run.
+   */
+  private refreshAfterAnnouncement(): Promise<void> {
+    this.announcedRefresh ??= (this.refreshing ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        this.announcedRefresh = undefined;
+        return this.refresh();
+      });
+    return this.announcedRefresh;
+  }
+
   private async maintain(): Promise<void> {
+    let changed = false;
     await this.keys.withLock(async (locked) => {
       const keys = await locked.list();
       const now = this.clock.now();
@@ -127,8 +146,10 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
         const material = await generateSigningKey(now, plan.createActivatingAt, this.timings.rotationMs);
         await locked.insert(sealSigningKey(this.encryption, material, plan.createActivatingAt, 'generated', new Date(now)));
         this.logger.log({ kid: material.kid, activatesAt: plan.createActivatingAt.toISOString() }, 'signing key created');
+        changed = true;
       }
       await locked.remove(plan.remove);
+      changed ||= plan.remove.length > 0;
       if (plan.remove.length > 0) this.logger.log({ kids: plan.remove }, 'signing keys removed after every token they signed expired');
       // The states the schedule derived, written for operators reading `keys list` or the table.
       for (const key of keys) {
@@ -139,6 +160,8 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
         }
       }
     });
+    // The other replicas load a key this one created (or forget one it removed) now, not at their next poll.
+    if (changed) await this.announcements.publish('keys');
   }
 
   private async reload(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Logger, Module } from '@nestjs/common';
+import { AnnouncementsModule } from '../announcements/announcements.module';
 import type { ConfigType } from '@nestjs/config';
 import { keysConfig } from '../config';
 import { KeyEncryption, resolveEncryptionSecret } from './key-encryption';
@@ -8,6 +9,7 @@ import { SigningKeyRepository } from './signing-key.repository';
 import { TokenSigner } from './token-signer';
 
 @Module({
+  imports: [AnnouncementsModule],
   providers: [
     {
       provide: KeyEncryption,

@@ -1,5 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { AnnouncementsModule } from '../announcements/announcements.module';
 import { AuditModule } from '../audit/audit.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { ROUTES } from '../common/routes';
 import { KeysModule } from '../keys/keys.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
@@ -9,7 +11,7 @@ import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
 
 @Module({
-  imports: [AuditModule, KeysModule, OrganisationsModule, TrustedIssuersModule],
+  imports: [AnnouncementsModule, AuditModule, KeysModule, OrganisationsModule, RateLimitModule, TrustedIssuersModule],
   controllers: [MetricsController],
   providers: [Metrics, ExchangeTimingMiddleware],
 })

@@ -1,8 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Announcements } from '../announcements/announcements';
+import { ANNOUNCEMENT_KINDS } from '../announcements/announcement';
 import { AuditLog } from '../audit/audit-log';
 import { Clock } from '../common/clock';
 import { ExchangeEvents, INTROSPECTION } from '../common/exchange-events';
+import { RateLimitStorage } from '../rate-limit/rate-limit-storage';
 import { KeyRing } from '../keys/key-ring';
 import { OrganisationRegistry } from '../organisations/organisation-registry';
 import { PROVIDERS } from '../trusted-issuers/provider';
@@ -24,6 +27,8 @@ export class Metrics implements OnModuleInit {
     private readonly keys: KeyRing,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly rateLimits: RateLimitStorage,
+    private readonly announcements: Announcements,
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
@@ -107,6 +112,41 @@ export class Metrics implements OnModuleInit {
       help: 'Audit events waiting for the next batch write',
       registers,
       collect: () => pending.set(this.audit.pending),
+    });
+    const failedOpen: Counter = new Counter({
+      name: 'authentication_rate_limit_fail_open_total',
+      help: 'Requests let through uncounted because the shared rate-limit store (Redis) did not answer, since start',
+      registers,
+      collect: () => {
+        failedOpen.reset();
+        failedOpen.inc(this.rateLimits.failedOpen);
+      },
+    });
+    const storeUp: Gauge<'store'> = new Gauge({
+      name: 'authentication_rate_limit_store_up',
+      help: 'Whether the rate-limit store answers (1) or the limits fail open (0); store is redis or process',
+      labelNames: ['store'],
+      registers,
+      collect: () => {
+        storeUp.reset();
+        storeUp.set({ store: this.rateLimits.store }, this.rateLimits.reachable ? 1 : 0);
+      },
+    });
+    const received: Counter<'kind'> = new Counter({
+      name: 'authentication_announcements_received_total',
+      help: 'Changes announced on PostgreSQL (LISTEN/NOTIFY) that this replica acted on, by kind, since start',
+      labelNames: ['kind'],
+      registers,
+      collect: () => {
+        received.reset();
+        for (const kind of ANNOUNCEMENT_KINDS) received.inc({ kind }, this.announcements.stats.received.get(kind) ?? 0);
+      },
+    });
+    const listening: Gauge = new Gauge({
+      name: 'authentication_announcements_listening',
+      help: 'Whether this replica listens for announcements now (1), or relies on polling (0; always 0 on the embedded database)',
+      registers,
+      collect: () => listening.set(this.announcements.listening ? 1 : 0),
     });
   }
 

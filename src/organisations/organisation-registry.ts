@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { Announcements } from '../announcements/announcements';
 import { Clock } from '../common/clock';
 import { ReadinessRegistry } from '../common/readiness';
 import { organisationsConfig } from '../config';
@@ -36,6 +37,7 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
     private readonly stored: OrganisationRepository,
     private readonly clock: Clock,
     private readonly readiness: ReadinessRegistry,
+    private readonly announcements: Announcements,
     @Inject(organisationsConfig.KEY) private readonly config: ConfigType<typeof organisationsConfig>,
   ) {}
 
@@ -55,6 +57,7 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
       );
     }
     this.readiness.register('organisations', () => this.readinessResult());
+    this.announcements.subscribe('organisations', () => this.reloadFromDatabase());
     this.timer = setInterval(() => void this.sync(), this.config.refreshMs);
     this.timer.unref();
   }
@@ -93,6 +96,8 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
       this.index(organisations);
       this.syncedAt = this.clock.now();
       this.failure = undefined;
+      // The replicas whose own sync is not due yet take the new list from the table now.
+      if (changed > 0) await this.announcements.publish('organisations');
       return true;
     } catch (error) {
       this.failure = error instanceof Error ? error.message : String(error);
@@ -110,6 +115,12 @@ export class OrganisationRegistry implements OnModuleInit, OnApplicationShutdown
     }
     if (this.failure) details.lastError = 'the organisation source cannot be used; serving the last synced list';
     return { up: !this.config.source || this.byNumber.size > 0, details };
+  }
+
+  /** Another replica synced a changed list: index the table's, and take its sync time. */
+  private async reloadFromDatabase(): Promise<void> {
+    const synced = await this.loadFromDatabase();
+    if (synced) this.syncedAt = Math.max(this.syncedAt ?? 0, synced.syncedAt.getTime());
   }
 
   /** Indexes the stored organisations; returns when and from where they were synced, if ever. */

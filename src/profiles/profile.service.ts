@@ -18,6 +18,8 @@ export class ProfileService implements OnModuleInit {
   private readonly logger = new Logger(ProfileService.name);
   private readonly cache?: LRUCache<string, Profile>;
   private readonly inflight = new Map<string, Promise<Profile | undefined>>();
+  /** Bumped by forgetAll: a lookup that began before it does not cache what it read. */
+  private generation = 0;
 
   constructor(
     private readonly people: ProfileRepository,
@@ -32,6 +34,7 @@ export class ProfileService implements OnModuleInit {
 
   /** Forgets every cached person, after an import changed who is who. */
   forgetAll(): void {
+    this.generation += 1;
     this.cache?.clear();
   }
 
@@ -61,11 +64,12 @@ export class ProfileService implements OnModuleInit {
   private once(key: string, ssn: string, load: () => Promise<Person | undefined>): Promise<Profile | undefined> {
     let pending = this.inflight.get(key);
     if (!pending) {
+      const generation = this.generation;
       pending = load()
         .then((person) => {
           if (!person) return undefined;
           const profile = toProfile(person);
-          this.cache?.set(ssn, profile);
+          if (generation === this.generation) this.cache?.set(ssn, profile);
           return profile;
         })
         .catch(asServiceUnavailable)

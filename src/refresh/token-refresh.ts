@@ -79,7 +79,7 @@ export class TokenRefresh {
       // A bound token stays bound, and only to audiences TOKEN_AUDIENCES still allows.
       const audience = this.audiences.resolve(aud === undefined ? [] : Array.isArray(aud) ? aud : [aud]);
       const signed = await this.signer.sign({ ...claims, [EXCHANGED_AT]: origin }, { lifetimeSeconds: remaining, audience });
-      this.events.issued('refresh', { ...subject, issuedJti: signed.jti });
+      await this.events.issued('refresh', { ...subject, issuedJti: signed.jti });
       return signed;
     } catch (error) {
       this.events.notIssued('refresh', error, subject);

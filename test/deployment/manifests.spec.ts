@@ -8,7 +8,7 @@ import { deriveSettings } from '../../src/config/settings';
 import { projectRoot } from '../../src/config/project-root';
 
 interface Container {
-  env: { name: string; value: string }[];
+  env: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } } }[];
   envFrom: unknown[];
   ports: unknown[];
   livenessProbe: { httpGet: unknown };
@@ -19,8 +19,15 @@ interface Container {
   resources: { requests: unknown; limits: unknown };
   volumeMounts: { mountPath: string }[];
 }
+interface TopologySpread {
+  maxSkew: number;
+  topologyKey: string;
+  whenUnsatisfiable: string;
+  labelSelector: { matchLabels: Record<string, string> };
+}
 interface PodSpec {
   terminationGracePeriodSeconds: number;
+  topologySpreadConstraints?: TopologySpread[];
   securityContext: { runAsNonRoot: boolean };
   containers: Container[];
 }
@@ -30,8 +37,13 @@ interface Spec {
   selector: Record<string, unknown> & { matchLabels?: Record<string, string> };
   template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
   ports: { targetPort: string }[];
+  scaleTargetRef?: { apiVersion: string; kind: string; name: string };
+  minReplicas?: number;
+  maxReplicas?: number;
+  metrics?: { type: string; resource: { name: string; target: { type: string; averageUtilization: number } } }[];
 }
 type Manifest = {
+  apiVersion: string;
   kind: string;
   metadata: { name: string };
   spec?: Spec;
@@ -105,8 +117,7 @@ describe('Kubernetes manifests', () => {
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(Number(config.SHUTDOWN_GRACE_SECONDS) + preStop);
   });
 
-  it('run two non-root replicas on a read-only root filesystem with resource bounds', () => {
-    expect(deployment.spec?.replicas).toBe(2);
+  it('run non-root replicas on a read-only root filesystem with resource bounds', () => {
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(container.securityContext).toMatchObject({
       readOnlyRootFilesystem: true,
@@ -127,10 +138,47 @@ describe('Kubernetes manifests', () => {
     expect(service.spec?.ports[0].targetPort).toBe('http');
     const pdb = one('PodDisruptionBudget');
     expect(pdb.spec?.selector.matchLabels).toEqual(labels);
-    expect(pdb.spec?.minAvailable).toBeLessThan(deployment.spec?.replicas as number);
+    expect(pdb.spec?.minAvailable).toBeLessThan(one('HorizontalPodAutoscaler').spec?.minReplicas as number);
     expect(container.envFrom).toEqual([
       { configMapRef: { name: one('ConfigMap').metadata.name } },
       { secretRef: { name: one('Secret').metadata.name } },
     ]);
+  });
+
+  it('scale with a HorizontalPodAutoscaler from two replicas, above what the PodDisruptionBudget keeps, and own the count', () => {
+    const hpa = one('HorizontalPodAutoscaler');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec?.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.metadata.name });
+    const { minReplicas, maxReplicas } = hpa.spec as Spec;
+    expect(minReplicas).toBeGreaterThanOrEqual(2);
+    expect(minReplicas).toBeGreaterThan(one('PodDisruptionBudget').spec?.minAvailable as number);
+    expect(maxReplicas).toBeGreaterThan(minReplicas as number);
+    expect(hpa.spec?.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: expect.any(Number) } } },
+    ]);
+    // A replica count in the Deployment would reset the autoscaler's at every apply.
+    expect(deployment.spec?.replicas).toBeUndefined();
+    // Utilization is relative to the request, which must be there.
+    expect((container.resources.requests as { cpu?: string }).cpu).toBeDefined();
+  });
+
+  it('spread the replicas across nodes (and zones where there are any)', () => {
+    const labels = deployment.spec?.template.metadata.labels;
+    const spread = pod.topologySpreadConstraints ?? [];
+    const byNode = spread.find((c) => c.topologyKey === 'kubernetes.io/hostname');
+    expect(byNode).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } });
+    const byZone = spread.find((c) => c.topologyKey === 'topology.kubernetes.io/zone');
+    expect(byZone).toMatchObject({ maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: labels } });
+  });
+
+  it('read the Redis URL for shared rate limits from an optional secret of its own', () => {
+    const redis = container.env.find((e) => e.name === 'REDIS_URL');
+    expect(redis).toEqual({
+      name: 'REDIS_URL',
+      valueFrom: { secretKeyRef: { name: 'authentication-redis', key: 'REDIS_URL', optional: true } },
+    });
+    // Not in the main Secret: a cluster without Redis applies the manifests unchanged.
+    expect(secret.REDIS_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
   });
 });

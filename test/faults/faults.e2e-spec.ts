@@ -45,9 +45,14 @@ describe('a full audit buffer', () => {
   let running: RunningApp;
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
-    // No flush during the test: the buffer of 10 fills and the rest is dropped.
+    // No flush during the test (and none per issued token): the buffer of 10 fills and the rest is dropped.
     running = await startApp({
-      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, AUDIT_BUFFER_SIZE: '10', AUDIT_FLUSH_MS: '60000' },
+      env: {
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        AUDIT_BUFFER_SIZE: '10',
+        AUDIT_FLUSH_MS: '60000',
+        AUDIT_WRITE_BEFORE_RESPONSE: 'false',
+      },
     });
   });
   after(async () => {

@@ -120,7 +120,7 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
         expect(note).toBe('the running service has loaded it');
       } else {
         expect(acting).toMatch(/^acting on PostgreSQL 127\.0\.0\.1:5432, database auth_test_\w+, user postgres$/);
-        expect(note).toBe('running replicas pick it up within KEY_RELOAD_SECONDS');
+        expect(note).toBe('announced to the running replicas: they load it within seconds (KEY_RELOAD_SECONDS at the latest)');
       }
       // Embedded: at once. PostgreSQL: within KEY_RELOAD_SECONDS (2 s here), so poll a little longer.
       const deadline = Date.now() + (kind === 'embedded' ? 0 : 10_000);
@@ -138,22 +138,25 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       expect(jwks.keys.map((k) => k.kid)).toContain(kid);
     });
 
-    it(
-      're-imports a changed person and the running service issues the change at once',
-      { skip: kind === 'postgresql' && 'on PostgreSQL a cached person changes within PROFILE_CACHE_SECONDS' },
-      async (t) => {
-        if (!service) return t.skip(unavailable);
-        const file = join(files, 'people-changed.json');
-        const changed = people(51_000_001);
-        changed.parties[0].partyUuid = '00000000-0000-4000-8000-0000000000aa';
-        writeFileSync(file, JSON.stringify(changed));
-        expect((await exchangePerson()).status).toBe(200);
-        const imported = await cli('profiles', 'import', file);
-        expect(imported.code).toBe(0);
+    it('re-imports a changed person and the running service issues the change at once', async (t) => {
+      if (!service) return t.skip(unavailable);
+      const file = join(files, 'people-changed.json');
+      const changed = people(51_000_001);
+      changed.parties[0].partyUuid = '00000000-0000-4000-8000-0000000000aa';
+      writeFileSync(file, JSON.stringify(changed));
+      expect((await exchangePerson()).status).toBe(200);
+      const imported = await cli('profiles', 'import', file);
+      expect(imported.code).toBe(0);
+      // Embedded: applied by the service before the command returns. PostgreSQL: announced by the
+      // command, which the service hears a moment later (within 2 s, the announcements' promise).
+      const deadline = Date.now() + (kind === 'embedded' ? 0 : 2_000);
+      let partyUuid: unknown;
+      do {
         const exchanged = await exchangePerson();
-        expect(decodeJwt(exchanged.token!)['urn:altinn:party:uuid']).toBe('00000000-0000-4000-8000-0000000000aa');
-      },
-    );
+        partyUuid = decodeJwt(exchanged.token!)['urn:altinn:party:uuid'];
+      } while (partyUuid !== '00000000-0000-4000-8000-0000000000aa' && Date.now() < deadline);
+      expect(partyUuid).toBe('00000000-0000-4000-8000-0000000000aa');
+    });
 
     it('refuses bad input through the service with a clear message and changes nothing', async (t) => {
       if (!service) return t.skip(unavailable);

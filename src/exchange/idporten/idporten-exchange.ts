@@ -76,7 +76,7 @@ export class IdportenExchange implements ProviderExchange, OnModuleInit {
       // A token whose life follows the upstream one says until when, so refresh cannot stretch it.
       const chain = lifetimeSeconds === undefined ? {} : { [REFRESH_UNTIL]: verified.payload.exp };
       const signed = await this.signer.sign({ ...platformClaims(claims, profile), ...chain }, { lifetimeSeconds, audience });
-      this.events.issued('idporten', { userId, issuedJti: signed.jti });
+      await this.events.issued('idporten', { userId, issuedJti: signed.jti });
       return signed;
     } catch (error) {
       this.events.notIssued('idporten', error, { userId });

@@ -46,7 +46,7 @@ export class MaskinportenExchange implements ProviderExchange {
       if (test && orgCode === TEST_SOURCE_ORG) orgCode = TEST_ORG;
       const audience = this.audiences.resolve(options.audience ?? []);
       const signed = await this.signer.sign(platformClaims(claims, orgCode), { audience });
-      this.events.issued('maskinporten', { ...subject, issuedJti: signed.jti });
+      await this.events.issued('maskinporten', { ...subject, issuedJti: signed.jti });
       return signed;
     } catch (error) {
       this.events.notIssued('maskinporten', error, subject);
