@@ -230,7 +230,7 @@ export class LoginFlow {
       if (error instanceof UpstreamLoginError) return fail(error.reason, error.message);
       throw error;
     }
-    this.events.issued(LOGIN_EVENTS.login, { userId: session.userId, sessionId: session.id, issuedJti: session.id });
+    await this.events.issued(LOGIN_EVENTS.login, { userId: session.userId, sessionId: session.id, issuedJti: session.id });
     // Any earlier session of this browser is replaced.
     const previous = readCookie(request, SESSION_COOKIE);
     if (previous) await this.sessions.endByCookie(sha256Hex(previous), now);
@@ -274,7 +274,7 @@ export class LoginFlow {
     clearCookie(response, this.config.platformCookieName, this.cookieOptions);
     if (!sessionToEnd) return redirect(response, target);
     await this.refreshTokens.revokeSession(sessionToEnd.id, now);
-    this.events.issued(LOGIN_EVENTS.logout, { userId: sessionToEnd.userId, sessionId: sessionToEnd.id, issuedJti: sessionToEnd.id });
+    await this.events.issued(LOGIN_EVENTS.logout, { userId: sessionToEnd.userId, sessionId: sessionToEnd.id, issuedJti: sessionToEnd.id });
     const upstreamUrl = await this.upstream.endSessionUrl(sessionToEnd.upstreamIdToken, newSecret()).catch((error: unknown) => {
       this.logger.warn({ err: error }, 'ID-porten end-session endpoint unknown; logged out here only');
       return undefined;
@@ -318,7 +318,7 @@ export class LoginFlow {
     const ended = await this.sessions.endByUpstream(iss, sid, now);
     for (const session of ended) {
       await this.refreshTokens.revokeSession(session.id, now);
-      this.events.issued(LOGIN_EVENTS.logout, { userId: session.userId, sessionId: session.id, issuedJti: session.id });
+      await this.events.issued(LOGIN_EVENTS.logout, { userId: session.userId, sessionId: session.id, issuedJti: session.id });
     }
     return ended.length;
   }

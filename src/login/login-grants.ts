@@ -71,7 +71,7 @@ export class LoginGrants implements OnModuleInit {
     const known: Known = {};
     try {
       const { answer, subject } = await grant(known);
-      this.events.issued(provider, subject);
+      await this.events.issued(provider, subject);
       return answer;
     } catch (error) {
       this.events.notIssued(provider, error, known);
