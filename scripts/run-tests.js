@@ -8,11 +8,21 @@
 // the output of a deleted source, so every compiled file whose TypeScript source is gone is
 // removed before the run: a deleted spec never runs from a stale build.
 //
-// TEST_CONCURRENCY (default 2) files run at once; TEST_TIMEOUT_MS (default 300000) bounds each file
-// and each test. TEST_EMBEDDED_TEMPLATE tells the tests where the initialised embedded database is.
+// TEST_CONCURRENCY (default 2) files run at once; TEST_TIMEOUT_MS (default 600000) bounds each file
+// and each test. TEST_EMBEDDED_TEMPLATE and TEST_EMBEDDED_MIGRATED_TEMPLATE tell the tests where the
+// initialised (and the migrated) embedded database is; TEST_PG_MIGRATED_TEMPLATE names the migrated
+// template database on DATABASE_URL's server.
+//
+// With DATABASE_URL set, the run is the suite's pass on PostgreSQL: it runs only the files whose
+// behaviour depends on DATABASE_URL, since the others were run by `npm test` without it and would
+// only run again unchanged. A file says which it is in a comment line of its own:
+// `// test-database: independent` (an end-to-end file that runs the same on either database, or
+// picks its database itself) or `// test-database: dependent` (a unit spec that opens the database).
+// Unmarked, files under test/ depend on it and unit specs under src/ do not. TEST_DATABASE_FILES=all
+// runs every file on the server anyway.
 const { execFileSync, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -110,18 +120,126 @@ async function embeddedTemplate() {
   return template;
 }
 
+/** A digest of the compiled files the schema comes from: the database code, the entities, every migration. */
+function schemaKey() {
+  const hash = createHash('sha256');
+  const files = walk(join(out, 'src'))
+    .filter(
+      (f) => f.endsWith('.js') && (f.includes(`${join('src', 'database')}/`) || f.includes('/migrations/') || f.endsWith('entities.js')),
+    )
+    .concat(join(out, 'test', 'helpers', 'migrate-template.js'))
+    .sort();
+  for (const file of files) hash.update(relative(out, file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The migrate-template helper, compiled; undefined when it is missing. */
+function templateMigrator() {
+  const helper = join(out, 'test', 'helpers', 'migrate-template.js');
+  if (!existsSync(helper)) return undefined;
+  return require(helper).migrateTemplate;
+}
+
+/**
+ * A copy of the initialised embedded template with every migration applied, made once per change
+ * of the schema, so that a test app opens a migrated database instead of migrating (seconds of CPU
+ * for each app). Tests of the migrations ask for the unmigrated template instead.
+ */
+async function migratedEmbeddedTemplate(initialised) {
+  const migrateTemplate = templateMigrator();
+  if (!initialised || !migrateTemplate) return undefined;
+  const key = createHash('sha256').update(initialised).update(schemaKey()).digest('hex').slice(0, 16);
+  const template = join(out, `pglite-migrated-${key}`);
+  if (existsSync(join(template, 'PG_VERSION'))) return template;
+  for (const old of readdirSync(out).filter((name) => name.startsWith('pglite-migrated')))
+    rmSync(join(out, old), { recursive: true, force: true });
+  const partial = `${template}.partial`;
+  cpSync(initialised, partial, { recursive: true });
+  try {
+    await migrateTemplate({ embeddedDir: partial });
+  } catch (error) {
+    console.warn(`no migrated embedded template (${error.message}); every test app migrates its own database`);
+    rmSync(partial, { recursive: true, force: true });
+    return undefined;
+  }
+  renameSync(partial, template);
+  return template;
+}
+
+/**
+ * On DATABASE_URL's server, a database with every migration applied that tests copy with
+ * `CREATE DATABASE ... TEMPLATE`, named after the schema so that a changed migration makes a new one.
+ * Made under a temporary name and renamed, so that a concurrent run never copies a half-migrated one.
+ */
+async function migratedServerTemplate(url) {
+  const migrateTemplate = templateMigrator();
+  if (!url || !migrateTemplate) return undefined;
+  const { Client } = require('pg');
+  const name = `auth_template_${schemaKey()}`;
+  const admin = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.warn(`no migrated PostgreSQL template (${error.message}); every test app migrates its own database`);
+    return undefined;
+  }
+  try {
+    const exists = async () => (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount > 0;
+    if (await exists()) return name;
+    const partial = `${name}_partial_${process.pid}`;
+    await admin.query(`CREATE DATABASE "${partial}"`);
+    try {
+      const target = new URL(url);
+      target.pathname = `/${partial}`;
+      await migrateTemplate({ url: target.toString(), embeddedDir: join(out, 'unused-pgdata') });
+      if (!(await exists())) await admin.query(`ALTER DATABASE "${partial}" RENAME TO "${name}"`);
+    } catch (error) {
+      if (!(await exists())) throw error;
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${partial}" WITH (FORCE)`);
+    }
+    return name;
+  } catch (error) {
+    console.warn(`no migrated PostgreSQL template (${error.message}); every test app migrates its own database`);
+    return undefined;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** What a file's own `// test-database: ...` line says, or its default: test/ depends on the database, src/ does not. */
+function dependsOnDatabase(compiled) {
+  const mark = /^\/\/ test-database: (dependent|independent)\b/m.exec(readFileSync(sourceOf(compiled), 'utf8'));
+  if (mark) return mark[1] === 'dependent';
+  return relative(out, compiled).startsWith(`test/`);
+}
+
 async function main() {
   const filters = process.argv.slice(2).map((x) => x.replace(/\.ts$/, ''));
-  const files = sourceRoots
+  const matched = sourceRoots
     .flatMap((dir) => walk(join(out, dir)))
     .filter((f) => /\.(e2e-)?spec\.js$/.test(f) && existsSync(sourceOf(f)))
     .filter((f) => filters.length === 0 || filters.some((x) => relative(out, f).includes(x)))
     .sort();
+  const server = process.env.DATABASE_URL;
+  const files = server && process.env.TEST_DATABASE_FILES !== 'all' ? matched.filter(dependsOnDatabase) : matched;
+  if (server && files.length < matched.length) {
+    console.log(
+      `DATABASE_URL is set: running the ${files.length} of ${matched.length} files whose behaviour depends on the database ` +
+        '(`npm test` without DATABASE_URL runs the others; TEST_DATABASE_FILES=all runs them here too)',
+    );
+  }
   if (files.length === 0) {
     console.error('no test files matched');
     process.exit(1);
   }
   const template = await embeddedTemplate();
+  const migrated = await migratedEmbeddedTemplate(template);
+  const serverTemplate = await migratedServerTemplate(server);
+  const env = { ...process.env };
+  if (template) env.TEST_EMBEDDED_TEMPLATE = template;
+  if (migrated) env.TEST_EMBEDDED_MIGRATED_TEMPLATE = migrated;
+  if (serverTemplate) env.TEST_PG_MIGRATED_TEMPLATE = serverTemplate;
   const result = spawnSync(
     process.execPath,
     [
@@ -131,10 +249,10 @@ async function main() {
       '--test',
       '--test-reporter=spec',
       `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
-      `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 300_000}`,
+      `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 600_000}`,
       ...files,
     ],
-    { stdio: 'inherit', cwd: root, env: template ? { ...process.env, TEST_EMBEDDED_TEMPLATE: template } : process.env },
+    { stdio: 'inherit', cwd: root, env },
   );
   process.exit(result.status ?? 1);
 }

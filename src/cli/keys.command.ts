@@ -31,7 +31,7 @@ function readInput(path: string, what: string): string {
 }
 
 /** The request the arguments describe; key files are read and checked here, before any database is touched. */
-async function requestOf([command, ...rest]: string[]): Promise<AdminRequest> {
+export async function keysRequest([command, ...rest]: string[]): Promise<AdminRequest> {
   const now = rest.includes('--now');
   if (command === 'list') return { command: 'keys.list' };
   if (command === 'rotate') return { command: 'keys.rotate', now };
@@ -53,7 +53,7 @@ async function requestOf([command, ...rest]: string[]): Promise<AdminRequest> {
 export const keysProgram: CliProgram = {
   usage: USAGE,
   async run(args, settings) {
-    const request = await requestOf(args);
+    const request = await keysRequest(args);
     const { lines, route } = await runAdminCommand(settings, request);
     for (const line of lines) console.log(line);
     if (request.command === 'keys.list') return;

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { AdminRequest } from '../admin/admin-request';
 import { isPid, PID_DIGITS } from '../common/identifiers';
 import { CommandError, UsageError } from '../common/cli';
 import { validatedImport } from '../profiles/profile-administration';
@@ -18,22 +19,24 @@ function readDocument(path: string): unknown {
   }
 }
 
+/** The request the arguments describe; an import file is read and checked here, before any database is touched. */
+export function profilesRequest([command, argument]: string[]): AdminRequest {
+  if (command !== 'import' && command !== 'show') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
+  if (!argument) throw new UsageError(`${command} needs an argument`);
+  if (command === 'show') {
+    if (!isPid(argument)) throw new CommandError(`an ssn is ${PID_DIGITS} digits`);
+    return { command: 'profiles.show', ssn: argument };
+  }
+  const document = readDocument(argument);
+  // Checked here too, so that a bad file is refused before any database is touched.
+  validatedImport(document);
+  return { command: 'profiles.import', document };
+}
+
 export const profilesProgram: CliProgram = {
   usage: USAGE,
-  async run([command, argument], settings) {
-    if (command !== 'import' && command !== 'show') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
-    if (!argument) throw new UsageError(`${command} needs an argument`);
-    if (command === 'show' && !isPid(argument)) throw new CommandError(`an ssn is ${PID_DIGITS} digits`);
-    let document: unknown;
-    if (command === 'import') {
-      document = readDocument(argument);
-      // Checked here too, so that a bad file is refused before any database is touched.
-      validatedImport(document);
-    }
-    const { lines } = await runAdminCommand(
-      settings,
-      command === 'import' ? { command: 'profiles.import', document } : { command: 'profiles.show', ssn: argument },
-    );
+  async run(args, settings) {
+    const { lines } = await runAdminCommand(settings, profilesRequest(args));
     for (const line of lines) console.log(line);
   },
 };

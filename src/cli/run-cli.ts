@@ -7,6 +7,13 @@ export interface CliProgram {
   run(args: string[], settings: Settings, env: Environment): Promise<void>;
 }
 
+/** How a program's failure ends the command: exit code 2 with the usage for a wrong invocation, else 1 with one line. */
+export function failureOf(error: unknown, usage: string): { code: 1 | 2; message: string } {
+  if (error instanceof UsageError) return { code: 2, message: `${error.message}\n${usage}` };
+  if (error instanceof CommandError || error instanceof ConfigurationError) return { code: 1, message: error.message };
+  return { code: 1, message: `failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+
 /**
  * The one entry of every admin command: the environment (with `.env`) parsed and validated exactly
  * as `npm start` does, then the program, its outcome turned into an exit code and messages an
@@ -22,16 +29,9 @@ export function runCli(programs: Record<string, CliProgram>, [name, ...args]: st
   run().then(
     () => process.exit(0),
     (error: unknown) => {
-      if (error instanceof UsageError) {
-        console.error(`${error.message}\n${program?.usage ?? `programs: ${Object.keys(programs).join(', ')}`}`);
-        process.exit(2);
-      }
-      if (error instanceof CommandError || error instanceof ConfigurationError) {
-        console.error(error.message);
-        process.exit(1);
-      }
-      console.error(`failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
+      const { code, message } = failureOf(error, program?.usage ?? `programs: ${Object.keys(programs).join(', ')}`);
+      console.error(message);
+      process.exit(code);
     },
   );
 }

@@ -1,3 +1,4 @@
+// test-database: independent (the pages in a browser; what they store is tested by test/test-idp on either database)
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,3 +1,4 @@
+// test-database: independent (the deployment files)
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';

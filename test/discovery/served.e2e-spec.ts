@@ -1,3 +1,4 @@
+// test-database: independent (the discovery documents against the routes)
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import * as client from 'openid-client';

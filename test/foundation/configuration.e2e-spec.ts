@@ -1,3 +1,4 @@
+// test-database: independent (configuration refusals of spawned services)
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { mkdtempSync } from 'node:fs';
@@ -106,7 +107,7 @@ describe('start-up configuration', () => {
       MASKINPORTEN_ACCEPT_ANY_AUDIENCE: 'true',
     });
     try {
-      await waitFor(`http://127.0.0.1:${port}/health/live`, 60_000);
+      await waitFor(`http://127.0.0.1:${port}/health/live`);
     } finally {
       child.kill('SIGTERM');
       await exited;

@@ -1,3 +1,4 @@
+// test-database: independent (uses the local PostgreSQL server in either pass)
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { serverAnswers } from '../helpers/database';

@@ -1,3 +1,4 @@
+// test-database: independent (the embedded database, whatever DATABASE_URL says)
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

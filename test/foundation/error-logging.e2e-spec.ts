@@ -1,3 +1,4 @@
+// test-database: independent (uses the local PostgreSQL server in either pass)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +60,7 @@ describe('the log of a request that fails because the database refuses connectio
       child.kill('SIGTERM');
       await exited;
     };
-    await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000);
+    await waitFor(`http://127.0.0.1:${port}/health/ready`);
 
     await proxy.refuse();
     const pid = '01010112345';

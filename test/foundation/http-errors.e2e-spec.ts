@@ -1,3 +1,4 @@
+// test-database: independent (HTTP error rendering)
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { request as httpRequest } from 'node:http';

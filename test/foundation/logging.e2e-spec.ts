@@ -1,3 +1,4 @@
+// test-database: independent (spawned services with an environment of their own)
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';

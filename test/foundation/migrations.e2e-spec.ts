@@ -39,7 +39,7 @@ describe('migrations', () => {
   let dataSource: DataSource;
 
   before(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase(undefined, { migrated: false });
     dataSource = new DataSource(optionsFor(database));
     await dataSource.initialize();
   });
@@ -70,7 +70,7 @@ describe("the test IdP's migrations", () => {
   let database: TestDatabase;
 
   before(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase(undefined, { migrated: false });
   });
   after(async () => {
     await database.drop();
@@ -121,7 +121,7 @@ describe('production on a fresh PostgreSQL', () => {
       unavailable = `no PostgreSQL server answers at ${LOCAL_SERVER_URL}`;
       return;
     }
-    database = await createTestDatabase(LOCAL_SERVER_URL);
+    database = await createTestDatabase(LOCAL_SERVER_URL, { migrated: false });
     issuer = await FakeIssuer.start('maskinporten');
   });
   after(async () => {

@@ -22,28 +22,45 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+export interface TestDatabaseOptions {
+  /**
+   * False for an empty, unmigrated database (tests of the migrations themselves). By default the
+   * database is a copy of the migrated template the test runner made (scripts/run-tests.js), so an
+   * app starting on it finds no pending migration; without a template, the app migrates it.
+   */
+  migrated?: boolean;
+}
+
 /**
- * A new DATA_DIR whose embedded database is initialised and empty: a copy of the template the test
- * runner made (scripts/run-tests.js), or nothing when there is none, so the app initialises it.
- * Tests of the initialisation itself use a plain empty directory instead.
+ * A new DATA_DIR whose embedded database is initialised: a copy of the template the test runner
+ * made (scripts/run-tests.js), migrated unless `migrated` is false, or nothing when there is none,
+ * so the app initialises it. Tests of the initialisation itself use a plain empty directory instead.
  */
-export function newDataDir(prefix = 'auth-test-'): string {
+export function newDataDir(prefix = 'auth-test-', { migrated = true }: TestDatabaseOptions = {}): string {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
-  const template = process.env.TEST_EMBEDDED_TEMPLATE;
+  const template = migrated
+    ? (process.env.TEST_EMBEDDED_MIGRATED_TEMPLATE ?? process.env.TEST_EMBEDDED_TEMPLATE)
+    : process.env.TEST_EMBEDDED_TEMPLATE;
   if (template && existsSync(join(template, 'PG_VERSION'))) cpSync(template, join(dataDir, 'pgdata'), { recursive: true });
   return dataDir;
 }
 
 /** On `server`, by default DATABASE_URL's; `null` asks for the embedded database whatever DATABASE_URL says. */
-export async function createTestDatabase(server: string | null = SERVER_URL ?? null): Promise<TestDatabase> {
-  const dataDir = server ? mkdtempSync(join(tmpdir(), 'auth-test-')) : newDataDir();
+export async function createTestDatabase(
+  server: string | null = SERVER_URL ?? null,
+  options: TestDatabaseOptions = {},
+): Promise<TestDatabase> {
+  const dataDir = server ? mkdtempSync(join(tmpdir(), 'auth-test-')) : newDataDir('auth-test-', options);
   if (!server) {
     return { env: { DATA_DIR: dataDir }, dataDir, drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
   }
   const name = `auth_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
+  // The runner's migrated template lives on the server DATABASE_URL names; another server starts empty.
+  const template = process.env.TEST_PG_MIGRATED_TEMPLATE;
+  const fromTemplate = options.migrated !== false && template !== undefined && SERVER_URL !== undefined && sameServer(server, SERVER_URL);
   const admin = new Client({ connectionString: server });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.query(fromTemplate ? `CREATE DATABASE "${name}" TEMPLATE "${template}"` : `CREATE DATABASE "${name}"`);
   await admin.end();
   const url = withDatabase(server, name);
   return {
@@ -60,10 +77,28 @@ export async function createTestDatabase(server: string | null = SERVER_URL ?? n
   };
 }
 
+/** True when both URLs name the same server (host, port, user), whatever database they name. */
+function sameServer(a: string, b: string): boolean {
+  const [x, y] = [new URL(a), new URL(b)];
+  return x.host === y.host && x.username === y.username;
+}
+
 /** The PostgreSQL server tests that need one use: DATABASE_URL, or the local one. */
 export const LOCAL_SERVER_URL = SERVER_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** True when a PostgreSQL server answers at the URL within a second. */
+/**
+ * Why a test that needs a server (PostgreSQL, Redis) cannot run here, for `t.skip(reason)`. With
+ * CI=true a missing server is a failure instead: a CI run must not pass without the tests that need it.
+ */
+export function missingServer(reason: string): string {
+  if (process.env.CI === 'true') throw new Error(`${reason}, and CI=true requires it`);
+  return reason;
+}
+
+/**
+ * True when a PostgreSQL server answers at the URL within a second. False (the test skips) when none
+ * does, except with CI=true, where that throws: see missingServer.
+ */
 export async function serverAnswers(url = LOCAL_SERVER_URL): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   try {
@@ -71,6 +106,7 @@ export async function serverAnswers(url = LOCAL_SERVER_URL): Promise<boolean> {
     await client.end();
     return true;
   } catch {
+    missingServer(`no PostgreSQL server answers at ${new URL(url).host}`);
     return false;
   }
 }

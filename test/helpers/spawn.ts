@@ -5,6 +5,12 @@ import { projectRoot } from '../../src/config/project-root';
 
 export const MAIN = join(projectRoot(), 'dist', 'src', 'main.js');
 
+/**
+ * How long a started service gets to answer before its test fails: a start takes seconds alone, and
+ * minutes on a 2-core machine shared with other runs. Only a broken start waits this long.
+ */
+export const READY_TIMEOUT_MS = 180_000;
+
 /** How long a stopped process gets to exit on SIGTERM before it is killed. */
 const STOP_GRACE_MS = 5_000;
 
@@ -93,7 +99,7 @@ export function spawnService(env: Record<string, string>, cwd?: string): Spawned
  * Polls until the URL answers 200 or the time runs out (a first start on a busy machine takes a
  * while). Given the process's `exited`, it fails at once, with the process's output, if it ends.
  */
-export async function waitFor(url: string, timeoutMs = 60_000, exited?: Promise<Exited>): Promise<void> {
+export async function waitFor(url: string, timeoutMs = READY_TIMEOUT_MS, exited?: Promise<Exited>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let ended: Exited | undefined;
   void exited?.then((result) => (ended = result));
@@ -115,7 +121,7 @@ export async function waitFor(url: string, timeoutMs = 60_000, exited?: Promise<
 export async function whileReady<T>(env: Record<string, string>, port: string, inspect: (pid: number) => T, cwd?: string): Promise<T> {
   const { child, exited } = spawnService(env, cwd);
   try {
-    await waitFor(`http://127.0.0.1:${port}/health/ready`, 60_000, exited);
+    await waitFor(`http://127.0.0.1:${port}/health/ready`, READY_TIMEOUT_MS, exited);
     return inspect(child.pid as number);
   } finally {
     await stop(child, STOP_GRACE_MS);

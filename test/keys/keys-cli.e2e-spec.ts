@@ -1,29 +1,22 @@
-import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { projectRoot } from '../../src/config/project-root';
+import { InProcessAdmin } from '../helpers/admin';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
 import { certificateFor, rsaPair } from '../helpers/pki';
-import { CLI_LIMITS } from '../helpers/spawn';
+import { runCommand } from '../helpers/spawn';
 
-const CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
+const ENV = { KEY_ENCRYPTION_KEY: 'cli-test-secret-0123456789abcdefghijkl', LOG_LEVEL: 'silent' };
 
 describe('keys CLI', () => {
   let database: TestDatabase;
+  let admin: InProcessAdmin;
   let files: string;
-  const run = (...args: string[]) => {
-    const result = spawnSync(process.execPath, [CLI, 'keys', ...args], {
-      env: { PATH: process.env.PATH, ...database.env, KEY_ENCRYPTION_KEY: 'cli-test-secret-0123456789abcdefghijkl', LOG_LEVEL: 'silent' },
-      encoding: 'utf8',
-      ...CLI_LIMITS,
-    });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
-  const rows = () => run('list').stdout.trim().split('\n').slice(1);
+  const run = (...args: string[]) => admin.run('keys', ...args);
+  const rows = async () => (await run('list')).stdout.trim().split('\n').slice(1);
   const write = (name: string, content: string) => {
     const path = join(files, name);
     writeFileSync(path, content);
@@ -32,48 +25,48 @@ describe('keys CLI', () => {
 
   before(async () => {
     database = await createTestDatabase();
+    admin = await InProcessAdmin.open(database, ENV);
     files = mkdtempSync(join(tmpdir(), 'keys-cli-'));
   });
-  after(() => database.drop());
-
-  it('lists nothing on an empty database, then rotates in a next key', () => {
-    expect(run('list')).toMatchObject({ code: 0, stdout: 'kid\tstate\tactivates_at\tretired_at\torigin\n' });
-    const rotated = run('rotate');
-    expect(rotated.code).toBe(0);
-    expect(rotated.stdout).toMatch(/^acting on .*\n[A-Za-z0-9_-]{43} published; signs from /);
-    expect(rows()).toHaveLength(1);
-    expect(rows()[0]).toMatch(/\tnext\t.*\tgenerated$/);
+  after(async () => {
+    await admin?.close();
+    await database?.drop();
   });
 
-  it('refuses a second rotation while a next key is pending, unless --now', () => {
-    const again = run('rotate');
+  it('lists nothing on an empty database, then rotates in a next key', async () => {
+    expect(await run('list')).toMatchObject({ code: 0, stdout: 'kid\tstate\tactivates_at\tretired_at\torigin\n' });
+    const rotated = await run('rotate');
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toMatch(/^[A-Za-z0-9_-]{43} published; signs from /);
+    expect(await rows()).toHaveLength(1);
+    expect((await rows())[0]).toMatch(/\tnext\t.*\tgenerated$/);
+  });
+
+  it('refuses a second rotation while a next key is pending, unless --now', async () => {
+    const again = await run('rotate');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/is already published and starts signing at .*use --now/);
-    expect(rows()).toHaveLength(1);
-    const now = run('rotate', '--now');
+    expect(await rows()).toHaveLength(1);
+    const now = await run('rotate', '--now');
     expect(now.code).toBe(0);
-    expect(
-      rows()
-        .map((r) => r.split('\t')[1])
-        .sort(),
-    ).toEqual(['active', 'next']);
+    expect((await rows()).map((r) => r.split('\t')[1]).sort()).toEqual(['active', 'next']);
   });
 
   it('imports a matching certificate and key', async () => {
     const { privateKey, publicKey } = rsaPair();
     const cert = write('good-cert.pem', await certificateFor(privateKey, publicKey));
     const key = write('good-key.pem', privateKey.export({ format: 'pem', type: 'pkcs1' }).toString());
-    const imported = run('import', '--cert', cert, '--key', key, '--now');
+    const imported = await run('import', '--cert', cert, '--key', key, '--now');
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
-    expect(rows().filter((r) => r.endsWith('\timported'))).toHaveLength(1);
-    const twice = run('import', '--cert', cert, '--key', key, '--now');
+    expect((await rows()).filter((r) => r.endsWith('\timported'))).toHaveLength(1);
+    const twice = await run('import', '--cert', cert, '--key', key, '--now');
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/is already stored/);
   });
 
   it('refuses bad input with a clear message and leaves the database unchanged', async () => {
-    const before = rows();
+    const before = await rows();
     const { privateKey, publicKey } = rsaPair();
     const other = rsaPair();
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -129,15 +122,57 @@ describe('keys CLI', () => {
       ],
     ];
     for (const [args, message] of cases) {
-      const result = run(...args);
+      const result = await run(...args);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
     }
-    const usage = run('import', '--cert');
+    const usage = await run('import', '--cert');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage: npm run keys/);
-    expect(run('frobnicate').code).toBe(2);
-    expect(rows()).toEqual(before);
+    expect((await run('frobnicate')).code).toBe(2);
+    expect(await rows()).toEqual(before);
+  });
+});
+
+// The same commands as an operator runs them: one process each, on a database of their own.
+describe('keys CLI, spawned', () => {
+  let database: TestDatabase;
+  let files: string;
+  const cli = (...args: string[]) => runCommand(['keys', ...args], { ...database.env, ...ENV });
+
+  before(async () => {
+    database = await createTestDatabase();
+    files = mkdtempSync(join(tmpdir(), 'keys-cli-'));
+  });
+  after(() => database?.drop());
+
+  it('lists, rotates and imports as separate processes, announcing the database each write acts on', async () => {
+    expect(await cli('list')).toMatchObject({ code: 0, stdout: 'kid\tstate\tactivates_at\tretired_at\torigin\n', stderr: '' });
+    const rotated = await cli('rotate');
+    expect([rotated.code, rotated.stderr]).toEqual([0, '']);
+    expect(rotated.stdout).toMatch(
+      /^acting on (the embedded database in .*pgdata \(no service has it open\)|PostgreSQL .*)\n[A-Za-z0-9_-]{43} published; signs from /,
+    );
+    const { privateKey, publicKey } = rsaPair();
+    const cert = join(files, 'cert.pem');
+    const key = join(files, 'key.pem');
+    writeFileSync(cert, await certificateFor(privateKey, publicKey));
+    writeFileSync(key, privateKey.export({ format: 'pem', type: 'pkcs1' }).toString());
+    const imported = await cli('import', '--cert', cert, '--key', key, '--now');
+    expect([imported.code, imported.stderr]).toEqual([0, '']);
+    expect(imported.stdout).toMatch(/^acting on /);
+    const listed = await cli('list');
+    expect(listed.code).toBe(0);
+    const origins = listed.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((row) => row.split('\t').at(-1))
+      .sort();
+    expect(origins).toEqual(['generated', 'imported']);
+    // A wrong invocation ends 2 with the usage, as a process.
+    const usage = await cli('frobnicate');
+    expect([usage.code, usage.stderr]).toEqual([2, expect.stringMatching(/^unknown command "frobnicate"\nusage: npm run keys/)]);
   });
 });

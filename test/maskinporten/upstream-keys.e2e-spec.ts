@@ -1,3 +1,4 @@
+// test-database: independent (upstream key caching)
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { expect } from 'expect';

@@ -1,3 +1,4 @@
+// test-database: independent (the OpenAPI document)
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { ISSUED_TOKEN_EXAMPLES } from '../../src/common/issued-claims';

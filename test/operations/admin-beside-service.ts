@@ -74,7 +74,7 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
         KEY_RELOAD_SECONDS: '2',
       };
       service = spawnService(env);
-      await waitFor(`${base}/health/ready`, 120_000);
+      await waitFor(`${base}/health/ready`);
     });
     after(async () => {
       service?.child.kill('SIGKILL');

@@ -1,3 +1,4 @@
+// test-database: independent (picks its database itself (the local server, in either pass))
 import { describeCrashSafety } from './crash-safety';
 
 describeCrashSafety('postgresql', ['commands']);

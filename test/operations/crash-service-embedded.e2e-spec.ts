@@ -1,3 +1,4 @@
+// test-database: independent (picks its database itself)
 import { describeCrashSafety } from './crash-safety';
 
 describeCrashSafety('embedded', ['service']);

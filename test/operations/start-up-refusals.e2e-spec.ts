@@ -1,3 +1,4 @@
+// test-database: independent (start-up refusals; the PostgreSQL ones use the local server in either pass)
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,7 +116,7 @@ describe('a start that refuses what it cannot serve', { timeout: 600_000 }, () =
       const env = { ...database.env, ...QUIET, LOG_LEVEL: 'warn', PORT: port, ORGANISATIONS_SOURCE: source };
       const first = spawnService(env);
       try {
-        await waitFor(`http://127.0.0.1:${port}/health/ready`, 90_000);
+        await waitFor(`http://127.0.0.1:${port}/health/ready`);
       } finally {
         first.child.kill('SIGTERM');
         expect((await first.exited).code).toBe(0);
@@ -123,7 +124,7 @@ describe('a start that refuses what it cannot serve', { timeout: 600_000 }, () =
       writeFileSync(source, 'not json');
       const second = spawnService(env);
       try {
-        await waitFor(`http://127.0.0.1:${port}/health/ready`, 90_000);
+        await waitFor(`http://127.0.0.1:${port}/health/ready`);
         const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as {
           details: { organisations: Record<string, unknown> };
         };

@@ -59,9 +59,19 @@ for (const via of ['GET exchange', 'POST /token'] as Via[])
       await new Promise((resolve) => keyServer.close(resolve));
     });
 
+    /** Every audit row, flushed first, in a fixed order (the test clock stands still, so the id breaks ties). */
     const audited = async () => {
       await running.app.get(AuditLog).flush();
-      return running.app.get(DataSource).query<{ outcome: string; reason: string }[]>('SELECT outcome, reason FROM authentication_events');
+      return running.app
+        .get(DataSource)
+        .query<{ id: string; outcome: string; reason: string }[]>(
+          'SELECT id, outcome, reason FROM authentication_events ORDER BY occurred_at, id',
+        );
+    };
+    /** The rows of `rows` that `earlier` did not have, whatever their place in the order. */
+    const added = <T extends { id: string }>(earlier: T[], rows: T[]) => {
+      const known = new Set(earlier.map((r) => r.id));
+      return rows.filter((r) => !known.has(r.id));
     };
 
     /** The refusal as the way in answers it: 401 problem with a challenge (GET), or 400 invalid_grant (POST /token). */
@@ -88,7 +98,7 @@ for (const via of ['GET exchange', 'POST /token'] as Via[])
       if (authorization && authorization.length > 20) expect(JSON.stringify(body)).not.toContain(authorization.slice(7, 60));
       const rows = await audited();
       expect(rows.length).toBe(earlier.length + 1);
-      const row = rows[rows.length - 1];
+      const [row] = added(earlier, rows);
       expect(row.outcome).toBe('refused');
       expect(row.reason).toMatch(reason);
       const issued = (list: { outcome: string }[]) => list.filter((r) => r.outcome === 'issued').length;
@@ -448,7 +458,7 @@ for (const via of ['GET exchange', 'POST /token'] as Via[])
           expect(answer.error).toBe('invalid_request');
           const rows = await audited();
           expect(rows.length).toBe(earlier.length + 1);
-          expect(rows[rows.length - 1]).toMatchObject({ outcome: 'refused', reason: 'invalid_request' });
+          expect(added(earlier, rows)).toEqual([expect.objectContaining({ outcome: 'refused', reason: 'invalid_request' })]);
         };
         const base = { grant_type: TOKEN_EXCHANGE, subject_token_type: ACCESS_TOKEN_TYPE };
 

@@ -1,3 +1,4 @@
+// test-database: independent (reads of upstream documents)
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';

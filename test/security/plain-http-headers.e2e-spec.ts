@@ -1,3 +1,4 @@
+// test-database: independent (HTTP headers)
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { RunningApp, startApp } from '../helpers/app';

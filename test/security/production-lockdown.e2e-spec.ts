@@ -1,3 +1,4 @@
+// test-database: independent (start-up checks of upstream URLs)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// test-database: independent (a spawned service with an environment of its own)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';

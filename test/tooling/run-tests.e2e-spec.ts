@@ -1,3 +1,4 @@
+// test-database: independent (the test tooling)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +27,14 @@ function spec(name: string, assertion: string): string {
 }
 
 function run(root: string, ...filters: string[]): { status: number | null; output: string } {
+  return runWith({}, root, ...filters);
+}
+
+function runWith(env: Record<string, string>, root: string, ...filters: string[]): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [join(root, 'scripts', 'run-tests.js'), ...filters], {
     cwd: root,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '' },
+    env: { PATH: process.env.PATH ?? '', ...env },
     timeout: RUNNER_TIMEOUT_MS,
     killSignal: 'SIGKILL',
   });
@@ -84,5 +89,29 @@ describe('the test runner', () => {
     expect(broken.output).not.toContain('kept passes again');
     rmSync(join(root, 'src', 'broken.ts'));
     expect(run(root).status).toBe(0);
+  });
+
+  it('runs only the files whose behaviour depends on the database when DATABASE_URL is set', () => {
+    mkdirSync(join(root, 'test'), { recursive: true });
+    writeFileSync(join(root, 'test', 'stored.e2e-spec.ts'), spec('an end-to-end file', 'strictEqual(1, 1)'));
+    writeFileSync(
+      join(root, 'test', 'pages.e2e-spec.ts'),
+      `// test-database: independent (pages)\n${spec('an independent end-to-end file', 'strictEqual(1, 1)')}`,
+    );
+    writeFileSync(
+      join(root, 'src', 'store.spec.ts'),
+      `// test-database: dependent\n${spec('a unit spec on the database', 'strictEqual(1, 1)')}`,
+    );
+    // Nothing listens on port 1: the runner makes no template there, and these specs never connect.
+    const server = runWith({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, root);
+    expect(server.status).toBe(0);
+    expect(server.output).toContain('running the 2 of 4 files whose behaviour depends on the database');
+    expect(server.output).toContain('an end-to-end file');
+    expect(server.output).toContain('a unit spec on the database');
+    expect(server.output).not.toContain('an independent end-to-end file');
+    expect(server.output).not.toContain('kept passes');
+    const everything = runWith({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TEST_DATABASE_FILES: 'all' }, root);
+    expect(everything.output).toContain('an independent end-to-end file');
+    expect(everything.output).toContain('kept passes');
   });
 });
