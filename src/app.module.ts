@@ -11,6 +11,7 @@ import { DiscoveryModule } from './discovery/discovery.module';
 import { ExchangeModule } from './exchange/exchange.module';
 import { HealthModule } from './health/health.module';
 import { IntrospectionModule } from './introspection/introspection.module';
+import { LoginModule } from './login/login.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RefreshModule } from './refresh/refresh.module';
 import { TestIdpModule } from './test-idp/test-idp.module';
@@ -31,6 +32,7 @@ export class AppModule {
         HealthModule,
         DiscoveryModule,
         ExchangeModule,
+        ...(settings.login.enabled ? [LoginModule] : []),
         ...(settings.introspection.enabled ? [IntrospectionModule] : []),
         RefreshModule,
         MetricsModule,

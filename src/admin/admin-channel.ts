@@ -6,7 +6,7 @@ import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { CommandError } from '../common/cli';
-import { databaseConfig, keysConfig, tokenConfig } from '../config';
+import { databaseConfig, keysConfig, loginConfig, tokenConfig } from '../config';
 import { heldLock } from '../database/data-directory-lock';
 import { KeyRing } from '../keys/key-ring';
 import { keyTimings } from '../keys/key-schedule';
@@ -58,6 +58,7 @@ export class AdminChannel implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(databaseConfig.KEY) private readonly database: ConfigType<typeof databaseConfig>,
     @Inject(keysConfig.KEY) keys: ConfigType<typeof keysConfig>,
     @Inject(tokenConfig.KEY) token: ConfigType<typeof tokenConfig>,
+    @Inject(loginConfig.KEY) login: ConfigType<typeof loginConfig>,
     dataSource: DataSource,
     signingKeys: SigningKeyRepository,
     encryption: KeyEncryption,
@@ -71,6 +72,7 @@ export class AdminChannel implements OnApplicationBootstrap, OnApplicationShutdo
       encryption: () => encryption,
       timings: keyTimings(keys, token),
       now: () => clock.now(),
+      httpsRedirectUrisOnly: login.httpsRedirectUrisOnly,
     };
   }
 

@@ -6,6 +6,8 @@ import { importKeyMaterial, KeyMaterialError } from '../keys/key-material';
 import { KeyTimings } from '../keys/key-schedule';
 import { KeyEncryption } from '../keys/key-encryption';
 import { SigningKeyRepository } from '../keys/signing-key.repository';
+import { addClient, listClients, NewClient, removeClient } from '../login/client-administration';
+import { OidcClientRepository } from '../login/oidc-client.repository';
 import { importPeople, showPerson } from '../profiles/profile-administration';
 import { ProfileRepository } from '../profiles/profile.repository';
 
@@ -16,7 +18,10 @@ export type AdminRequest =
   | { command: 'keys.import'; certificate: string; privateKey: string; now: boolean }
   | { command: 'profiles.import'; document: unknown }
   | { command: 'profiles.show'; ssn: string }
-  | { command: 'migration.run' };
+  | { command: 'migration.run' }
+  | { command: 'clients.add'; client: NewClient }
+  | { command: 'clients.list' }
+  | { command: 'clients.remove'; clientId: string };
 
 /** What a command printed, and what a running service must reload because of it. */
 export interface AdminOutcome {
@@ -33,9 +38,18 @@ export interface AdminContext {
   encryption: () => KeyEncryption;
   timings: KeyTimings;
   now: () => number;
+  /** Redirect URIs of login clients must be https (loopback http excepted): production. */
+  httpsRedirectUrisOnly: boolean;
 }
 
-const WRITES = new Set<AdminRequest['command']>(['keys.rotate', 'keys.import', 'profiles.import', 'migration.run']);
+const WRITES = new Set<AdminRequest['command']>([
+  'keys.rotate',
+  'keys.import',
+  'profiles.import',
+  'migration.run',
+  'clients.add',
+  'clients.remove',
+]);
 
 /** True for the commands that change the database (they announce which database first). */
 export function writes(request: AdminRequest): boolean {
@@ -64,6 +78,24 @@ export function parseAdminRequest(value: unknown): AdminRequest {
     case 'profiles.show':
       if (isText(r.ssn, 64)) return { command: r.command, ssn: r.ssn };
       break;
+    case 'clients.list':
+      return { command: r.command };
+    case 'clients.remove':
+      if (isText(r.clientId, 64)) return { command: r.command, clientId: r.clientId };
+      break;
+    case 'clients.add': {
+      const c = (typeof r.client === 'object' && r.client !== null ? r.client : {}) as Record<string, unknown>;
+      const uris = (value: unknown) => Array.isArray(value) && value.length <= 20 && value.every((v) => isText(v, 2000));
+      if (
+        isText(c.name, 255) &&
+        uris(c.redirectUris) &&
+        uris(c.postLogoutRedirectUris) &&
+        (c.frontchannelLogoutUri === undefined || isText(c.frontchannelLogoutUri, 2000)) &&
+        typeof c.public === 'boolean'
+      )
+        return { command: r.command, client: c as unknown as NewClient };
+      break;
+    }
   }
   throw new CommandError('not an admin request this service knows');
 }
@@ -96,6 +128,12 @@ export async function executeAdminRequest(context: AdminContext, request: AdminR
       return { lines: await importPeople(new ProfileRepository(dataSource), request.document), profilesChanged: true };
     case 'profiles.show':
       return { lines: await showPerson(new ProfileRepository(dataSource), request.ssn) };
+    case 'clients.add':
+      return { lines: await addClient(new OidcClientRepository(dataSource), request.client, context.httpsRedirectUrisOnly) };
+    case 'clients.list':
+      return { lines: await listClients(new OidcClientRepository(dataSource)) };
+    case 'clients.remove':
+      return { lines: await removeClient(new OidcClientRepository(dataSource), request.clientId) };
     case 'migration.run': {
       const applied = await migrate(dataSource);
       return { lines: applied.length > 0 ? applied.map((name) => `applied ${name}`) : ['no pending migrations'] };

@@ -108,6 +108,7 @@ export class AuditLog implements OnModuleInit, BeforeApplicationShutdown, OnAppl
       supplierOrgNumber: clip(event.supplierOrgNumber, 9),
       issuedJti: clip(event.issuedJti, 64),
       replacedJti: clip(event.replacedJti, 64),
+      sessionId: event.sessionId ?? null,
     };
     this.buffer.push(row);
     return row;

@@ -41,4 +41,8 @@ export class AuthenticationEvent {
   /** A refresh: the jti of the token it replaced. */
   @Column({ name: 'replaced_jti', type: 'varchar', length: 64, nullable: true })
   replacedJti: string | null;
+
+  /** A login, logout, code redemption or refresh: the session it belongs to. */
+  @Column({ name: 'session_id', type: 'uuid', nullable: true })
+  sessionId: string | null;
 }

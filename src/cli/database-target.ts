@@ -43,6 +43,7 @@ async function runHere(settings: Settings, request: AdminRequest): Promise<Admin
           (encryption ??= new KeyEncryption(resolveEncryptionSecret(settings.keys, (path) => console.error(`generated ${path}`)))),
         timings: keyTimings(settings.keys, settings.token),
         now: () => Date.now(),
+        httpsRedirectUrisOnly: settings.login.httpsRedirectUrisOnly,
       },
       request,
     );

@@ -12,7 +12,8 @@ Runs the seed's flow against a running service with the test IdP on, and prints 
 raw tokens: register a scope, grant it to 974760673 (brg), create a client, register a new key for it,
 get a Maskinporten token with a JWT-bearer grant, exchange it; then the same for an ID-porten person;
 then a system user: register a system of 974760673 with the client, create a system user for
-991825827 (digdir) on it, get its token (authorization_details in the grant) and exchange it.
+991825827 (digdir) on it, get its token (authorization_details in the grant) and exchange it; then,
+with login on, the URL of a page that runs the login round trip in a browser and shows the tokens.
 A rerun reuses the scope and the client (it replaces the client's key). Sends TEST_IDP_ADMIN_TOKEN
 as a Bearer token when it is set.`;
 
@@ -239,6 +240,19 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
     headers: { authorization: `Bearer ${systemUser.body.access_token}` },
   });
   showToken('12. Exchanged for a platform token', systemUserToken.body);
+  const openid = await service.call<{ authorization_endpoint?: string }>(
+    'GET',
+    `${root}/authentication/api/v1/openid/.well-known/openid-configuration`,
+    {
+      admin: false,
+    },
+  );
+  if (openid.body.authorization_endpoint) {
+    step(
+      '13. Log in as a person in a browser',
+      `Open ${root}/test-idp/login-demo : our login sends you to test ID-porten's form, then shows the id_token, access_token and refresh_token.`,
+    );
+  }
   console.log(
     `\nA token in one call: curl -s -X POST ${mp}/${TEST_IDP_PATHS.token} -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`,
   );

@@ -17,3 +17,8 @@ export const ACR_VALUES: readonly string[] = Object.keys(ACR_LEVELS);
 export function isAcr(value: unknown): value is string {
   return typeof value === 'string' && Object.hasOwn(ACR_LEVELS, value);
 }
+
+/** The platform level of an acr value, or undefined for one we do not know. */
+export function authLevelOf(acr: unknown): number | undefined {
+  return isAcr(acr) ? ACR_LEVELS[acr] : undefined;
+}

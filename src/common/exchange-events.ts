@@ -23,6 +23,8 @@ export interface ExchangeSubject {
   issuedJti?: string;
   /** A refresh: the jti of the token it replaced, which links the new token to its chain. */
   replacedJti?: string;
+  /** Login, logout, code redemption, refresh_token grant: the session (login/). */
+  sessionId?: string;
 }
 
 /** One exchange attempt (Maskinporten, ID-porten or a refresh), as audit, metrics and logs see it. */

@@ -17,3 +17,28 @@ export const TOKEN_ENDPOINT_AUTH_METHODS = ['none'] as const;
 
 /** Introspection callers present a Bearer secret (RFC 8414 allows an access token type here: `Bearer`). */
 export const INTROSPECTION_AUTH_METHODS = ['Bearer'] as const;
+
+/** The OpenID Provider's grants (login/), served by POST /token beside RFC 8693 when login is on. */
+export const AUTHORIZATION_CODE_GRANT_TYPE = 'authorization_code';
+export const REFRESH_TOKEN_GRANT_TYPE = 'refresh_token';
+
+/** How the OpenID Provider's clients authenticate at POST /token; `none` is a public client, bound by PKCE. */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+
+/** The levels a client may ask for in `acr_values`, weakest first (ID-porten's names). */
+export const LOGIN_ACR_VALUES = ['idporten-loa-substantial', 'idporten-loa-high'] as const;
+
+/** What our ID tokens and userinfo say about a person (discovery's claims_supported adds them). */
+export const ID_TOKEN_CLAIMS = [
+  'sub',
+  'aud',
+  'nonce',
+  'acr',
+  'amr',
+  'auth_time',
+  'sid',
+  'at_hash',
+  'urn:altinn:userid',
+  'urn:altinn:partyid',
+  'locale',
+] as const;

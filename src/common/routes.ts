@@ -24,6 +24,17 @@ export const ROUTES = {
   token: `${API_PREFIX}/token`,
   /** RFC 7662 introspection (POST), served only when INTROSPECTION_TOKENS is set. */
   introspection: `${API_PREFIX}/introspect`,
+  /** The OpenID Provider for people in browsers (login/): authorization code flow brokering ID-porten. */
+  authorize: `${API_PREFIX}/authorize`,
+  userinfo: `${API_PREFIX}/userinfo`,
+  /** RP-initiated logout: discovery's end_session_endpoint. */
+  endSession: `${OPENID_PATH}/logout`,
+  upstreamCallback: `${API_PREFIX}/upstream/callback`,
+  upstreamFrontchannelLogout: `${API_PREFIX}/upstream/frontchannel-logout`,
+  upstreamLogoutReturn: `${API_PREFIX}/upstream/logged-out`,
+  /** The platform cookie: `?goto=` puts the person's token in it and goes there. */
+  platformCookie: `${API_PREFIX}/authentication`,
+  logout: `${API_PREFIX}/logout`,
   health: 'health',
   metrics: 'metrics',
   /** The OpenAPI UI and its JSON document (outside production, or when OPENAPI_ENABLED). */
@@ -31,7 +42,18 @@ export const ROUTES = {
   docsJson: 'docs-json',
   testIdpMaskinporten: 'test-idp/maskinporten',
   testIdpIdporten: 'test-idp/idporten',
+  /** Development: a page that runs the login round trip and shows the tokens. */
+  testIdpLoginDemo: 'test-idp/login-demo',
 } as const;
+
+/**
+ * The service's base URL from the issuer: an issuer ending in `authentication/api/v1/openid/` sits
+ * on the service itself, any other issuer is taken as the base. Never from the request's Host.
+ */
+export function serviceBaseUrl(issuer: string): string {
+  const suffix = `${OPENID_PATH}/`;
+  return issuer.endsWith(suffix) ? issuer.slice(0, -suffix.length) : issuer;
+}
 
 /** What each test IdP serves below its base path (ROUTES.testIdpMaskinporten, ROUTES.testIdpIdporten). */
 export const TEST_IDP_PATHS = {

@@ -50,6 +50,27 @@ describe('environment', () => {
     );
   });
 
+  it('refuses login in production without our ID-porten client, or with the test IdP as upstream', () => {
+    expect(() => parseEnvironment({ ...PRODUCTION, LOGIN_ENABLED: 'true' })).toThrow(
+      'IDPORTEN_CLIENT_ID must be set when LOGIN_ENABLED is true in production (got nothing)',
+    );
+    expect(() => parseEnvironment({ ...PRODUCTION, LOGIN_ENABLED: 'true', IDPORTEN_CLIENT_ID: 'ours' })).toThrow(
+      'IDPORTEN_CLIENT_SECRET must be set when LOGIN_ENABLED is true in production (got nothing)',
+    );
+    const configured = { ...PRODUCTION, LOGIN_ENABLED: 'true', IDPORTEN_CLIENT_ID: 'ours', IDPORTEN_CLIENT_SECRET: 's'.repeat(32) };
+    expect(parseEnvironment(configured).LOGIN_ENABLED).toBe(true);
+    expect(() =>
+      parseEnvironment({
+        ...configured,
+        IDPORTEN_WELL_KNOWN_URLS: 'https://auth.example/test-idp/idporten/.well-known/openid-configuration',
+      }),
+    ).toThrow('IDPORTEN_WELL_KNOWN_URLS must not name the test IdP when LOGIN_ENABLED is true in production');
+    // The secret never appears in a message.
+    expect(() => parseEnvironment({ ...configured, IDPORTEN_CLIENT_SECRET: 'short' })).toThrow(
+      'IDPORTEN_CLIENT_SECRET must be at least 16 characters (got "***")',
+    );
+  });
+
   it('refuses plain-http upstream discovery URLs in production, except loopback', () => {
     expect(() =>
       parseEnvironment({ ...PRODUCTION, MASKINPORTEN_WELL_KNOWN_URLS: 'http://mp.example/.well-known/oauth-authorization-server' }),

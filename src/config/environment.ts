@@ -13,6 +13,7 @@ const SECRET_VARIABLES = new Set([
   'METRICS_TOKEN',
   'INTROSPECTION_TOKENS',
   'OTEL_EXPORTER_OTLP_HEADERS',
+  'IDPORTEN_CLIENT_SECRET',
 ]);
 const ALGORITHM = '(RS256|RS384|RS512|PS256|PS384|PS512)';
 const SECRET_16 = [16, 'must be at least 16 characters'] as [number, string];
@@ -124,6 +125,20 @@ export class Environment {
   @IntegerBetween(1, 600_000) OTEL_BSP_SCHEDULE_DELAY = 5000;
   @IntegerBetween(1, 1_000_000) OTEL_BSP_MAX_QUEUE_SIZE = 2048;
   @IntegerBetween(1, 1_000_000) OTEL_BSP_MAX_EXPORT_BATCH_SIZE = 512;
+  @Flag({ optional: true }) LOGIN_ENABLED?: boolean = undefined;
+  @OptionalText({ max: 256 }) IDPORTEN_CLIENT_ID?: string = undefined;
+  @OptionalText({ min: SECRET_16, max: 512 }) IDPORTEN_CLIENT_SECRET?: string = undefined;
+  @IntegerBetween(60, 86400) LOGIN_SESSION_IDLE_SECONDS = 1800;
+  @IntegerBetween(300, 604800) LOGIN_SESSION_MAX_SECONDS = 28800;
+  @OptionalMatching(/^[A-Za-z0-9_-]{1,64}$/, 'must be a cookie name of letters, digits, _ and -') PLATFORM_COOKIE_NAME?: string = undefined;
+  @OptionalMatching(
+    /^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i,
+    'must be a domain name such as .platform.example',
+  )
+  LOGIN_COOKIE_DOMAIN?: string = undefined;
+  @OptionalMatching(/^[a-z0-9.-]{1,253}(\s*,\s*[a-z0-9.-]{1,253})*$/i, 'must be a comma-separated list of host names')
+  LOGIN_REDIRECT_HOSTS?: string = undefined;
+  @OptionalMatching(/^https?:\/\/[^\s]+$/, 'must be an absolute http(s) URL') LOGIN_DEFAULT_PAGE?: string = undefined;
 }
 
 function describe(name: string, value: unknown): string {
@@ -202,6 +217,14 @@ function crossChecks(env: Environment): string[] {
     );
   }
   if (env.TEST_IDP_ENABLED) need('TEST_IDP_ENABLED', 'must be false');
+  if (env.LOGIN_ENABLED) {
+    if (!env.IDPORTEN_CLIENT_ID) need('IDPORTEN_CLIENT_ID', 'must be set when LOGIN_ENABLED is true');
+    if (!env.IDPORTEN_CLIENT_SECRET) need('IDPORTEN_CLIENT_SECRET', 'must be set when LOGIN_ENABLED is true');
+    // The stand-in signs whatever a form says: never the upstream of real people.
+    if (splitList(env.IDPORTEN_WELL_KNOWN_URLS).some((url) => url.includes('/test-idp/')))
+      need('IDPORTEN_WELL_KNOWN_URLS', 'must not name the test IdP when LOGIN_ENABLED is true');
+    if (env.LOGIN_DEFAULT_PAGE && !env.LOGIN_DEFAULT_PAGE.startsWith('https://')) need('LOGIN_DEFAULT_PAGE', 'must be an https URL');
+  }
   if (env.PROFILES_AUTO_PROVISION) need('PROFILES_AUTO_PROVISION', 'must be false');
   // Each provider's tokens must be bound to this service: by audience, or (ID-porten) by scope.
   if (!env.MASKINPORTEN_AUDIENCE && !env.MASKINPORTEN_ACCEPT_ANY_AUDIENCE) {

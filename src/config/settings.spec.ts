@@ -28,6 +28,9 @@ function conveniences(settings: Settings) {
     standInIdporten: settings.issuers.idporten.wellKnownUrls.some((url) => url.startsWith(settings.testIdp.baseUrl)),
     localIssuer: settings.token.issuer.startsWith('http://127.0.0.1:'),
     prettyLogs: !settings.app.isProduction,
+    login: settings.login.enabled,
+    loginAtTestIdp: settings.login.registerAtTestIdp,
+    loopbackGoto: settings.login.allowLoopback,
   };
 }
 
@@ -43,6 +46,9 @@ const ALL_ON = {
   standInIdporten: true,
   localIssuer: true,
   prettyLogs: true,
+  login: true,
+  loginAtTestIdp: true,
+  loopbackGoto: true,
 };
 const ALL_OFF = Object.fromEntries(Object.keys(ALL_ON).map((name) => [name, false]));
 
@@ -69,6 +75,26 @@ describe('settings', () => {
       openApiEnabled: false,
       httpsOnly: true,
     });
+  });
+
+  it('turns login on in production only when asked to, with our ID-porten client and https redirect URIs', () => {
+    const settings = settingsOf({
+      ...PRODUCTION,
+      LOGIN_ENABLED: 'true',
+      IDPORTEN_CLIENT_ID: 'ours',
+      IDPORTEN_CLIENT_SECRET: 's'.repeat(32),
+    });
+    expect(settings.login).toMatchObject({
+      enabled: true,
+      upstreamClient: { clientId: 'ours', clientSecret: 's'.repeat(32) },
+      registerAtTestIdp: false,
+      secureCookies: true,
+      platformCookieName: 'AltinnStudioRuntime',
+      defaultPage: 'https://auth.example/',
+      httpsRedirectUrisOnly: true,
+      allowLoopback: false,
+    });
+    expect(conveniences(settings)).toEqual({ ...ALL_OFF, login: true });
   });
 
   it('serves OpenAPI and maps test organisations in production only when asked to', () => {

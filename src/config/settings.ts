@@ -12,6 +12,19 @@ const list = (value: string | undefined) =>
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 
+/**
+ * Development only: the client this service is at test ID-porten, registered by the test IdP at
+ * start (login-client in test-idp/). Never used with a real ID-porten: production requires
+ * IDPORTEN_CLIENT_ID and IDPORTEN_CLIENT_SECRET and refuses the test IdP.
+ */
+export const TEST_IDP_LOGIN_CLIENT = {
+  clientId: '0b7e8f4a-5c1d-4e2f-9a3b-6d8c7e5f4a21',
+  clientSecret: 'development-only-secret-of-the-login-client-at-test-idporten',
+} as const;
+
+/** The cookie the platform's apps read the person's token from. */
+export const PLATFORM_COOKIE = 'AltinnStudioRuntime';
+
 /** The platform's service-owner scopes: in production the `org` claim is only for them, unless opened with `*`. */
 export const SERVICE_OWNER_SCOPE_PREFIX = 'altinn:serviceowner';
 /** The platform's own ID-porten rule: an `altinn:` scope. */
@@ -90,6 +103,13 @@ export function deriveSettings(env: Environment) {
   const origin = localOrigin(env);
   const testIdpBaseUrl = `${origin}/test-idp`;
   const organisationsSource = env.ORGANISATIONS_SOURCE ?? (production ? undefined : SAMPLE_ORGANISATIONS_FILE);
+  const issuer = env.ISSUER_URL ?? `${origin}/authentication/api/v1/openid/`;
+  // In development with the test IdP, login works with no configuration: the service is its client.
+  const upstreamClient = env.IDPORTEN_CLIENT_ID
+    ? { clientId: env.IDPORTEN_CLIENT_ID, clientSecret: env.IDPORTEN_CLIENT_SECRET ?? '' }
+    : testIdpEnabled
+      ? { ...TEST_IDP_LOGIN_CLIENT }
+      : undefined;
   return {
     /** How main.ts listens and stops. */
     server: {
@@ -129,7 +149,7 @@ export function deriveSettings(env: Environment) {
     },
     /** What our own tokens look like: issuer, lifetime, and how much clock skew we forgive. */
     token: {
-      issuer: env.ISSUER_URL ?? `${origin}/authentication/api/v1/openid/`,
+      issuer,
       lifetimeSeconds: env.TOKEN_LIFETIME_SECONDS,
       /** `upstream`: an ID-porten exchange's token expires with the ID-porten token (never later than fixed). */
       idportenLifetime: env.IDPORTEN_TOKEN_LIFETIME,
@@ -211,6 +231,29 @@ export function deriveSettings(env: Environment) {
     },
     /** OpenTelemetry traces: off unless the OTEL_ variables switch them on; main.ts starts them before the app. */
     tracing: tracingSettings(env),
+    /** The OpenID Provider for people in browsers, brokering ID-porten (login/). */
+    login: {
+      /** On in development (with an upstream client), off in production until LOGIN_ENABLED=true. */
+      enabled: env.LOGIN_ENABLED ?? (!production && upstreamClient !== undefined),
+      /** Our client at ID-porten; the development client of test ID-porten when none is configured. */
+      upstreamClient,
+      /** Register `upstreamClient` at test ID-porten at start (development without IDPORTEN_CLIENT_ID). */
+      registerAtTestIdp: testIdpEnabled && !env.IDPORTEN_CLIENT_ID,
+      sessionIdleSeconds: env.LOGIN_SESSION_IDLE_SECONDS,
+      sessionMaxSeconds: env.LOGIN_SESSION_MAX_SECONDS,
+      platformCookieName: env.PLATFORM_COOKIE_NAME ?? PLATFORM_COOKIE,
+      cookieDomain: env.LOGIN_COOKIE_DOMAIN,
+      /** Cookies carry Secure when browsers reach us over https. */
+      secureCookies: issuer.startsWith('https://'),
+      /** Hosts `goto` and redirect URIs may name; loopback too outside production. */
+      redirectHosts: list(env.LOGIN_REDIRECT_HOSTS).map((h) => h.toLowerCase()),
+      allowLoopback: !production,
+      /** Where a refused `goto` and a logout without a registered target land. */
+      defaultPage: env.LOGIN_DEFAULT_PAGE ?? `${new URL(issuer).origin}/`,
+      /** Redirect URIs of our clients: https only in production, loopback http allowed (RFC 8252). */
+      httpsRedirectUrisOnly: production,
+      refreshMaxAgeSeconds: env.REFRESH_MAX_AGE_SECONDS,
+    },
     /** The local Maskinporten/ID-porten stand-ins: on by default outside production, never in it. */
     testIdp: {
       enabled: testIdpEnabled,

@@ -25,6 +25,7 @@ export const profilesConfig = slice('profiles');
 export const testIdpConfig = slice('testIdp');
 export const tokenConfig = slice('token');
 export const introspectionConfig = slice('introspection');
+export const loginConfig = slice('login');
 
 /** Every slice a module injects, each provided under its KEY by SettingsModule (main.ts reads `server` itself). */
 export const SETTINGS_SLICES: SettingsSlice<keyof Settings>[] = [
@@ -40,4 +41,5 @@ export const SETTINGS_SLICES: SettingsSlice<keyof Settings>[] = [
   testIdpConfig,
   tokenConfig,
   introspectionConfig,
+  loginConfig,
 ];

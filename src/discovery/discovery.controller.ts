@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { introspectionConfig, tokenConfig } from '../config';
+import { introspectionConfig, loginConfig, tokenConfig } from '../config';
 import { KeyRing } from '../keys/key-ring';
 import { entityTag, matchesEntityTag } from '../common/http-caching';
 import { JWKS_SEGMENT, ROUTES } from '../common/routes';
@@ -23,8 +23,9 @@ export class DiscoveryController {
     private readonly keys: KeyRing,
     @Inject(tokenConfig.KEY) private readonly config: ConfigType<typeof tokenConfig>,
     @Inject(introspectionConfig.KEY) introspection: ConfigType<typeof introspectionConfig>,
+    @Inject(loginConfig.KEY) login: ConfigType<typeof loginConfig>,
   ) {
-    const body = JSON.stringify(buildDiscoveryDocument(config.issuer, { introspection: introspection.enabled }));
+    const body = JSON.stringify(buildDiscoveryDocument(config.issuer, { introspection: introspection.enabled, login: login.enabled }));
     this.configuration = { body, etag: entityTag(body) };
   }
 

@@ -1,4 +1,5 @@
-import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -6,12 +7,17 @@ import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
 import { ApiTokenResponses } from '../common/openapi';
 import { API_PREFIX } from '../common/routes';
 import { sendToken } from '../exchange/shared/token-response';
+import { readCookie } from '../common/cookies';
+import { loginConfig } from '../config';
 import { TokenRefresh } from './token-refresh';
 
 @ApiTags('exchange')
 @Controller(API_PREFIX)
 export class RefreshController {
-  constructor(private readonly refresher: TokenRefresh) {}
+  constructor(
+    private readonly refresher: TokenRefresh,
+    @Inject(loginConfig.KEY) private readonly login: ConfigType<typeof loginConfig>,
+  ) {}
 
   /** One of our own tokens in, a fresh one out (text/plain, or JSON on Accept). */
   @Get('refresh')
@@ -23,6 +29,8 @@ export class RefreshController {
   ])
   @UseGuards(ThrottlerGuard)
   async refresh(@Req() request: Request, @Res() response: Response): Promise<void> {
-    sendToken(request, response, await this.refresher.refresh(request));
+    // With login on, the platform cookie (AltinnStudioRuntime) stands in for a missing Authorization header.
+    const cookie = this.login.enabled ? readCookie(request, this.login.platformCookieName) : undefined;
+    sendToken(request, response, await this.refresher.refresh(request, cookie));
   }
 }

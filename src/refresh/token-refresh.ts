@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { JWTPayload } from 'jose';
-import { AuthorizedRequest, bearerToken } from '../common/bearer-token';
+import { AuthorizedRequest, authorizationHeader, bearerToken } from '../common/bearer-token';
 import { Clock } from '../common/clock';
 import { InvalidTokenError } from '../common/errors';
 import { ExchangeEvents, type ExchangeSubject } from '../common/exchange-events';
@@ -49,11 +49,13 @@ export class TokenRefresh {
   ) {}
 
   /** Every refusal, a missing or repeated Authorization header included, is decided here. */
-  async refresh(request: AuthorizedRequest): Promise<SignedToken> {
+  async refresh(request: AuthorizedRequest, cookieToken?: string): Promise<SignedToken> {
     // Once the token verifies, every outcome names its subject and the token it would replace.
     let subject: ExchangeSubject = {};
     try {
-      const payload = await this.verifier.verify(bearerToken(request));
+      // The platform cookie counts only when no Authorization header is sent.
+      const token = cookieToken !== undefined && authorizationHeader(request) === undefined ? cookieToken : bearerToken(request);
+      const payload = await this.verifier.verify(token);
       subject = { ...subjectOf(payload), replacedJti: typeof payload.jti === 'string' ? payload.jti : undefined };
       const now = this.clock.nowSeconds();
       const iat = payload.iat as number;

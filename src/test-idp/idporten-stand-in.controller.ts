@@ -27,6 +27,7 @@ import {
 } from './code-flow';
 import { IdportenLogin } from './idporten-login';
 import { IssuerKeyStore } from './issuer-key-store';
+import { TestIdpLoginClient } from './login-client';
 import { allowFormRedirectTo, errorPage, LEVELS, LOGIN_SCRIPT, loginForm, loginResult, type LoginValues } from './login-page';
 import { OAuthError } from '../common/errors';
 import { IdportenTokenDto, OIDC_AUTH_METHODS, RegisterOidcClientDto } from './provisioning.dto';
@@ -52,7 +53,19 @@ export class IdportenStandInController {
     private readonly keys: IssuerKeyStore,
     private readonly codeFlow: CodeFlow,
     private readonly admin: TestIdpAdminGuard,
+    private readonly loginClient: TestIdpLoginClient,
   ) {}
+
+  /**
+   * The form may post to the client's redirect URI. The service's own login client goes on from its
+   * callback to its own clients, which this page cannot know: its form may go anywhere (development only).
+   */
+  private allowFormRedirect(response: Response, authorization: AuthorizationRequest): void {
+    allowFormRedirectTo(response, authorization.redirectUri);
+    const csp = response.getHeader('Content-Security-Policy');
+    if (authorization.client.clientId === this.loginClient.clientId && typeof csp === 'string')
+      response.setHeader('Content-Security-Policy', csp.replace(/form-action [^;]*;?/, ''));
+  }
 
   @Get(TEST_IDP_PATHS.idportenMetadata)
   metadata() {
@@ -74,6 +87,9 @@ export class IdportenStandInController {
       acr_values_supported: [...LEVELS],
       claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'pid', 'locale', 'sid', 'at_hash'],
       authorization_response_iss_parameter_supported: true,
+      end_session_endpoint: `${issuer}endsession`,
+      frontchannel_logout_supported: true,
+      frontchannel_logout_session_supported: true,
     };
   }
 
@@ -133,7 +149,7 @@ export class IdportenStandInController {
     setNoStore(response);
     const authorization = await this.authorizationRequest(query, response);
     if (!authorization) return;
-    allowFormRedirectTo(response, authorization.redirectUri);
+    this.allowFormRedirect(response, authorization);
     const form = loginForm({
       action: 'authorize',
       hidden: this.codeFlow.hiddenFields(authorization),
@@ -153,7 +169,7 @@ export class IdportenStandInController {
     const form = body ?? {};
     const authorization = await this.authorizationRequest(form, response);
     if (!authorization) return;
-    allowFormRedirectTo(response, authorization.redirectUri);
+    this.allowFormRedirect(response, authorization);
     const again = (status: number, error: string): void => {
       const page = loginForm({
         action: 'authorize',
@@ -175,6 +191,33 @@ export class IdportenStandInController {
       if (!(error instanceof AuthorizationRedirectError)) throw error;
       response.redirect(303, this.codeFlow.errorRedirect(error));
     }
+  }
+
+  @Get('endsession')
+  @ApiOperation({
+    summary:
+      'End-session endpoint: id_token_hint, post_logout_redirect_uri (a registered redirect URI), state; calls the front-channel logout of this service',
+  })
+  @ApiProduces('text/html')
+  async endSession(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+    response.setHeader('Cache-Control', 'no-store');
+    let ended;
+    try {
+      ended = await this.codeFlow.endSession(query);
+    } catch (error) {
+      if (!(error instanceof AuthorizationPageError)) throw error;
+      response.status(400).type('html').send(errorPage(error.message));
+      return;
+    }
+    // Front-channel logout of the service's own login (the one client whose logout URI it knows).
+    if (ended.sid && ended.clientId !== undefined && ended.clientId === this.loginClient.clientId) {
+      const url = new URL(this.loginClient.frontchannelLogoutUri);
+      url.searchParams.set('iss', this.login.issuer);
+      url.searchParams.set('sid', ended.sid);
+      await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    }
+    if (ended.redirect) response.redirect(303, ended.redirect);
+    else response.status(200).type('html').send(errorPage('You are logged out of test ID-porten.'));
   }
 
   @Get(TEST_IDP_PATHS.userinfo)

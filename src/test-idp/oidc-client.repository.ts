@@ -17,6 +17,11 @@ export class OidcClientRepository {
     return this.table.findOneByOrFail({ clientId: client.clientId });
   }
 
+  /** Inserts or replaces a client (the service's own login client, registered at every start). */
+  async save(client: Omit<TestIdpOidcClient, 'createdAt'>): Promise<void> {
+    await this.table.upsert(client, ['clientId']);
+  }
+
   /** Null for an unknown id, and for anything that is not a UUID (never reaches the database). */
   findById(clientId: unknown): Promise<TestIdpOidcClient | null> {
     if (!isUuid(clientId)) return Promise.resolve(null);

@@ -9,13 +9,15 @@ import { IssuerKeyStore } from './issuer-key-store';
 import { MaskinportenGrant } from './maskinporten-grant';
 import { MaskinportenStandInController } from './maskinporten-stand-in.controller';
 import { OidcClientRepository } from './oidc-client.repository';
+import { TestIdpLoginClient } from './login-client';
+import { LoginDemoController } from './login-demo.controller';
 import { ProvisioningService } from './provisioning.service';
 import { TestIdpRepository } from './test-idp.repository';
 
 /** Local stand-ins for Maskinporten and ID-porten. Imported only when TEST_IDP_ENABLED; never in production. */
 @Module({
   imports: [RateLimitModule, KeysModule],
-  controllers: [MaskinportenStandInController, IdportenStandInController],
+  controllers: [MaskinportenStandInController, IdportenStandInController, LoginDemoController],
   providers: [
     TestIdpRepository,
     IssuerKeyStore,
@@ -25,6 +27,7 @@ import { TestIdpRepository } from './test-idp.repository';
     TestIdpAdminGuard,
     OidcClientRepository,
     CodeFlow,
+    TestIdpLoginClient,
   ],
 })
 export class TestIdpModule {}

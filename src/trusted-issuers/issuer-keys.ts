@@ -14,6 +14,13 @@ export interface IssuerKeySettings {
 
 const NOT_READY_RETRY_MS = 1000;
 
+/** The endpoints of an upstream OpenID Provider a browser login needs. */
+export interface UpstreamEndpoints {
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  endSessionEndpoint?: string;
+}
+
 /**
  * One upstream issuer, found through its discovery document, with its JWKS held in memory.
  * Keys are fetched at start-up and refreshed in the background; a token with an unknown `kid`
@@ -24,6 +31,7 @@ export class IssuerKeys {
   private readonly logger = new Logger('TrustedIssuer');
   private issuerValue?: string;
   private jwksUri?: string;
+  private endpoints: UpstreamEndpoints = {};
   private keySet?: ReturnType<typeof createLocalJWKSet>;
   private lastFetchAt = 0;
   private inflight?: Promise<void>;
@@ -39,6 +47,11 @@ export class IssuerKeys {
   /** The `issuer` of the discovery document, once it has been read. */
   get issuer(): string | undefined {
     return this.issuerValue;
+  }
+
+  /** The endpoints of the discovery document (login/ sends browsers to them), once it has been read. */
+  get metadata(): UpstreamEndpoints {
+    return this.endpoints;
   }
 
   /** True once keys were fetched at least once. */
@@ -113,5 +126,16 @@ export class IssuerKeys {
     }
     this.issuerValue = issuer;
     this.jwksUri = jwksUri;
+    const endpoint = (name: string) => {
+      const value = document[name];
+      return typeof value === 'string' && /^https?:\/\//.test(value) && (!this.settings.httpsOnly || isTrustworthyUpstreamUrl(value))
+        ? value
+        : undefined;
+    };
+    this.endpoints = {
+      authorizationEndpoint: endpoint('authorization_endpoint'),
+      tokenEndpoint: endpoint('token_endpoint'),
+      endSessionEndpoint: endpoint('end_session_endpoint'),
+    };
   }
 }

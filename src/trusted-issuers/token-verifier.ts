@@ -127,16 +127,17 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     return provider;
   }
 
-  verify(token: string, provider: Provider): Promise<VerifiedToken> {
+  /** `audience` replaces the provider's configured one (an ID token is for our client id at the provider). */
+  verify(token: string, provider: Provider, options: { audience?: string } = {}): Promise<VerifiedToken> {
     // Without tracing, the verification itself and nothing more (the hot path).
-    return tracingImplementation() ? this.verifyInSpan(token, provider) : this.verifyNow(token, provider);
+    return tracingImplementation() ? this.verifyInSpan(token, provider, options) : this.verifyNow(token, provider, options);
   }
 
   /** `verify` in a span with the provider and the outcome (the refusal's reason), never the token. */
-  private verifyInSpan(token: string, provider: Provider): Promise<VerifiedToken> {
+  private verifyInSpan(token: string, provider: Provider, options: { audience?: string }): Promise<VerifiedToken> {
     return inSpan('verify token', { 'authentication.provider': provider }, async (span) => {
       try {
-        const verified = await this.verifyNow(token, provider);
+        const verified = await this.verifyNow(token, provider, options);
         span?.setAttribute('authentication.outcome', 'verified');
         return verified;
       } catch (error) {
@@ -150,7 +151,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
     });
   }
 
-  private async verifyNow(token: string, provider: Provider): Promise<VerifiedToken> {
+  private async verifyNow(token: string, provider: Provider, options: { audience?: string }): Promise<VerifiedToken> {
     const header = this.readHeader(token);
     const claimedIssuer = this.readIssuer(token);
     const keys = await this.issuerFor(provider, claimedIssuer);
@@ -160,7 +161,7 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
       payload = await verifyJwt(token, header.all, keys.resolveKey, {
         algorithms: this.config.algorithms,
         issuer: claimedIssuer,
-        audience: this.audiences[provider],
+        audience: options.audience ?? this.audiences[provider],
         clockTolerance: this.config.clockSkewSeconds,
         requiredClaims: ['exp'],
         currentDate,
@@ -173,6 +174,15 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
       throw new InvalidTokenError('the token was issued in the future', 'iat_in_future');
     }
     return { provider, issuer: claimedIssuer, payload };
+  }
+
+  /** The first configured issuer of a provider, discovered: where a browser login goes. */
+  async primaryIssuer(provider: Provider): Promise<IssuerKeys> {
+    const keys = this.issuers[provider][0];
+    if (!keys || !(await keys.ensureReady()) || keys.issuer === undefined) {
+      throw new ServiceUnavailableError('the identity provider cannot be reached; retry shortly', 'issuer_unavailable', 10);
+    }
+    return keys;
   }
 
   private all(): IssuerKeys[] {

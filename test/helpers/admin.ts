@@ -50,6 +50,7 @@ export class InProcessAdmin {
       encryption: () => (encryption ??= new KeyEncryption(resolveEncryptionSecret(settings.keys, () => undefined))),
       timings: keyTimings(settings.keys, settings.token),
       now: () => Date.now(),
+      httpsRedirectUrisOnly: settings.login.httpsRedirectUrisOnly,
     });
   }
 

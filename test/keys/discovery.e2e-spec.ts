@@ -33,14 +33,12 @@ describe('OpenID Connect discovery', () => {
       grant_types_supported: ['urn:ietf:params:oauth:grant-type:token-exchange'],
       token_endpoint_auth_methods_supported: ['none'],
       response_types_supported: [],
+      // OpenID Connect Discovery 1.0 §3 REQUIRED, also with login off: consumers read the algorithm here.
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
     });
-    // Nothing that is not served: no authorization endpoint or ID tokens, no sub, no introspection unless configured.
-    for (const absent of [
-      'authorization_endpoint',
-      'subject_types_supported',
-      'id_token_signing_alg_values_supported',
-      'introspection_endpoint',
-    ]) {
+    // Nothing that is not served: with login off no authorization, userinfo or end-session endpoint, no introspection unless configured.
+    for (const absent of ['authorization_endpoint', 'userinfo_endpoint', 'end_session_endpoint', 'introspection_endpoint']) {
       expect([absent, document[absent]]).toEqual([absent, undefined]);
     }
     expect(document.claims_supported).toEqual(expect.arrayContaining(['orgNumber', 'org', 'urn:altinn:userid', 'urn:altinn:partyid']));

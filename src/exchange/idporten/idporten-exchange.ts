@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InsufficientScopeError, InvalidTokenError, ScopeNotAcceptedError } from '../../common/errors';
 import { Clock } from '../../common/clock';
+import { PersonLogin, PersonTokens } from '../../common/person-tokens';
 import { ExchangeEvents } from '../../common/exchange-events';
 import { REFRESH_UNTIL } from '../../common/issued-claims';
 import { issuersConfig, tokenConfig } from '../../config';
@@ -10,20 +11,48 @@ import { TokenAudiences } from '../shared/token-audiences';
 import { SignedToken, TokenSigner } from '../../keys/token-signer';
 import { ProfileService } from '../../profiles/profile.service';
 import type { VerifiedToken } from '../../trusted-issuers/token-verifier';
-import { hasScope, platformClaims, readIdportenClaims, scopeMatchesPrefixes } from './claims';
+import { acrToAuthLevel, hasScope, platformClaims, readIdportenClaims, scopeMatchesPrefixes } from './claims';
 
 /** Turns a verified ID-porten token into ours: the person's pid → user and party ids; acr → level. */
 @Injectable()
-export class IdportenExchange implements ProviderExchange {
+export class IdportenExchange implements ProviderExchange, OnModuleInit {
   constructor(
     private readonly profiles: ProfileService,
     private readonly signer: TokenSigner,
     private readonly audiences: TokenAudiences,
     private readonly events: ExchangeEvents,
     private readonly clock: Clock,
+    private readonly personTokens: PersonTokens,
     @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
     @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
   ) {}
+
+  /** Offers the person token to the login (login/), which may not import this folder. */
+  onModuleInit(): void {
+    this.personTokens.register((login) => this.personToken(login));
+  }
+
+  /**
+   * The platform token of a person who logged in through our login (login/): the same profile
+   * lookup (provisioning only where the exchange would), claims and signing; `sid` is the session.
+   * No scope policy: that binds tokens minted for other clients, and this person logged in to us.
+   */
+  async personToken(login: PersonLogin): Promise<SignedToken | undefined> {
+    const profile = await this.profiles.profileFor(login.pid);
+    if (!profile) return undefined;
+    const claims = platformClaims(
+      {
+        pid: login.pid,
+        acr: login.acr,
+        authLevel: acrToAuthLevel(login.acr),
+        amr: login.amr,
+        locale: login.locale,
+        authTime: login.authTime,
+      },
+      profile,
+    );
+    return this.signer.sign({ ...claims, sid: login.sessionId });
+  }
 
   /** Fixed, or until the ID-porten token expires (at least a second, never beyond the fixed lifetime). */
   private lifetime(upstreamExp: number | undefined): number | undefined {

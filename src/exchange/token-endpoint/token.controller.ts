@@ -6,6 +6,8 @@ import { EXCHANGEABLE_TOKEN_TYPES, TOKEN_EXCHANGE_GRANT_TYPE, TokenTypeUri } fro
 import { ROUTES } from '../../common/routes';
 import { sendTokenJson } from '../shared/token-response';
 import { StandardTokenExchange } from './standard-token-exchange';
+import { OAuthError } from '../../common/errors';
+import { TokenGrants } from '../../common/token-grants';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -32,7 +34,10 @@ const OAUTH_ERROR_SCHEMA = {
 @ApiTags('oauth')
 @Controller()
 export class TokenController {
-  constructor(private readonly exchange: StandardTokenExchange) {}
+  constructor(
+    private readonly exchange: StandardTokenExchange,
+    private readonly grants: TokenGrants,
+  ) {}
 
   /** RFC 8693 token exchange: a Maskinporten or ID-porten token in (its issuer names the provider), ours out. */
   @Post(ROUTES.token)
@@ -96,6 +101,20 @@ export class TokenController {
   })
   @UseGuards(ThrottlerGuard)
   async token(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    const grant = this.grants.of(form.grant_type);
+    if (grant) {
+      if (!request.is(FORM)) throw new OAuthError('invalid_request', `the request must be ${FORM}`);
+      const answer = JSON.stringify(await grant(form, request.headers.authorization));
+      response.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(answer),
+        'Cache-Control': 'no-store',
+        Pragma: 'no-cache',
+      });
+      response.end(answer);
+      return;
+    }
     const input = {
       body: request.body as unknown,
       formEncoded: Boolean(request.is(FORM)),
