@@ -50,15 +50,7 @@ export class OidcClientRepository {
     await this.dataSource.query(
       `INSERT INTO oidc_clients (client_id, secret_sha256, name, redirect_uris, post_logout_redirect_uris, frontchannel_logout_uri, public)
        VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)`,
-      [
-        client.clientId,
-        client.secretSha256,
-        client.name,
-        JSON.stringify(client.redirectUris),
-        JSON.stringify(client.postLogoutRedirectUris),
-        client.frontchannelLogoutUri,
-        client.public,
-      ],
+      insertValues(client),
     );
   }
 
@@ -68,15 +60,7 @@ export class OidcClientRepository {
       `INSERT INTO oidc_clients (client_id, secret_sha256, name, redirect_uris, post_logout_redirect_uris, frontchannel_logout_uri, public)
        VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)
        ON CONFLICT (client_id) DO UPDATE SET redirect_uris = EXCLUDED.redirect_uris, post_logout_redirect_uris = EXCLUDED.post_logout_redirect_uris`,
-      [
-        client.clientId,
-        client.secretSha256,
-        client.name,
-        JSON.stringify(client.redirectUris),
-        JSON.stringify(client.postLogoutRedirectUris),
-        client.frontchannelLogoutUri,
-        client.public,
-      ],
+      insertValues(client),
     );
   }
 
@@ -97,4 +81,17 @@ export class OidcClientRepository {
     const rows = returnedRows(await this.dataSource.query(`DELETE FROM oidc_clients WHERE client_id = $1 RETURNING client_id`, [clientId]));
     return rows.length > 0;
   }
+}
+
+/** The INSERT's parameters $1–$7, in its column order. */
+function insertValues(client: Omit<OidcClient, 'createdAt'>): unknown[] {
+  return [
+    client.clientId,
+    client.secretSha256,
+    client.name,
+    JSON.stringify(client.redirectUris),
+    JSON.stringify(client.postLogoutRedirectUris),
+    client.frontchannelLogoutUri,
+    client.public,
+  ];
 }
