@@ -65,5 +65,16 @@ export const TEST_IDP_PATHS = {
   userinfo: 'userinfo',
   login: 'login',
   loginScript: 'login.js',
+  endSession: 'endsession',
   clients: 'clients',
+  /** The provisioning API below test Maskinporten (Nest route patterns). */
+  client: 'clients/:id',
+  clientKeys: 'clients/:id/jwks',
+  scopes: 'scopes',
+  scopeAccess: 'scopes/access/:orgno',
+  /** Scope names hold a slash (`altinn:instances/metadata.read`), so the name is the rest of the path. */
+  scope: 'scopes/*name',
+  systems: 'systems',
+  systemUsers: 'systemusers',
+  delegations: 'delegations',
 } as const;

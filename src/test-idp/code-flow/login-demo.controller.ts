@@ -5,10 +5,10 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { decodeJwt } from 'jose';
 import { DataSource } from 'typeorm';
-import { readCookie } from '../common/cookies';
-import { ROUTES, serviceBaseUrl } from '../common/routes';
-import { loginConfig, tokenConfig } from '../config';
-import { OidcClientRepository } from '../login/oidc-client.repository';
+import { readCookie } from '../../common/cookies';
+import { ROUTES, serviceBaseUrl } from '../../common/routes';
+import { loginConfig, tokenConfig } from '../../config';
+import { OidcClientRepository } from '../../login/oidc-client.repository';
 
 /** The public client of our login that the demo page is. */
 export const DEMO_CLIENT_ID = 'test-idp-login-demo';
