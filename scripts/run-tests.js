@@ -26,7 +26,7 @@
 // runs every file on the server anyway.
 const { execFileSync, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -270,6 +270,21 @@ function processEntries(files) {
   return [...entries, ...own];
 }
 
+/**
+ * The tests' temporary directory (TMPDIR, so os.tmpdir() in every test and every process it spawns):
+ * a fresh directory in TEST_TMPDIR, else in /dev/shm where the machine has one, else none (the system's).
+ * Every app a test starts copies a 25 MB data directory and deletes it afterwards; in memory that costs a
+ * tenth of the CPU it costs on a disk, and no I/O wait. Removed after the run, with whatever a test left.
+ */
+function scratchDirectory() {
+  const parent = process.env.TEST_TMPDIR ?? '/dev/shm';
+  try {
+    return mkdtempSync(join(parent, 'auth-tests-'));
+  } catch {
+    return undefined;
+  }
+}
+
 async function main() {
   const filters = process.argv.slice(2).map((x) => x.replace(/\.ts$/, ''));
   const matched = sourceRoots
@@ -296,6 +311,8 @@ async function main() {
   if (template) env.TEST_EMBEDDED_TEMPLATE = template;
   if (migrated) env.TEST_EMBEDDED_MIGRATED_TEMPLATE = migrated;
   if (serverTemplate) env.TEST_PG_MIGRATED_TEMPLATE = serverTemplate;
+  const scratch = scratchDirectory();
+  if (scratch) env.TMPDIR = scratch;
   const result = spawnSync(
     process.execPath,
     [
@@ -310,6 +327,7 @@ async function main() {
     ],
     { stdio: 'inherit', cwd: root, env },
   );
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
   process.exit(result.status ?? 1);
 }
 
