@@ -218,7 +218,7 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
           expect(killed.stdout.split('\n')[0]).toMatch(/^acting on /);
           const after = await inspect(database, before.xid);
           t.diagnostic(
-            `kill after ${delayMs} ms: ${killed.signal ?? `exit ${killed.code}`}, ${after.people} people, ${after.abortedSince} aborted`,
+            `kill ${kind === 'postgresql' ? 'with the transaction open' : `${delayMs} ms after the first WAL write`}: ${killed.signal ?? `exit ${killed.code}`}, ${after.people} people, ${after.abortedSince} aborted`,
           );
           if (killed.signal !== 'SIGKILL') {
             // Done before the kill came: everything imported.
