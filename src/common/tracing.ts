@@ -10,6 +10,8 @@ import type { Attributes, Span } from '@opentelemetry/api';
  * Attributes never hold a token, a secret, a pid or a full organisation number.
  */
 export interface TracingImplementation {
+  /** Whether a span started now would be recorded (its request is sampled); false makes `inSpan` a plain call. */
+  recording(): boolean;
   /** Runs `run` in a child span of the active one (kind client for a database call); the span ends when the promise settles. */
   inSpan<T>(name: string, attributes: Attributes, run: (span: Span) => Promise<T>, kind?: 'internal' | 'client'): Promise<T>;
   /** Runs `call` in a client span; `headers` carry `traceparent` (and `tracestate`) for the outgoing request. */
@@ -39,6 +41,14 @@ export function installTracing(implementation: TracingImplementation | undefined
 /** The installed implementation, for what is wired once at start (middleware, log mixin, event listener). */
 export function tracingImplementation(): TracingImplementation | undefined {
   return active;
+}
+
+/**
+ * Whether a span started now would be recorded: false without tracing and in a request the sampler
+ * left out. A caller whose span needs more than `inSpan`'s attributes (a wrapper, a catch) checks it first.
+ */
+export function spanRecording(): boolean {
+  return active ? active.recording() : false;
 }
 
 /** `run` inside a child span named `name`; without tracing, just `run()`. */

@@ -12,7 +12,7 @@ import { IssuerKeys } from './issuer-keys';
 import { verifyJwt } from './jwt-verification';
 import { PROVIDERS, type Provider } from './provider';
 import { UpstreamError } from '../common/upstream-fetch';
-import { inSpan, tracingImplementation } from '../common/tracing';
+import { inSpan, spanRecording } from '../common/tracing';
 
 export interface VerifiedToken {
   provider: Provider;
@@ -129,8 +129,8 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
 
   /** `audience` replaces the provider's configured one (an ID token is for our client id at the provider). */
   verify(token: string, provider: Provider, options: { audience?: string } = {}): Promise<VerifiedToken> {
-    // Without tracing, the verification itself and nothing more (the hot path).
-    return tracingImplementation() ? this.verifyInSpan(token, provider, options) : this.verifyNow(token, provider, options);
+    // Without tracing, or in a request the sampler left out, the verification itself and nothing more (the hot path).
+    return spanRecording() ? this.verifyInSpan(token, provider, options) : this.verifyNow(token, provider, options);
   }
 
   /** `verify` in a span with the provider and the outcome (the refusal's reason), never the token. */
