@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attributes, Span } from '@opentelemetry/api';
+import { DomainError } from './errors';
 
 /**
  * The service's tracing hooks. Off (the default), every hook is one branch on `active` and then
@@ -54,6 +55,28 @@ export function spanRecording(): boolean {
 /** `run` inside a child span named `name`; without tracing, just `run()`. */
 export function inSpan<T>(name: string, attributes: Attributes, run: (span?: Span) => Promise<T>): Promise<T> {
   return active ? active.inSpan(name, attributes, run) : run(undefined);
+}
+
+/**
+ * A token's verification in a `verify token` span: the provider (`platform` for one of our own
+ * tokens) and the outcome, with the refusal's reason; never the token. The caller checks
+ * `spanRecording()` first, so that an unrecorded request pays no wrapper.
+ */
+export function verificationInSpan<T>(provider: string, verify: () => Promise<T>): Promise<T> {
+  return inSpan('verify token', { 'authentication.provider': provider }, async (span) => {
+    try {
+      const verified = await verify();
+      span?.setAttribute('authentication.outcome', 'verified');
+      return verified;
+    } catch (error) {
+      const refused = error instanceof DomainError && error.status < 500;
+      span?.setAttributes({
+        'authentication.outcome': refused ? 'refused' : 'failed',
+        'authentication.refusal_reason': error instanceof DomainError ? error.reason : 'internal_error',
+      });
+      throw error;
+    }
+  });
 }
 
 /**
