@@ -281,15 +281,15 @@ function processEntries(files) {
   return [...entries, ...own];
 }
 
+/** The free space /dev/shm needs before the tests' temporary files go there. */
+const SCRATCH_ROOM_BYTES = 2 * 1024 ** 3;
+
 /**
  * The tests' temporary directory (TMPDIR, so os.tmpdir() in every test and every process it spawns):
  * a fresh directory in TEST_TMPDIR, else in /dev/shm where the machine has one with room, else none (the system's).
  * Every app a test starts copies a 25 MB data directory and deletes it afterwards; in memory that costs a
  * tenth of the CPU it costs on a disk, and no I/O wait. Removed after the run, with whatever a test left.
  */
-/** The free space /dev/shm needs before the tests' temporary files go there. */
-const SCRATCH_ROOM_BYTES = 2 * 1024 ** 3;
-
 function scratchDirectory() {
   const parent = process.env.TEST_TMPDIR ?? '/dev/shm';
   try {
