@@ -26,7 +26,18 @@
 // runs every file on the server anyway.
 const { execFileSync, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} = require('node:fs');
 const { join, relative } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -280,15 +291,22 @@ function processEntries(files) {
   return { entries: [...entries, ...own], filesPerProcess: Math.max(1, ...groups.map((group) => group.files.length)) };
 }
 
+/** The free space /dev/shm needs before the tests' temporary files go there. */
+const SCRATCH_ROOM_BYTES = 2 * 1024 ** 3;
+
 /**
  * The tests' temporary directory (TMPDIR, so os.tmpdir() in every test and every process it spawns):
- * a fresh directory in TEST_TMPDIR, else in /dev/shm where the machine has one, else none (the system's).
+ * a fresh directory in TEST_TMPDIR, else in /dev/shm where the machine has one with room, else none (the system's).
  * Every app a test starts copies a 25 MB data directory and deletes it afterwards; in memory that costs a
  * tenth of the CPU it costs on a disk, and no I/O wait. Removed after the run, with whatever a test left.
  */
 function scratchDirectory() {
   const parent = process.env.TEST_TMPDIR ?? '/dev/shm';
   try {
+    // A container's /dev/shm is often 64 MB: tests running side by side would fill it, so memory is
+    // used only where it has room for them (the bound is generous: a few data directories at once).
+    const { bavail, bsize } = statfsSync(parent);
+    if (!process.env.TEST_TMPDIR && bavail * bsize < SCRATCH_ROOM_BYTES) return undefined;
     return mkdtempSync(join(parent, 'auth-tests-'));
   } catch {
     return undefined;
