@@ -234,6 +234,11 @@ function needsOwnProcess(compiled) {
   return /^\/\/ test-process: own\b/m.test(readFileSync(sourceOf(compiled), 'utf8'));
 }
 
+/** Imports that make a file spawn processes: the spawn helpers, the crash and beside-the-service suites, child_process. */
+const SPAWNS = /helpers\/spawn|node:child_process|admin-beside|crash-safety/;
+/** What a spawning file weighs when groups are filled: about as much as the largest ordinary files. */
+const SPAWN_WEIGHT = 20_000;
+
 /** How many end-to-end files share a process: enough to pay the module loading rarely, few enough to balance two cores. */
 const E2E_FILES_PER_PROCESS = 6;
 
@@ -245,12 +250,17 @@ const E2E_FILES_PER_PROCESS = 6;
  */
 function processEntries(files) {
   const timeout = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
-  if (process.env.TEST_PROCESS_PER_FILE === '1') return files;
+  if (process.env.TEST_PROCESS_PER_FILE === '1') return { entries: files, filesPerProcess: 1 };
   const own = files.filter(needsOwnProcess);
   const shared = files.filter((f) => !own.includes(f));
   const units = shared.filter((f) => !relative(out, f).startsWith('test/'));
   const e2e = shared.filter((f) => relative(out, f).startsWith('test/'));
-  const weight = (f) => readFileSync(sourceOf(f)).length;
+  // A file's source size stands in for its run time, except that a file spawning processes (or
+  // handing that to a helper) spends its time in them, however short its source.
+  const weight = (f) => {
+    const source = readFileSync(sourceOf(f), 'utf8');
+    return source.length + (SPAWNS.test(source) ? SPAWN_WEIGHT : 0);
+  };
   const count = Math.ceil(e2e.length / E2E_FILES_PER_PROCESS);
   const groups = Array.from({ length: count }, () => ({ files: [], weight: 0 }));
   for (const file of [...e2e].sort((a, b) => weight(b) - weight(a))) {
@@ -278,7 +288,7 @@ function processEntries(files) {
     );
     return entry;
   });
-  return [...entries, ...own];
+  return { entries: [...entries, ...own], filesPerProcess: Math.max(1, ...groups.map((group) => group.files.length)) };
 }
 
 /** The free space /dev/shm needs before the tests' temporary files go there. */
@@ -329,6 +339,9 @@ async function main() {
   if (template) env.TEST_EMBEDDED_TEMPLATE = template;
   if (migrated) env.TEST_EMBEDDED_MIGRATED_TEMPLATE = migrated;
   if (serverTemplate) env.TEST_PG_MIGRATED_TEMPLATE = serverTemplate;
+  const timeout = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
+  // Node's runner bounds a whole process with --test-timeout; each file in it has its own bound.
+  const { entries, filesPerProcess } = processEntries(files);
   const scratch = scratchDirectory();
   if (scratch) env.TMPDIR = scratch;
   const result = spawnSync(
@@ -340,8 +353,8 @@ async function main() {
       '--test',
       '--test-reporter=spec',
       `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
-      `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 600_000}`,
-      ...processEntries(files),
+      `--test-timeout=${timeout * filesPerProcess}`,
+      ...entries,
     ],
     { stdio: 'inherit', cwd: root, env },
   );
