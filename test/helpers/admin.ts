@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AdminContext, AdminRequest, executeAdminRequest } from '../../src/admin/admin-request';
 import { clientsProgram } from '../../src/cli/clients.command';
+import { demoProgram } from '../../src/cli/demo.command';
 import { keysProgram, keysRequest } from '../../src/cli/keys.command';
 import { migrationProgram } from '../../src/cli/migration.command';
 import { profilesProgram, profilesRequest } from '../../src/cli/profiles.command';
@@ -83,7 +84,7 @@ export async function runCliInProcess(args: string[], env: Record<string, string
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await runProgram(
-    { clients: clientsProgram, keys: keysProgram, migration: migrationProgram, profiles: profilesProgram },
+    { clients: clientsProgram, demo: demoProgram, keys: keysProgram, migration: migrationProgram, profiles: profilesProgram },
     args,
     env,
     {
