@@ -82,6 +82,11 @@ interface CaseResult extends LoadResult {
   connections: number;
   rssMb: number;
   cpuPercent: number;
+  /**
+   * CPU time (user + system, all threads) the measured process spent per request answered, warm-up
+   * included: unlike req/s, barely moved by other work on the machine, so two builds compare on a busy one.
+   */
+  cpuMicrosPerRequest: number;
   /** Busy share of all cores during the case: near 100 means the machine, not the service, is the limit. */
   machineCpuPercent: number;
   ofCeiling?: number;
@@ -117,6 +122,9 @@ function machineTicks(): { busy: number; total: number } {
   const total = ticks.reduce((a, b) => a + b, 0);
   return { busy: total - ticks[3] - (ticks[4] ?? 0), total };
 }
+
+/** The kernel's clock ticks per second (USER_HZ), the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
 
 /** Resident memory (MB) and CPU ticks (user + system) of a process, from /proc. */
 function processStats(pid: number): { rssMb: number; ticks: number } {
@@ -212,13 +220,13 @@ async function tokens(base: string, keys: Record<'maskinporten' | 'idporten', JW
 
 function markdown(results: CaseResult[]): string {
   const lines = [
-    '| Endpoint | Conn. | req/s | of ceiling | p50 ms | p90 ms | p99 ms | errors | non-2xx | RSS MB | CPU % | machine busy |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Endpoint | Conn. | req/s | of ceiling | p50 ms | p90 ms | p99 ms | errors | non-2xx | RSS MB | CPU % | CPU µs/req | machine busy |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const ratio = r.ofCeiling === undefined ? '—' : `${Math.round(r.ofCeiling * 100)} %`;
     lines.push(
-      `| ${r.endpoint} | ${r.connections} | ${Math.round(r.rps)} | ${ratio} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.rssMb} | ${r.cpuPercent} | ${r.machineCpuPercent} % |`,
+      `| ${r.endpoint} | ${r.connections} | ${Math.round(r.rps)} | ${ratio} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.rssMb} | ${r.cpuPercent} | ${r.cpuMicrosPerRequest} | ${r.machineCpuPercent} % |`,
     );
   }
   return lines.join('\n');
@@ -401,6 +409,9 @@ async function main(): Promise<void> {
           connections,
           rssMb: after.rssMb,
           cpuPercent: Math.round((after.ticks - before.ticks) / seconds),
+          cpuMicrosPerRequest: Math.round(
+            ((after.ticks - before.ticks) * 1e6) / CLOCK_TICKS / Math.max(outcome.requests + outcome.warmupRequests, 1),
+          ),
           machineCpuPercent: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
         };
         level.push(result);

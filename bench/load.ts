@@ -16,6 +16,8 @@ export interface LoadRequest {
 
 export interface LoadResult {
   requests: number;
+  /** Answered during the warm-up, which the service's CPU time includes. */
+  warmupRequests: number;
   rps: number;
   p50: number;
   p90: number;
@@ -53,10 +55,11 @@ function run(request: LoadRequest, duration: number): Promise<autocannon.Result>
 
 process.on('message', (request: LoadRequest) => {
   void (async () => {
-    if (request.warmupSeconds > 0) await run(request, request.warmupSeconds);
+    const warmup = request.warmupSeconds > 0 ? await run(request, request.warmupSeconds) : undefined;
     const result = await run(request, request.durationSeconds);
     const outcome: LoadResult = {
       requests: result.requests.total,
+      warmupRequests: warmup?.requests.total ?? 0,
       rps: result.requests.average,
       p50: result.latency.p50,
       p90: result.latency.p90,

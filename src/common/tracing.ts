@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attributes, Span } from '@opentelemetry/api';
+import { DomainError } from './errors';
 
 /**
  * The service's tracing hooks. Off (the default), every hook is one branch on `active` and then
@@ -10,6 +11,8 @@ import type { Attributes, Span } from '@opentelemetry/api';
  * Attributes never hold a token, a secret, a pid or a full organisation number.
  */
 export interface TracingImplementation {
+  /** Whether a span started now would be recorded (its request is sampled); false makes `inSpan` a plain call. */
+  recording(): boolean;
   /** Runs `run` in a child span of the active one (kind client for a database call); the span ends when the promise settles. */
   inSpan<T>(name: string, attributes: Attributes, run: (span: Span) => Promise<T>, kind?: 'internal' | 'client'): Promise<T>;
   /** Runs `call` in a client span; `headers` carry `traceparent` (and `tracestate`) for the outgoing request. */
@@ -41,9 +44,39 @@ export function tracingImplementation(): TracingImplementation | undefined {
   return active;
 }
 
+/**
+ * Whether a span started now would be recorded: false without tracing and in a request the sampler
+ * left out. A caller whose span needs more than `inSpan`'s attributes (a wrapper, a catch) checks it first.
+ */
+export function spanRecording(): boolean {
+  return active ? active.recording() : false;
+}
+
 /** `run` inside a child span named `name`; without tracing, just `run()`. */
 export function inSpan<T>(name: string, attributes: Attributes, run: (span?: Span) => Promise<T>): Promise<T> {
   return active ? active.inSpan(name, attributes, run) : run(undefined);
+}
+
+/**
+ * A token's verification in a `verify token` span: the provider (`platform` for one of our own
+ * tokens) and the outcome, with the refusal's reason; never the token. The caller checks
+ * `spanRecording()` first, so that an unrecorded request pays no wrapper.
+ */
+export function verificationInSpan<T>(provider: string, verify: () => Promise<T>): Promise<T> {
+  return inSpan('verify token', { 'authentication.provider': provider }, async (span) => {
+    try {
+      const verified = await verify();
+      span?.setAttribute('authentication.outcome', 'verified');
+      return verified;
+    } catch (error) {
+      const refused = error instanceof DomainError && error.status < 500;
+      span?.setAttributes({
+        'authentication.outcome': refused ? 'refused' : 'failed',
+        'authentication.refusal_reason': error instanceof DomainError ? error.reason : 'internal_error',
+      });
+      throw error;
+    }
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { JWTPayload } from 'jose';
 import { Clock } from '../common/clock';
 import { ServiceUnavailableError } from '../common/errors';
+import { upstreamCall } from '../common/tracing';
 import { MAX_DOCUMENT_BYTES, parseJsonObject, readCapped } from '../common/upstream-fetch';
 import { issuersConfig, loginConfig, tokenConfig } from '../config';
 import { ROUTES, serviceBaseUrl } from '../common/routes';
@@ -104,31 +105,35 @@ export class UpstreamIdporten {
     let body: Record<string, unknown>;
     let status: number;
     try {
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.issuers.upstreamTimeoutMs),
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-          authorization: `Basic ${Buffer.from(`${form(clientId)}:${form(clientSecret)}`).toString('base64')}`,
-        },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: this.callbackUrl,
-          code_verifier: codeVerifier,
-        }).toString(),
-      });
-      status = response.status;
-      body = parseJsonObject(
-        await readCapped(
-          (response.body ?? (async function* () {})()) as AsyncIterable<Uint8Array>,
-          MAX_DOCUMENT_BYTES,
+      ({ status, body } = await upstreamCall('token', 'POST', endpoint, async (traceHeaders, span) => {
+        const response = await fetch(endpoint, {
+          method: 'POST',
+          redirect: 'error',
+          signal: AbortSignal.timeout(this.issuers.upstreamTimeoutMs),
+          headers: {
+            ...traceHeaders,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+            authorization: `Basic ${Buffer.from(`${form(clientId)}:${form(clientSecret)}`).toString('base64')}`,
+          },
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code,
+            redirect_uri: this.callbackUrl,
+            code_verifier: codeVerifier,
+          }).toString(),
+        });
+        span?.setAttribute('http.response.status_code', response.status);
+        const answer = parseJsonObject(
+          await readCapped(
+            (response.body ?? (async function* () {})()) as AsyncIterable<Uint8Array>,
+            MAX_DOCUMENT_BYTES,
+            'ID-porten token response',
+          ),
           'ID-porten token response',
-        ),
-        'ID-porten token response',
-      );
+        );
+        return { status: response.status, body: answer };
+      }));
     } catch (error) {
       throw new ServiceUnavailableError('ID-porten cannot be reached; retry shortly', 'issuer_unavailable', 10, error);
     }

@@ -27,6 +27,8 @@ export function traceDatabaseQueries(tracing: TracingImplementation): () => void
   const prototype = PostgresQueryRunner.prototype as unknown as { query: Query };
   const original = prototype.query;
   prototype.query = function tracedQuery(this: PostgresQueryRunner, query: string, parameters?: unknown[], useStructuredResult?: boolean) {
+    // In a request the sampler left out, the statement is not even parsed for its attributes.
+    if (!tracing.recording()) return original.call(this, query, parameters, useStructuredResult);
     const attributes = queryAttributes(query);
     const name = [attributes['db.operation.name'], attributes['db.collection.name']].filter(Boolean).join(' ') || 'query';
     return tracing.inSpan(name, attributes, () => original.call(this, query, parameters, useStructuredResult), 'client');

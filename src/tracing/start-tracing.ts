@@ -12,11 +12,11 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { DomainError } from '../common/errors';
+import { activeTraceContext, runInServerTraceContext, runInTraceContext } from '../common/request-context';
 import { installTracing, type TracingImplementation } from '../common/tracing';
 import type { Settings } from '../config';
 import { traceDatabaseQueries } from './database-spans';
@@ -93,10 +93,18 @@ function endWith<T>(span: Span, run: () => Promise<T>): Promise<T> {
   );
 }
 
+/** The active trace context: kept in the request context's storage (src/common/request-context.ts says why). */
+function activeContext(): Context {
+  return (activeTraceContext() as Context | undefined) ?? ROOT_CONTEXT;
+}
+
 /**
  * Starts the OpenTelemetry SDK as the settings say and installs the service's tracing hooks
- * (src/common/tracing.ts). Nothing is registered globally: the tracer, its context manager and the
- * W3C propagator belong to the hooks, so a process (a test) can start and stop tracing again.
+ * (src/common/tracing.ts). Nothing is registered globally: the tracer and the W3C propagator belong
+ * to the hooks, so a process (a test) can start and stop tracing again.
+ *
+ * A request the sampler leaves out costs its ids, one non-recording span and one store of the
+ * request context's storage: no child span, no attribute, no listener.
  */
 export async function startTracing(settings: TracingSettings): Promise<RunningTracing> {
   const dropped = new DroppedSpans();
@@ -108,23 +116,24 @@ export async function startTracing(settings: TracingSettings): Promise<RunningTr
     spanProcessors: [processor],
   });
   const tracer = provider.getTracer(TRACER_NAME);
-  const contextManager = new AsyncLocalStorageContextManager().enable();
   const propagator = new W3CTraceContextPropagator();
 
   /** The parent for a child span: undefined when the request is not sampled (then no child is made). */
   const recordingParent = (): Context | undefined => {
-    const parent = contextManager.active();
+    const parent = activeContext();
     const span = trace.getSpan(parent);
     return span && !span.isRecording() ? undefined : parent;
   };
 
   const implementation: TracingImplementation = {
+    recording: () => recordingParent() !== undefined,
+
     inSpan<T>(name: string, attributes: Attributes, run: (span: Span) => Promise<T>, kind = 'internal'): Promise<T> {
       const parent = recordingParent();
-      if (!parent) return run(trace.getSpan(contextManager.active()) as Span);
+      if (!parent) return run(trace.getSpan(activeContext()) as Span);
       const spanKind = kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL;
       const span = tracer.startSpan(name, { kind: spanKind, attributes }, parent);
-      return contextManager.with(trace.setSpan(parent, span), () => endWith(span, () => run(span)));
+      return runInTraceContext(trace.setSpan(parent, span), () => endWith(span, () => run(span)));
     },
 
     upstream<T>(operation: string, method: string, url: string, call: (headers: Record<string, string>, span: Span) => Promise<T>) {
@@ -132,7 +141,7 @@ export async function startTracing(settings: TracingSettings): Promise<RunningTr
       const parent = recordingParent();
       if (!parent) {
         // Not sampled: the upstream still learns the trace (with the sampled flag off).
-        const active = contextManager.active();
+        const active = activeContext();
         propagator.inject(active, headers, defaultTextMapSetter);
         return call(headers, trace.getSpan(active) as Span);
       }
@@ -140,32 +149,37 @@ export async function startTracing(settings: TracingSettings): Promise<RunningTr
       const span = tracer.startSpan(`${method} ${operation}`, { kind: SpanKind.CLIENT, attributes }, parent);
       const context = trace.setSpan(parent, span);
       propagator.inject(context, headers, defaultTextMapSetter);
-      return contextManager.with(context, () => endWith(span, () => call(headers, span)));
+      return runInTraceContext(context, () => endWith(span, () => call(headers, span)));
     },
 
     serverSpans: (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
       const parent = propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
       const method = req.method ?? 'GET';
-      const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': method } }, parent);
-      if (span.isRecording()) {
-        res.once('close', () => {
-          const route = (req as IncomingMessage & { route?: { path?: unknown } }).route?.path;
-          if (typeof route === 'string') {
-            span.updateName(`${method} ${route}`);
-            span.setAttribute('http.route', route);
-          }
-          const id = (req as IncomingMessage & { id?: unknown }).id;
-          if (typeof id === 'string') span.setAttribute('authentication.correlation_id', id);
-          span.setAttribute('http.response.status_code', res.statusCode);
-          if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-          span.end();
-        });
+      const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+      const context = trace.setSpan(parent, span);
+      if (!span.isRecording()) {
+        // Its ids still reach the log lines and the upstream calls (with the sampled flag off).
+        runInServerTraceContext(res, context, next);
+        return;
       }
-      contextManager.with(trace.setSpan(parent, span).setValue(SERVER_SPAN, span), next);
+      span.setAttribute('http.request.method', method);
+      res.once('close', () => {
+        const route = (req as IncomingMessage & { route?: { path?: unknown } }).route?.path;
+        if (typeof route === 'string') {
+          span.updateName(`${method} ${route}`);
+          span.setAttribute('http.route', route);
+        }
+        const id = (req as IncomingMessage & { id?: unknown }).id;
+        if (typeof id === 'string') span.setAttribute('authentication.correlation_id', id);
+        span.setAttribute('http.response.status_code', res.statusCode);
+        if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+      });
+      runInServerTraceContext(res, context.setValue(SERVER_SPAN, span), next);
     },
 
     exchangeOutcome({ provider, outcome, reason }): void {
-      const span = contextManager.active().getValue(SERVER_SPAN) as Span | undefined;
+      const span = activeContext().getValue(SERVER_SPAN) as Span | undefined;
       if (!span?.isRecording()) return;
       span.setAttributes({ 'authentication.provider': provider, 'authentication.outcome': outcome });
       if (outcome === 'refused' || outcome === 'failed') {
@@ -178,7 +192,7 @@ export async function startTracing(settings: TracingSettings): Promise<RunningTr
 
     logFields(): Record<string, string> {
       // A fresh object each time: pino merges the line's own fields into what the mixin returns.
-      const span = trace.getSpan(contextManager.active());
+      const span = trace.getSpan(activeContext());
       if (!span) return {};
       const { traceId, spanId, traceFlags } = span.spanContext();
       return { trace_id: traceId, span_id: spanId, trace_flags: traceFlags & TraceFlags.SAMPLED ? '01' : '00' };
@@ -201,7 +215,6 @@ export async function startTracing(settings: TracingSettings): Promise<RunningTr
       // An unreachable collector must not hold up the exit: what is not exported by then is dropped.
       await Promise.race([provider.shutdown().catch(() => undefined), late]);
       clearTimeout(timer);
-      contextManager.disable();
     },
   };
 }

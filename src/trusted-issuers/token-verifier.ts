@@ -4,7 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { ConfigType } from '@nestjs/config';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { Clock } from '../common/clock';
-import { DomainError, InvalidTokenError, ServiceUnavailableError } from '../common/errors';
+import { InvalidTokenError, ServiceUnavailableError } from '../common/errors';
 import { checkCompactJws, invalidTokenFromJose } from '../common/jose-errors';
 import { ReadinessRegistry } from '../common/readiness';
 import { issuersConfig } from '../config';
@@ -12,7 +12,7 @@ import { IssuerKeys } from './issuer-keys';
 import { verifyJwt } from './jwt-verification';
 import { PROVIDERS, type Provider } from './provider';
 import { UpstreamError } from '../common/upstream-fetch';
-import { inSpan, tracingImplementation } from '../common/tracing';
+import { spanRecording, verificationInSpan } from '../common/tracing';
 
 export interface VerifiedToken {
   provider: Provider;
@@ -129,26 +129,10 @@ export class TokenVerifier implements OnModuleInit, OnApplicationBootstrap, OnAp
 
   /** `audience` replaces the provider's configured one (an ID token is for our client id at the provider). */
   verify(token: string, provider: Provider, options: { audience?: string } = {}): Promise<VerifiedToken> {
-    // Without tracing, the verification itself and nothing more (the hot path).
-    return tracingImplementation() ? this.verifyInSpan(token, provider, options) : this.verifyNow(token, provider, options);
-  }
-
-  /** `verify` in a span with the provider and the outcome (the refusal's reason), never the token. */
-  private verifyInSpan(token: string, provider: Provider, options: { audience?: string }): Promise<VerifiedToken> {
-    return inSpan('verify token', { 'authentication.provider': provider }, async (span) => {
-      try {
-        const verified = await this.verifyNow(token, provider, options);
-        span?.setAttribute('authentication.outcome', 'verified');
-        return verified;
-      } catch (error) {
-        const refused = error instanceof DomainError && error.status < 500;
-        span?.setAttributes({
-          'authentication.outcome': refused ? 'refused' : 'failed',
-          'authentication.refusal_reason': error instanceof DomainError ? error.reason : 'internal_error',
-        });
-        throw error;
-      }
-    });
+    // Without tracing, or in a request the sampler left out, the verification itself and nothing more (the hot path).
+    return spanRecording()
+      ? verificationInSpan(provider, () => this.verifyNow(token, provider, options))
+      : this.verifyNow(token, provider, options);
   }
 
   private async verifyNow(token: string, provider: Provider, options: { audience?: string }): Promise<VerifiedToken> {

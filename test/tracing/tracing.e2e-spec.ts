@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { freePort, startApp, type RunningApp } from '../helpers/app';
@@ -6,12 +8,31 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { EXCHANGE } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { OtlpReceiver, SPAN_KIND, STATUS, type ReceivedSpan } from '../helpers/otlp-receiver';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, TOKEN_PATH } from '../helpers/token-endpoint';
 import { spawnService, waitFor, type Spawned } from '../helpers/spawn';
 
 const KEY_ENCRYPTION_KEY = 'tracing-test-key-encryption-secret-0123456789';
 const COLLECTOR_SECRET = 'collector-secret-3f9a1c7e5b2d4a6c8e0f';
 const MASKINPORTEN_ROUTE = `${EXCHANGE}/maskinporten`;
 const IDPORTEN_ROUTE = `${EXCHANGE}/id-porten`;
+const REFRESH_ROUTE = '/authentication/api/v1/refresh';
+/** A key in the organisation source's query, as some sources want: never on a span. */
+const SOURCE_KEY = 'source-key-8d2e6b0a4c1f3e5d7b9a';
+const SOURCE_ORG_NUMBER = '974760673';
+
+/** The organisation source over HTTP, recording the traceparent of each fetch. */
+async function startOrganisationSource(): Promise<{ server: Server; url: string; traceparents: (string | undefined)[] }> {
+  const traceparents: (string | undefined)[] = [];
+  const server = createServer((req, res) => {
+    traceparents.push(req.headers.traceparent as string | undefined);
+    const name = { nb: 'Brønnøysundregistrene', nn: 'Brønnøysundregistera', en: 'Brønnøysund Register Centre' };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ orgs: { brg: { name, orgnr: SOURCE_ORG_NUMBER, homepage: '', environments: ['tt02'] } } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/orgs/altinn-orgs.json`, traceparents };
+}
 
 /** A W3C traceparent a client would send: a fresh trace, its own span, sampled. */
 function clientTrace(): { traceId: string; parentId: string; traceparent: string } {
@@ -42,6 +63,9 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
   let database: TestDatabase;
   let service: Spawned;
   let base: string;
+  let organisations: Awaited<ReturnType<typeof startOrganisationSource>>;
+  /** The trace of the request sent unsampled, to find on its log line. */
+  let unsampledTraceId = '';
   /** Every token the tests sent, for the no-leak search. */
   const tokens: string[] = [];
 
@@ -50,6 +74,7 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
     maskinporten = await FakeIssuer.start('maskinporten');
     idporten = await FakeIssuer.start('idporten');
     database = await createTestDatabase();
+    organisations = await startOrganisationSource();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     service = spawnService({
@@ -63,6 +88,7 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
       KEY_ENCRYPTION_KEY,
       MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
       IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
+      ORGANISATIONS_SOURCE: `${organisations.url}?key=${SOURCE_KEY}`,
       JWKS_COOLDOWN_SECONDS: '1',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -80,6 +106,7 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
     await receiver.close();
     await maskinporten.close();
     await idporten.close();
+    organisations.server.close();
     await database.drop();
   });
 
@@ -217,6 +244,85 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
     ]);
   });
 
+  it('traces the organisation source fetch at start-up as a client span of its own, without the query, and sends it traceparent', async () => {
+    const fetched = await receiver.waitFor((spans) => spans.find((span) => span.name === 'GET organisations'));
+    expect(fetched).toMatchObject({
+      parentSpanId: '',
+      kind: SPAN_KIND.client,
+      status: { code: STATUS.unset },
+      attributes: {
+        'http.request.method': 'GET',
+        'url.full': organisations.url,
+        'server.address': '127.0.0.1',
+        'http.response.status_code': 200,
+        'authentication.upstream': 'organisations',
+      },
+    });
+    expect(organisations.traceparents).toContain(`00-${fetched.traceId}-${fetched.spanId}-01`);
+  });
+
+  it("traces a refresh: our own token's verification (provider platform) and the signing hang below its server span", async () => {
+    const exchanged = await fetch(`${base}${MASKINPORTEN_ROUTE}`, {
+      headers: { authorization: `Bearer ${await maskinporten.maskinportenToken()}` },
+    });
+    expect(exchanged.status).toBe(200);
+    const ours = await exchanged.text();
+    const client = clientTrace();
+    const response = await exchangeTraced(REFRESH_ROUTE, ours, { traceparent: client.traceparent });
+    expect(response.status).toBe(200);
+    const server = await receiver.waitForSpan(client.traceId, `GET ${REFRESH_ROUTE}`);
+    expect(server).toMatchObject({ parentSpanId: client.parentId, status: { code: STATUS.ok } });
+    const below = await receiver.waitFor(() => {
+      const found = descendants(receiver.trace(client.traceId), server);
+      return found.some((s) => s.name === 'sign token') ? found : undefined;
+    });
+    expect(below.find((span) => span.name === 'verify token')).toMatchObject({
+      parentSpanId: server.spanId,
+      attributes: { 'authentication.provider': 'platform', 'authentication.outcome': 'verified' },
+    });
+    expect(receiver.trace(client.traceId).length).toBe(below.length + 1);
+  });
+
+  it("continues a client's trace through POST /token: the spans after the body parser hang below the server span", async () => {
+    const client = clientTrace();
+    const subject = await maskinporten.maskinportenToken();
+    tokens.push(subject);
+    const response = await fetch(`${base}${TOKEN_PATH}`, {
+      method: 'POST',
+      headers: { traceparent: client.traceparent, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: TOKEN_EXCHANGE, subject_token: subject, subject_token_type: ACCESS_TOKEN_TYPE }).toString(),
+    });
+    expect(response.status).toBe(200);
+    tokens.push(((await response.json()) as { access_token: string }).access_token);
+    const server = await receiver.waitForSpan(client.traceId, `POST ${TOKEN_PATH}`);
+    expect(server).toMatchObject({
+      parentSpanId: client.parentId,
+      status: { code: STATUS.ok },
+      attributes: { 'authentication.provider': 'maskinporten', 'authentication.outcome': 'issued' },
+    });
+    const below = await receiver.waitFor(() => {
+      const found = descendants(receiver.trace(client.traceId), server);
+      return found.some((s) => s.name === 'sign token') ? found : undefined;
+    });
+    expect(below.find((span) => span.name === 'verify token')?.parentSpanId).toBe(server.spanId);
+    expect(receiver.trace(client.traceId).length).toBe(below.length + 1);
+  });
+
+  it('exports nothing of a request its caller did not sample, and still answers it', async () => {
+    const client = clientTrace();
+    const response = await exchangeTraced(MASKINPORTEN_ROUTE, await maskinporten.maskinportenToken(), {
+      traceparent: `00-${client.traceId}-${client.parentId}-00`,
+      'x-request-id': 'trace-test-unsampled',
+    });
+    expect(response.status).toBe(200);
+    // A sampled request after it: once its server span is in, the unsampled one would have been too.
+    const later = clientTrace();
+    await exchangeTraced(MASKINPORTEN_ROUTE, await maskinporten.maskinportenToken(), { traceparent: later.traceparent });
+    await receiver.waitForSpan(later.traceId, `GET ${MASKINPORTEN_ROUTE}`);
+    expect(receiver.trace(client.traceId)).toEqual([]);
+    unsampledTraceId = client.traceId;
+  });
+
   it('starts a trace of its own for a request without traceparent, and sends the collector the configured headers', async () => {
     const response = await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'trace-test-untraced' } });
     expect(response.status).toBe(200);
@@ -240,6 +346,12 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
     const requestLine = lines.find((line) => line.reqId === 'trace-test-maskinporten' && line.res);
     const server = receiver.spans.find((span) => span.attributes['authentication.correlation_id'] === 'trace-test-maskinporten');
     expect(requestLine).toMatchObject({ trace_id: server?.traceId, span_id: server?.spanId, trace_flags: '01' });
+    // An unsampled request's line carries its caller's trace (flag off), for the logs to meet the caller's.
+    expect(lines.find((line) => line.reqId === 'trace-test-unsampled' && line.res)).toMatchObject({
+      trace_id: unsampledTraceId,
+      span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+      trace_flags: '00',
+    });
     // Every request line (the four exchanges above; probes log at debug) was written in its server span.
     const requestLines = lines.filter((line) => line.reqId !== undefined && line.res);
     expect(requestLines.length).toBeGreaterThanOrEqual(4);
@@ -256,6 +368,7 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
       '974760673',
       KEY_ENCRYPTION_KEY,
       COLLECTOR_SECRET,
+      SOURCE_KEY,
       'Bearer',
     ];
     for (const value of forbidden) expect({ value, found: everything.includes(value) }).toEqual({ value, found: false });
