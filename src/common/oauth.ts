@@ -42,3 +42,18 @@ export const ID_TOKEN_CLAIMS = [
   'urn:altinn:partyid',
   'locale',
 ] as const;
+
+/** RFC 7636 §4.2: an S256 code_challenge, the verifier's SHA-256 (32 bytes) in base64url. */
+export const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+/** RFC 7636 §4.1: 43 to 128 unreserved characters. */
+export const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+/** RFC 6749 §3.3 scope-token. */
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** One value of a query or form field, undefined when absent or empty; a repeated field throws a TypeError. */
+export function singleParam(params: Record<string, unknown>, name: string): string | undefined {
+  const value = params[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new TypeError(name);
+  return value;
+}

@@ -1,4 +1,4 @@
-import { LOGIN_ACR_VALUES as ACR_VALUES } from '../common/oauth';
+import { LOGIN_ACR_VALUES as ACR_VALUES, S256_CHALLENGE, SCOPE_TOKEN, singleParam } from '../common/oauth';
 import type { OidcClient } from './oidc-client.repository';
 
 export const DEFAULT_ACR = ACR_VALUES[0];
@@ -42,18 +42,7 @@ export class AuthorizationRedirectError extends Error {
   }
 }
 
-const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
-/** RFC 6749 §3.3 scope-token. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const PRINTABLE = /^[\x20-\x7E]*$/;
-
-/** One value of a query field; a repeated field is refused. */
-function single(params: Record<string, unknown>, name: string): string | undefined {
-  const value = params[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new TypeError(name);
-  return value;
-}
 
 /**
  * Checks an authorization request: the client and its exact redirect_uri first (else an error
@@ -63,8 +52,8 @@ function single(params: Record<string, unknown>, name: string): string | undefin
 export function readAuthorizationRequest(params: Record<string, unknown>, client: OidcClient | undefined): AuthorizationRequest {
   let redirectUri: string | undefined;
   try {
-    single(params, 'client_id');
-    redirectUri = single(params, 'redirect_uri');
+    singleParam(params, 'client_id');
+    redirectUri = singleParam(params, 'redirect_uri');
   } catch {
     throw new AuthorizationPageError('client_id and redirect_uri must be given once each.');
   }
@@ -74,7 +63,7 @@ export function readAuthorizationRequest(params: Record<string, unknown>, client
 
   let state: string | undefined;
   try {
-    state = single(params, 'state');
+    state = singleParam(params, 'state');
   } catch {
     throw new AuthorizationRedirectError(redirectUri, 'invalid_request', 'state must be given once', undefined);
   }
@@ -99,7 +88,7 @@ export function readAuthorizationRequest(params: Record<string, unknown>, client
     'request_uri',
   ]) {
     try {
-      fields[name] = single(params, name);
+      fields[name] = singleParam(params, name);
     } catch {
       throw refuse('invalid_request', `${name} must be given once`);
     }

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { ExchangeEvents } from '../common/exchange-events';
-import { AUTHORIZATION_CODE_GRANT_TYPE, REFRESH_TOKEN_GRANT_TYPE } from '../common/oauth';
+import { AUTHORIZATION_CODE_GRANT_TYPE, CODE_VERIFIER, REFRESH_TOKEN_GRANT_TYPE } from '../common/oauth';
 import { OAuthError } from '../common/errors';
 import { loginConfig } from '../config';
 import type { TokenGrant } from '../exchange/shared/token-grants';
@@ -16,8 +16,6 @@ import { RefreshTokenRepository } from './refresh-token.repository';
 import { newSecret, s256, sha256Hex } from './secrets';
 import { SessionTokens } from './session-tokens';
 
-/** RFC 7636 §4.1: 43 to 128 unreserved characters. */
-const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 const OPAQUE = /^[A-Za-z0-9_-]{43}$/;
 
 /** What a grant learnt before it was refused, for the audit row. */

@@ -14,6 +14,7 @@ import {
 import type { Request, Response } from 'express';
 import { authorizationHeader } from '../../common/bearer-token';
 import { OAuthError } from '../../common/errors';
+import { AUTHORIZATION_CODE_GRANT_TYPE, CLIENT_AUTH_METHODS } from '../../common/oauth';
 import { NoStore, setNoStore, TOKEN_NO_STORE } from '../../common/http-caching';
 import { ApiProblems, BEARER_SCHEME } from '../../common/openapi';
 import { ROUTES, TEST_IDP_PATHS } from '../../common/routes';
@@ -30,16 +31,9 @@ import {
   typedLoginValues,
 } from '../idporten/login-page';
 import { TestIdpAdminGuard } from '../shared/admin.guard';
-import {
-  AUTHORIZATION_CODE,
-  AuthorizationPageError,
-  AuthorizationRedirectError,
-  type AuthorizationRequest,
-  CodeFlow,
-  type OidcClientView,
-} from './code-flow';
+import { AuthorizationPageError, AuthorizationRedirectError, type AuthorizationRequest, CodeFlow, type OidcClientView } from './code-flow';
 import { TestIdpLoginClient } from './login-client';
-import { OIDC_AUTH_METHODS, RegisterOidcClientDto } from './oidc-client.dto';
+import { RegisterOidcClientDto } from './oidc-client.dto';
 
 /**
  * Test ID-porten's OpenID Connect side: discovery, the authorization code flow (the login form at
@@ -84,9 +78,9 @@ export class CodeFlowController {
       jwks_uri: `${issuer}${TEST_IDP_PATHS.jwks}`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: [AUTHORIZATION_CODE],
+      grant_types_supported: [AUTHORIZATION_CODE_GRANT_TYPE],
       code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: [...OIDC_AUTH_METHODS],
+      token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
       scopes_supported: ['openid', 'profile'],
       subject_types_supported: ['pairwise'],
       id_token_signing_alg_values_supported: ['RS256'],
@@ -114,7 +108,7 @@ export class CodeFlowController {
           type: 'object',
           required: ['grant_type', 'code', 'redirect_uri', 'code_verifier'],
           properties: {
-            grant_type: { type: 'string', example: AUTHORIZATION_CODE },
+            grant_type: { type: 'string', example: AUTHORIZATION_CODE_GRANT_TYPE },
             code: { type: 'string' },
             redirect_uri: { type: 'string' },
             code_verifier: { type: 'string' },
@@ -135,8 +129,8 @@ export class CodeFlowController {
         (await this.validation.transform(body, { type: 'body', metatype: IdportenTokenDto })) as IdportenTokenDto,
       );
     } else {
-      if (body?.grant_type !== AUTHORIZATION_CODE)
-        throw new OAuthError('unsupported_grant_type', `grant_type must be ${AUTHORIZATION_CODE}`);
+      if (body?.grant_type !== AUTHORIZATION_CODE_GRANT_TYPE)
+        throw new OAuthError('unsupported_grant_type', `grant_type must be ${AUTHORIZATION_CODE_GRANT_TYPE}`);
       issued = await this.codeFlow.token(body, authorizationHeader(request));
     }
     setNoStore(response, TOKEN_NO_STORE);

@@ -5,6 +5,7 @@ import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { parseBearerHeader } from '../../common/bearer-token';
 import { Clock } from '../../common/clock';
 import { InvalidTokenError, OAuthError } from '../../common/errors';
+import { CODE_VERIFIER, S256_CHALLENGE, SCOPE_TOKEN, singleParam } from '../../common/oauth';
 import { tokenConfig } from '../../config';
 import { IdportenLogin } from '../idporten/idporten-login';
 import { IdportenTokenDto } from '../idporten/idporten-token.dto';
@@ -14,16 +15,9 @@ import { OidcClientRepository } from './oidc-client.repository';
 import type { RegisterOidcClientDto } from './oidc-client.dto';
 import type { TestIdpOidcClient } from '../shared/test-idp.entities';
 
-export const AUTHORIZATION_CODE = 'authorization_code';
 const CODE_LIFETIME_S = 60;
 const ID_TOKEN_LIFETIME_S = 600;
 const MAX_PENDING_CODES = 10_000;
-/** S256 of a verifier: 32 bytes in base64url. */
-const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
-/** RFC 7636 §4.1: 43 to 128 unreserved characters. */
-const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
-/** RFC 6749 §3.3 scope-token. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /** A client that failed to authenticate at the token endpoint (RFC 6749 §5.2: 401 with a challenge). */
 const unauthenticatedClient = (description: string) =>
@@ -107,14 +101,6 @@ export function atHash(accessToken: string): string {
   return sha256(accessToken).subarray(0, 16).toString('base64url');
 }
 
-/** One value of a query or form field; a repeated field is refused. */
-function single(params: Record<string, unknown>, name: string): string | undefined {
-  const value = params[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new TypeError(name);
-  return value;
-}
-
 /**
  * Test ID-porten's authorization code flow: PKCE (S256) required, the redirect_uri one the client
  * registered, state and nonce returned, an id_token and an access token, /userinfo. Codes live in
@@ -158,8 +144,8 @@ export class CodeFlow {
     let clientId: string | undefined;
     let redirectUri: string | undefined;
     try {
-      clientId = single(params, 'client_id');
-      redirectUri = single(params, 'redirect_uri');
+      clientId = singleParam(params, 'client_id');
+      redirectUri = singleParam(params, 'redirect_uri');
     } catch {
       throw new AuthorizationPageError('client_id and redirect_uri must be given once each');
     }
@@ -171,7 +157,7 @@ export class CodeFlow {
 
     let state: string | undefined;
     try {
-      state = single(params, 'state');
+      state = singleParam(params, 'state');
     } catch {
       throw new AuthorizationRedirectError(redirectUri, 'invalid_request', 'state must be given once', undefined);
     }
@@ -183,7 +169,7 @@ export class CodeFlow {
     const fields: Record<string, string | undefined> = {};
     for (const name of ['response_type', 'response_mode', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'acr_values']) {
       try {
-        fields[name] = single(params, name);
+        fields[name] = singleParam(params, name);
       } catch {
         throw refuse('invalid_request', `${name} must be given once`);
       }

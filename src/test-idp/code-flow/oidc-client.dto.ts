@@ -11,6 +11,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CLIENT_AUTH_METHODS } from '../../common/oauth';
 
 /** Host names, IPv4 and IPv6 literals and a port; nothing that could break out of a CSP source. */
 export const SAFE_HOST = /^[a-z0-9.\-[\]:]+$/i;
@@ -43,8 +44,6 @@ const IsRedirectUri = () =>
     { each: true },
   );
 
-export const OIDC_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
-
 /** `POST /test-idp/idporten/clients`: a relying party of the code flow, in RFC 7591's words. */
 export class RegisterOidcClientDto {
   @IsString()
@@ -62,11 +61,11 @@ export class RegisterOidcClientDto {
   redirect_uris: string[];
 
   @IsOptional()
-  @IsIn(OIDC_AUTH_METHODS, { message: `token_endpoint_auth_method must be one of ${OIDC_AUTH_METHODS.join(', ')}` })
+  @IsIn(CLIENT_AUTH_METHODS, { message: `token_endpoint_auth_method must be one of ${CLIENT_AUTH_METHODS.join(', ')}` })
   @ApiPropertyOptional({
-    enum: OIDC_AUTH_METHODS,
+    enum: CLIENT_AUTH_METHODS,
     default: 'client_secret_basic',
     description: '`none`: a public client (a browser or mobile app); PKCE is what binds its code.',
   })
-  token_endpoint_auth_method?: (typeof OIDC_AUTH_METHODS)[number];
+  token_endpoint_auth_method?: (typeof CLIENT_AUTH_METHODS)[number];
 }
