@@ -1,4 +1,4 @@
-// node .bench-build/bench/profile-summary.js <file.cpuprofile> <req/s>
+// node .bench-build/bench/profile-summary.js <file.cpuprofile> <req/s> [maskinporten|idporten]
 // Where the event loop's time per exchange goes, from a `npm run bench -- --cpu-prof` profile of the
 // service: the load window (first to last sample inside the exchange), each busy sample given to
 // the first frame, from the leaf up, that belongs to a package or to one of our folders, then turned
@@ -19,6 +19,8 @@ interface CpuProfile {
 const SPECIAL: Record<string, string> = { '(idle)': 'idle', '(garbage collector)': 'garbage collection', '(program)': 'V8 / native' };
 /** Marks a sample as part of an exchange (not the loading of its module at start-up), to find the load window. */
 const EXCHANGE_FRAME = /bearer-token\.guard\.js|-exchange\.js$/;
+/** With a provider named, the window is that exchange's alone: a run of several cases profiles them one after the other. */
+const providerFrame = (provider: string) => new RegExp(`${provider}-exchange\\.js$`);
 const EXCHANGE_FUNCTIONS = new Set(['canActivate', 'exchange']);
 const SIGNING_FRAME = /jose\/dist\/webapi\/(jwt\/sign|jws\/compact\/sign|jws\/flattened\/sign|lib\/jws_sign)\.js/;
 
@@ -31,7 +33,7 @@ function partOf(url: string): string | undefined {
 }
 
 function main(): void {
-  const [file, rpsText] = process.argv.slice(2);
+  const [file, rpsText, provider] = process.argv.slice(2);
   const rps = Number(rpsText);
   if (!file || !(rps > 0)) throw new Error('usage: profile-summary <file.cpuprofile> <req/s>');
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
@@ -46,8 +48,9 @@ function main(): void {
   const times: number[] = [];
   let t = 0;
   for (const delta of profile.timeDeltas) times.push((t += delta));
+  const frame = provider ? providerFrame(provider) : EXCHANGE_FRAME;
   const inExchange = profile.samples.map((id) =>
-    stackOf(id).some((n) => EXCHANGE_FUNCTIONS.has(n.callFrame.functionName) && EXCHANGE_FRAME.test(n.callFrame.url)),
+    stackOf(id).some((n) => EXCHANGE_FUNCTIONS.has(n.callFrame.functionName) && frame.test(n.callFrame.url)),
   );
   const first = inExchange.indexOf(true);
   const last = inExchange.lastIndexOf(true);

@@ -15,6 +15,7 @@ import { LoginModule } from './login/login.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RefreshModule } from './refresh/refresh.module';
 import { TestIdpModule } from './test-idp/test-idp.module';
+import { TokenGrantsModule } from './token-grants.module';
 
 @Module({})
 export class AppModule {
@@ -31,7 +32,7 @@ export class AppModule {
         AuditModule,
         HealthModule,
         DiscoveryModule,
-        ExchangeModule,
+        ExchangeModule.register(TokenGrantsModule.register(settings.login.enabled)),
         ...(settings.login.enabled ? [LoginModule] : []),
         ...(settings.introspection.enabled ? [IntrospectionModule] : []),
         RefreshModule,

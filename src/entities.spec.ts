@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { expect } from 'expect';
 import { getMetadataArgsStorage } from 'typeorm';
 import { ENTITIES } from './entities';
-import { TEST_IDP_ENTITIES } from './test-idp/test-idp.entities';
+import { TEST_IDP_ENTITIES } from './test-idp/shared/test-idp.entities';
 
 /** Every file under src/ that can declare an entity: `*.entity.ts` and `*.entities.ts` (compiled or not). */
 function entityFiles(dir: string): string[] {

@@ -6,7 +6,7 @@ import { OrganisationSync } from './organisations/organisation-sync.entity';
 import { Organisation } from './organisations/organisation.entity';
 import { Party } from './profiles/party.entity';
 import { User } from './profiles/user.entity';
-import { TEST_IDP_ENTITIES } from './test-idp/test-idp.entities';
+import { TEST_IDP_ENTITIES } from './test-idp/shared/test-idp.entities';
 import { TEST_IDP_MIGRATIONS } from './test-idp/migrations';
 
 /**

@@ -1,6 +1,6 @@
 import './process-environment';
 import 'reflect-metadata';
-import { ConfigurationError, deriveSettings, readEnvironment } from './config';
+import { deriveSettings, readEnvironment, startUpRefusal } from './config';
 import { holdDataDirectory } from './database/data-directory-lock';
 import { checkDatabaseServer } from './database/database-server';
 
@@ -27,11 +27,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigurationError) {
-    process.stderr.write(`${error.message}\n`);
-  } else {
-    // A busy data directory, an unusable DATABASE_URL or organisation source: their messages name it.
-    process.stderr.write(`Start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  }
+  process.stderr.write(`${startUpRefusal(error)}\n`);
   process.exit(1);
 });

@@ -35,7 +35,7 @@ function parseAdd(args: string[]): NewClient {
 
 export const clientsProgram: CliProgram = {
   usage: USAGE,
-  async run([command, ...args], settings) {
+  async run([command, ...args], settings, _env, output) {
     let request;
     if (command === 'add') request = { command: 'clients.add' as const, client: parseAdd(args) };
     else if (command === 'list') request = { command: 'clients.list' as const };
@@ -43,7 +43,7 @@ export const clientsProgram: CliProgram = {
       if (!args[0]) throw new UsageError('remove needs a client_id');
       request = { command: 'clients.remove' as const, clientId: args[0] };
     } else throw new UsageError(command ? `unknown command "${command}"` : 'no command');
-    const { lines } = await runAdminCommand(settings, request);
-    for (const line of lines) console.log(line);
+    const { lines } = await runAdminCommand(settings, request, output);
+    for (const line of lines) output.log(line);
   },
 };

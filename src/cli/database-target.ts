@@ -10,6 +10,7 @@ import { databaseSchema } from '../entities';
 import { KeyEncryption, resolveEncryptionSecret } from '../keys/key-encryption';
 import { keyTimings } from '../keys/key-schedule';
 import { SigningKeyRepository } from '../keys/signing-key.repository';
+import type { CliOutput } from './run-cli';
 
 /** How the command reached the database: on its own, or through the service that owns it. */
 export type Route = 'postgresql' | 'embedded' | 'service';
@@ -20,12 +21,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const COMMAND_WAIT_MS = 30_000;
 
 /** "acting on ...", first thing on stdout, before a command that writes; reading commands keep their output clean. */
-function announce(request: AdminRequest, target: string): void {
-  if (writes(request)) console.log(`acting on ${target}`);
+function announce(request: AdminRequest, target: string, output: CliOutput): void {
+  if (writes(request)) output.log(`acting on ${target}`);
 }
 
 /** Opens the database itself (PostgreSQL, or the embedded directory whose lock this process holds) and runs the command. */
-async function runHere(settings: Settings, request: AdminRequest): Promise<AdminOutcome> {
+async function runHere(settings: Settings, request: AdminRequest, output: CliOutput): Promise<AdminOutcome> {
   const migrating = request.command === 'migration.run';
   const schema = databaseSchema(settings.testIdp.enabled);
   const dataSource = await openDataSource(
@@ -40,7 +41,7 @@ async function runHere(settings: Settings, request: AdminRequest): Promise<Admin
         dataSource,
         keys: new SigningKeyRepository(dataSource),
         encryption: () =>
-          (encryption ??= new KeyEncryption(resolveEncryptionSecret(settings.keys, (path) => console.error(`generated ${path}`)))),
+          (encryption ??= new KeyEncryption(resolveEncryptionSecret(settings.keys, (path) => output.error(`generated ${path}`)))),
         timings: keyTimings(settings.keys, settings.token),
         now: () => Date.now(),
         httpsRedirectUrisOnly: settings.login.httpsRedirectUrisOnly,
@@ -65,11 +66,15 @@ async function runHere(settings: Settings, request: AdminRequest): Promise<Admin
  * else opens its files and the service sees the result at once; when nobody does, the command opens
  * it under the same lock a service takes.
  */
-export async function runAdminCommand(settings: Settings, request: AdminRequest): Promise<{ lines: string[]; route: Route }> {
+export async function runAdminCommand(
+  settings: Settings,
+  request: AdminRequest,
+  output: CliOutput,
+): Promise<{ lines: string[]; route: Route }> {
   const { url, embeddedDir } = settings.database;
   if (url) {
-    announce(request, describeServer(url));
-    return { lines: (await runHere(settings, request)).lines, route: 'postgresql' };
+    announce(request, describeServer(url), output);
+    return { lines: (await runHere(settings, request, output)).lines, route: 'postgresql' };
   }
   const deadline = Date.now() + COMMAND_WAIT_MS;
   for (;;) {
@@ -79,7 +84,11 @@ export async function runAdminCommand(settings: Settings, request: AdminRequest)
     } catch (error) {
       if (!(error instanceof DataDirectoryBusyError)) throw error;
       if (error.owner.role === 'service') {
-        announce(request, `the embedded database in ${embeddedDir}, through the service that has it open (process ${error.owner.pid})`);
+        announce(
+          request,
+          `the embedded database in ${embeddedDir}, through the service that has it open (process ${error.owner.pid})`,
+          output,
+        );
         return { lines: await sendAdminRequest(embeddedDir, error.owner, request), route: 'service' };
       }
       // Another admin command has it open for a moment: wait for it.
@@ -88,10 +97,10 @@ export async function runAdminCommand(settings: Settings, request: AdminRequest)
       continue;
     }
     try {
-      announce(request, `the embedded database in ${embeddedDir} (no service has it open)`);
+      announce(request, `the embedded database in ${embeddedDir} (no service has it open)`, output);
       if (lock.tookOverFrom !== undefined)
-        console.error(`took over the lock of ${embeddedDir} from process ${lock.tookOverFrom}, which is no longer running`);
-      return { lines: (await runHere(settings, request)).lines, route: 'embedded' };
+        output.error(`took over the lock of ${embeddedDir} from process ${lock.tookOverFrom}, which is no longer running`);
+      return { lines: (await runHere(settings, request, output)).lines, route: 'embedded' };
     } finally {
       lock.release();
     }

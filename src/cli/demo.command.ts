@@ -3,7 +3,7 @@ import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { CommandError, UsageError } from '../common/cli';
 import { ROUTES, TEST_IDP_PATHS } from '../common/routes';
 import type { Settings } from '../config';
-import type { CliProgram } from './run-cli';
+import type { CliOutput, CliProgram } from './run-cli';
 
 const USAGE = `usage: npm run demo -- [base URL]     (default ${'http://127.0.0.1:$PORT'}, PORT from the environment or .env)
        npm run demo -- --help
@@ -75,16 +75,19 @@ class DemoService {
   }
 }
 
-function step(title: string, detail?: unknown): void {
-  console.log(`\n== ${title}`);
-  if (detail !== undefined) console.log(typeof detail === 'string' ? detail : JSON.stringify(detail, null, 2));
-}
-
-function showToken(title: string, token: string): void {
-  step(title);
-  console.log(token);
-  console.log('its claims:');
-  console.log(JSON.stringify(decodeJwt(token), null, 2));
+/** How the demo tells what it does: a numbered step with what came back, a token with its claims. */
+function narrator(output: CliOutput) {
+  const step = (title: string, detail?: unknown): void => {
+    output.log(`\n== ${title}`);
+    if (detail !== undefined) output.log(typeof detail === 'string' ? detail : JSON.stringify(detail, null, 2));
+  };
+  const showToken = (title: string, token: string): void => {
+    step(title);
+    output.log(token);
+    output.log('its claims:');
+    output.log(JSON.stringify(decodeJwt(token), null, 2));
+  };
+  return { step, showToken };
 }
 
 /** The service's base URL from the arguments; undefined when help was asked for. */
@@ -105,12 +108,13 @@ function baseUrl(args: string[], fallback: string): string | undefined {
 }
 
 /** The demo talks to the running service over HTTP only, so it works beside it on either database. */
-async function demo(args: string[], { server, testIdp }: Settings): Promise<void> {
+async function demo(args: string[], { server, testIdp }: Settings, output: CliOutput): Promise<void> {
   const root = baseUrl(args, server.origin);
   if (root === undefined) {
-    console.log(USAGE);
+    output.log(USAGE);
     return;
   }
+  const { step, showToken } = narrator(output);
   const service = new DemoService(root, testIdp.adminToken ? { authorization: `Bearer ${testIdp.adminToken}` } : {});
   const { mp } = service;
 
@@ -253,9 +257,9 @@ async function demo(args: string[], { server, testIdp }: Settings): Promise<void
       `Open ${root}/test-idp/login-demo : our login sends you to test ID-porten's form, then shows the id_token, access_token and refresh_token.`,
     );
   }
-  console.log(
+  output.log(
     `\nA token in one call: curl -s -X POST ${mp}/${TEST_IDP_PATHS.token} -H 'content-type: application/json' -d '{"orgno":"${ORG}","scope":"${SCOPE}"}'`,
   );
 }
 
-export const demoProgram: CliProgram = { usage: USAGE, run: (args, settings) => demo(args, settings) };
+export const demoProgram: CliProgram = { usage: USAGE, run: (args, settings, _env, output) => demo(args, settings, output) };

@@ -52,13 +52,13 @@ export async function keysRequest([command, ...rest]: string[]): Promise<AdminRe
 
 export const keysProgram: CliProgram = {
   usage: USAGE,
-  async run(args, settings) {
+  async run(args, settings, _env, output) {
     const request = await keysRequest(args);
-    const { lines, route } = await runAdminCommand(settings, request);
-    for (const line of lines) console.log(line);
+    const { lines, route } = await runAdminCommand(settings, request, output);
+    for (const line of lines) output.log(line);
     if (request.command === 'keys.list') return;
-    if (route === 'service') console.log('the running service has loaded it');
+    if (route === 'service') output.log('the running service has loaded it');
     else if (route === 'postgresql')
-      console.log('announced to the running replicas: they load it within seconds (KEY_RELOAD_SECONDS at the latest)');
+      output.log('announced to the running replicas: they load it within seconds (KEY_RELOAD_SECONDS at the latest)');
   },
 };

@@ -6,9 +6,9 @@ const USAGE = `usage: npm run migration:run     apply pending migrations (throug
 
 export const migrationProgram: CliProgram = {
   usage: USAGE,
-  async run([command], settings) {
+  async run([command], settings, _env, output) {
     if (command !== 'run') throw new UsageError(command ? `unknown command "${command}"` : 'no command');
-    const { lines } = await runAdminCommand(settings, { command: 'migration.run' });
-    for (const line of lines) console.log(line);
+    const { lines } = await runAdminCommand(settings, { command: 'migration.run' }, output);
+    for (const line of lines) output.log(line);
   },
 };

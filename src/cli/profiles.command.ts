@@ -35,8 +35,8 @@ export function profilesRequest([command, argument]: string[]): AdminRequest {
 
 export const profilesProgram: CliProgram = {
   usage: USAGE,
-  async run(args, settings) {
-    const { lines } = await runAdminCommand(settings, profilesRequest(args));
-    for (const line of lines) console.log(line);
+  async run(args, settings, _env, output) {
+    const { lines } = await runAdminCommand(settings, profilesRequest(args), output);
+    for (const line of lines) output.log(line);
   },
 };

@@ -5,6 +5,9 @@
 export const API_PREFIX = 'authentication/api/v1';
 export const OPENID_PATH = `${API_PREFIX}/openid`;
 export const EXCHANGE_PATH = `${API_PREFIX}/exchange`;
+/** Where the test IdP serves (development only): one stand-in per provider below it. */
+export const TEST_IDP_PATH = 'test-idp';
+const HEALTH_PATH = 'health';
 
 /** Where an issuer's OpenID Connect discovery document sits below the issuer, and its JWKS below that. */
 export const WELL_KNOWN_OPENID_CONFIGURATION = '.well-known/openid-configuration';
@@ -35,15 +38,18 @@ export const ROUTES = {
   /** The platform cookie: `?goto=` puts the person's token in it and goes there. */
   platformCookie: `${API_PREFIX}/authentication`,
   logout: `${API_PREFIX}/logout`,
-  health: 'health',
+  /** The probes: liveness never touches a dependency, readiness names what is down. */
+  liveness: `${HEALTH_PATH}/live`,
+  readiness: `${HEALTH_PATH}/ready`,
   metrics: 'metrics',
   /** The OpenAPI UI and its JSON document (outside production, or when OPENAPI_ENABLED). */
   docs: 'docs',
   docsJson: 'docs-json',
-  testIdpMaskinporten: 'test-idp/maskinporten',
-  testIdpIdporten: 'test-idp/idporten',
+  testIdpMaskinporten: `${TEST_IDP_PATH}/maskinporten`,
+  testIdpIdporten: `${TEST_IDP_PATH}/idporten`,
   /** Development: a page that runs the login round trip and shows the tokens. */
-  testIdpLoginDemo: 'test-idp/login-demo',
+  testIdpLoginDemo: `${TEST_IDP_PATH}/login-demo`,
+  testIdpLoginDemoCallback: `${TEST_IDP_PATH}/login-demo/callback`,
 } as const;
 
 /**
@@ -65,5 +71,16 @@ export const TEST_IDP_PATHS = {
   userinfo: 'userinfo',
   login: 'login',
   loginScript: 'login.js',
+  endSession: 'endsession',
   clients: 'clients',
+  /** The provisioning API below test Maskinporten (Nest route patterns). */
+  client: 'clients/:id',
+  clientKeys: 'clients/:id/jwks',
+  scopes: 'scopes',
+  scopeAccess: 'scopes/access/:orgno',
+  /** Scope names hold a slash (`altinn:instances/metadata.read`), so the name is the rest of the path. */
+  scope: 'scopes/*name',
+  systems: 'systems',
+  systemUsers: 'systemusers',
+  delegations: 'delegations',
 } as const;

@@ -1,6 +1,7 @@
 import { isIP, isIPv4 } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { Matches, validateSync, ValidationError } from 'class-validator';
+import { TEST_IDP_PATH } from '../common/routes';
 import { ConfigurationError } from './configuration-error';
 import { Flag, IntegerBetween, OneOf, OptionalMatching, OptionalText, OptionalUrlList, Text } from './environment-rules';
 import { isTrustworthyUpstreamUrl } from './upstream-url';
@@ -221,7 +222,7 @@ function crossChecks(env: Environment): string[] {
     if (!env.IDPORTEN_CLIENT_ID) need('IDPORTEN_CLIENT_ID', 'must be set when LOGIN_ENABLED is true');
     if (!env.IDPORTEN_CLIENT_SECRET) need('IDPORTEN_CLIENT_SECRET', 'must be set when LOGIN_ENABLED is true');
     // The stand-in signs whatever a form says: never the upstream of real people.
-    if (splitList(env.IDPORTEN_WELL_KNOWN_URLS).some((url) => url.includes('/test-idp/')))
+    if (splitList(env.IDPORTEN_WELL_KNOWN_URLS).some((url) => url.includes(`/${TEST_IDP_PATH}/`)))
       need('IDPORTEN_WELL_KNOWN_URLS', 'must not name the test IdP when LOGIN_ENABLED is true');
     if (env.LOGIN_DEFAULT_PAGE && !env.LOGIN_DEFAULT_PAGE.startsWith('https://')) need('LOGIN_DEFAULT_PAGE', 'must be an https URL');
   }

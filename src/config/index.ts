@@ -1,4 +1,5 @@
 export { ConfigurationError } from './configuration-error';
+export { startUpRefusal } from './start-up-refusal';
 export { Environment, parseEnvironment, readEnvironment } from './environment';
 export { deriveSettings } from './settings';
 export type { Settings } from './settings';

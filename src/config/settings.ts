@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { OPENID_PATH, ROUTES, TEST_IDP_PATH, TEST_IDP_PATHS } from '../common/routes';
 import type { Environment } from './environment';
 import { localOrigin } from './local-url';
 import { projectRoot } from './project-root';
@@ -101,9 +102,9 @@ export function deriveSettings(env: Environment) {
   const dataDir = resolve(env.DATA_DIR);
   // One host name for everything this process calls itself by (local-url.ts).
   const origin = localOrigin(env);
-  const testIdpBaseUrl = `${origin}/test-idp`;
+  const testIdpBaseUrl = `${origin}/${TEST_IDP_PATH}`;
   const organisationsSource = env.ORGANISATIONS_SOURCE ?? (production ? undefined : SAMPLE_ORGANISATIONS_FILE);
-  const issuer = env.ISSUER_URL ?? `${origin}/authentication/api/v1/openid/`;
+  const issuer = env.ISSUER_URL ?? `${origin}/${OPENID_PATH}/`;
   // In development with the test IdP, login works with no configuration: the service is its client.
   const upstreamClient = env.IDPORTEN_CLIENT_ID
     ? { clientId: env.IDPORTEN_CLIENT_ID, clientSecret: env.IDPORTEN_CLIENT_SECRET ?? '' }
@@ -180,7 +181,7 @@ export function deriveSettings(env: Environment) {
         wellKnownUrls: env.MASKINPORTEN_WELL_KNOWN_URLS
           ? list(env.MASKINPORTEN_WELL_KNOWN_URLS)
           : testIdpEnabled
-            ? [`${testIdpBaseUrl}/maskinporten/.well-known/oauth-authorization-server`]
+            ? [`${origin}/${ROUTES.testIdpMaskinporten}/${TEST_IDP_PATHS.maskinportenMetadata}`]
             : [],
         audience: env.MASKINPORTEN_AUDIENCE,
         /** No audience check at all (the platform's historical behaviour): explicit, and warned about at start. */
@@ -190,7 +191,7 @@ export function deriveSettings(env: Environment) {
         wellKnownUrls: env.IDPORTEN_WELL_KNOWN_URLS
           ? list(env.IDPORTEN_WELL_KNOWN_URLS)
           : testIdpEnabled
-            ? [`${testIdpBaseUrl}/idporten/.well-known/openid-configuration`]
+            ? [`${origin}/${ROUTES.testIdpIdporten}/${TEST_IDP_PATHS.idportenMetadata}`]
             : [],
         audience: env.IDPORTEN_AUDIENCE,
         requiredScope: env.IDPORTEN_REQUIRED_SCOPE,

@@ -5,7 +5,7 @@ import { ReadinessRegistry } from '../common/readiness';
 import { ROUTES } from '../common/routes';
 
 @ApiTags('health')
-@Controller(ROUTES.health)
+@Controller()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -14,7 +14,7 @@ export class HealthController {
   ) {}
 
   /** The process is up and its event loop turns; never touches a dependency. */
-  @Get('live')
+  @Get(ROUTES.liveness)
   @ApiOperation({ summary: 'Liveness: the process is up; never touches a dependency' })
   @HealthCheck()
   live() {
@@ -22,7 +22,7 @@ export class HealthController {
   }
 
   /** Every dependency a request needs is there: database, signing key, each upstream issuer's keys. */
-  @Get('ready')
+  @Get(ROUTES.readiness)
   @ApiOperation({ summary: 'Readiness: database, signing key, every upstream issuer; 503 names what is down' })
   @HealthCheck()
   ready() {

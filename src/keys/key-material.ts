@@ -1,10 +1,23 @@
 import 'reflect-metadata';
-import { createPrivateKey, createPublicKey, KeyObject, randomBytes, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { createPrivateKey, createPublicKey, KeyObject, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import type * as X509 from '@peculiar/x509';
 import { calculateJwkThumbprint } from 'jose';
 import type { PublicRsaJwk } from './signing-key.entity';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+let x509Library: Promise<typeof X509> | undefined;
+
+/**
+ * @peculiar/x509 (with its ASN.1 and DI packages, about 200 modules) writes and reads certificates
+ * for key generation and import only; a serving process that merely loads its keys never needs it,
+ * so it is loaded on first use (node:crypto's X509Certificate checks stored certificates).
+ */
+function x509(): Promise<typeof X509> {
+  x509Library ??= import('@peculiar/x509').then((library) => {
+    library.cryptoProvider.set(webcrypto as unknown as Parameters<typeof library.cryptoProvider.set>[0]);
+    return library;
+  });
+  return x509Library;
+}
 
 export const SIGNING_ALGORITHM = 'RS256';
 const RSA_BITS = 2048;
@@ -53,7 +66,8 @@ async function generateKeyMaterial(subject: string, notBefore: Date, notAfter: D
     true,
     ['sign', 'verify'],
   );
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+  const x509Certificates = await x509();
+  const certificate = await x509Certificates.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomBytes(16)
       .toString('hex')
       .replace(/^[89a-f]/, '1'),
@@ -62,7 +76,7 @@ async function generateKeyMaterial(subject: string, notBefore: Date, notAfter: D
     notAfter,
     signingAlgorithm: SIGNING,
     keys: keys,
-    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
+    extensions: [new x509Certificates.KeyUsagesExtension(x509Certificates.KeyUsageFlags.digitalSignature, true)],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
@@ -80,9 +94,10 @@ async function generateKeyMaterial(subject: string, notBefore: Date, notAfter: D
  * least 2048 bits, and a matching pair.
  */
 export async function importKeyMaterial(certificatePem: string, privateKeyPem: string): Promise<KeyMaterial> {
-  let certificate: x509.X509Certificate;
+  const x509Certificates = await x509();
+  let certificate: X509.X509Certificate;
   try {
-    certificate = new x509.X509Certificate(certificatePem);
+    certificate = new x509Certificates.X509Certificate(certificatePem);
   } catch {
     throw new KeyMaterialError('the certificate file is not a PEM or DER X.509 certificate');
   }
@@ -142,25 +157,24 @@ export async function checkKeyBinding(
   const jwk = stored.publicJwk as Partial<PublicRsaJwk> | null;
   if (!jwk || jwk.kty !== 'RSA' || jwk.n !== derived.n || jwk.e !== derived.e || Object.keys(jwk).length !== 3)
     throw new KeyBindingError(stored.kid, 'public_jwk');
-  if (!(await certificateHolds(stored.certificate, derived, stored.origin === 'generated')))
-    throw new KeyBindingError(stored.kid, 'certificate');
+  if (!certificateHolds(stored.certificate, derived, stored.origin === 'generated')) throw new KeyBindingError(stored.kid, 'certificate');
 }
 
 /**
  * Whether the base64 DER certificate (exactly as published in `x5c`) holds this public key; a
  * generated key's certificate must also be self-signed by it, which only the private key can do.
  */
-async function certificateHolds(base64: string, jwk: PublicRsaJwk, selfSigned: boolean): Promise<boolean> {
+function certificateHolds(base64: string, jwk: PublicRsaJwk, selfSigned: boolean): boolean {
   try {
     const der = Buffer.from(base64, 'base64');
     if (der.toString('base64') !== base64) return false;
-    const certificate = new x509.X509Certificate(der);
-    if (Buffer.from(certificate.rawData).toString('base64') !== base64) return false;
-    const key = createPublicKey({ key: Buffer.from(certificate.publicKey.rawData), format: 'der', type: 'spki' });
+    const certificate = new X509Certificate(der);
+    if (certificate.raw.toString('base64') !== base64) return false;
+    const key = certificate.publicKey;
     if (key.asymmetricKeyType !== 'rsa') return false;
     const held = publicJwkOf(key);
     if (held.n !== jwk.n || held.e !== jwk.e) return false;
-    return !selfSigned || (await certificate.verify({ signatureOnly: true }));
+    return !selfSigned || certificate.verify(key);
   } catch {
     return false;
   }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { SignJWT } from 'jose';
 import { Clock } from '../common/clock';
 import { ServiceUnavailableError } from '../common/errors';
 import { inSpan, spanRecording } from '../common/tracing';
 import { tokenConfig } from '../config';
 import { SIGNING_ALGORITHM } from './key-material';
+import { signJwt } from './jwt-signing';
 import { KeyRing } from './key-ring';
 
 export interface SignedToken {
@@ -67,13 +67,12 @@ export class TokenSigner {
     const jti = options.jti ?? newTokenId();
     const audience = options.audience === undefined ? {} : { aud: options.audience };
     const payload = { ...claims, iss: this.config.issuer, ...audience, iat: issuedAt, nbf: issuedAt, exp: issuedAt + expiresIn, jti };
-    const jwt = new SignJWT(payload).setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' });
     // The span's attributes are built only for a request that is sampled.
     const token = await (spanRecording()
       ? inSpan('sign token', { 'authentication.signing_algorithm': SIGNING_ALGORITHM, 'authentication.key_id': key.kid }, () =>
-          jwt.sign(key.privateKey),
+          signJwt(payload, key.kid, key.privateKey),
         )
-      : jwt.sign(key.privateKey));
+      : signJwt(payload, key.kid, key.privateKey));
     return { token, jti, issuedAt, expiresAt: issuedAt + expiresIn, expiresIn };
   }
 }

@@ -15,6 +15,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { Logger as Pino } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
 import { currentRequestContext, requestContextOf } from '../common/request-context';
+import { ROUTES, TEST_IDP_PATHS } from '../common/routes';
 import { appConfig } from '../config';
 import { tracingImplementation } from '../common/tracing';
 
@@ -47,14 +48,23 @@ function routeOf(req: IncomingMessage): string | undefined {
 }
 
 /** Probes, and the metadata and keys of the test IdP (which the service itself fetches): routine, so debug. */
-const ROUTINE_PATHS = /^\/(health\/(live|ready)|test-idp\/[^/]+\/(\.well-known\/[^?]*|jwks))(\?|$)/;
+const ROUTINE_PATHS = new Set(
+  [
+    ROUTES.liveness,
+    ROUTES.readiness,
+    `${ROUTES.testIdpMaskinporten}/${TEST_IDP_PATHS.maskinportenMetadata}`,
+    `${ROUTES.testIdpMaskinporten}/${TEST_IDP_PATHS.jwks}`,
+    `${ROUTES.testIdpIdporten}/${TEST_IDP_PATHS.idportenMetadata}`,
+    `${ROUTES.testIdpIdporten}/${TEST_IDP_PATHS.jwks}`,
+  ].map((path) => `/${path}`),
+);
 
 /**
  * The level of a request line: error for a 5xx, except the readiness probe's 503 (starting,
  * draining, or a dependency down, which its body names); debug for routine paths; info otherwise.
  */
 export function requestLogLevel(req: IncomingMessage, res: ServerResponse, err?: Error): 'debug' | 'info' | 'error' {
-  const routine = ROUTINE_PATHS.test(req.url ?? '');
+  const routine = ROUTINE_PATHS.has((req.url ?? '').split('?', 1)[0]);
   if (routine && (res.statusCode < 500 || res.statusCode === 503)) return 'debug';
   if (err || res.statusCode >= 500) return 'error';
   return 'info';

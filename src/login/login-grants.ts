@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { ExchangeEvents } from '../common/exchange-events';
 import { AUTHORIZATION_CODE_GRANT_TYPE, REFRESH_TOKEN_GRANT_TYPE } from '../common/oauth';
 import { OAuthError } from '../common/errors';
 import { loginConfig } from '../config';
-import { TokenGrants } from '../common/token-grants';
+import type { TokenGrant } from '../exchange/shared/token-grants';
 import { AuthorizationCodeRepository } from './authorization-code.repository';
 import { ClientAuthentication } from './client-authentication';
 import { LOGIN_EVENTS } from './login-events';
@@ -39,9 +39,8 @@ const text = (form: Record<string, unknown>, name: string): string | undefined =
  * revokes the refresh tokens issued from it; a reused refresh token revokes its whole family.
  */
 @Injectable()
-export class LoginGrants implements OnModuleInit {
+export class LoginGrants {
   constructor(
-    private readonly grants: TokenGrants,
     private readonly clients: ClientAuthentication,
     private readonly codes: AuthorizationCodeRepository,
     private readonly refreshTokens: RefreshTokenRepository,
@@ -52,14 +51,17 @@ export class LoginGrants implements OnModuleInit {
     @Inject(loginConfig.KEY) private readonly config: ConfigType<typeof loginConfig>,
   ) {}
 
-  onModuleInit(): void {
-    this.grants.register(AUTHORIZATION_CODE_GRANT_TYPE, (form, authorization) =>
-      this.announced(LOGIN_EVENTS.code, (known) => this.redeemCode(form, authorization, known)),
-    );
-    this.grants.register(REFRESH_TOKEN_GRANT_TYPE, (form, authorization) =>
-      this.announced(LOGIN_EVENTS.refresh, (known) => this.refresh(form, authorization, known)),
-    );
-  }
+  /** What the composition root hands POST /token (src/token-grants.module.ts). */
+  readonly grants: readonly TokenGrant[] = [
+    {
+      grantType: AUTHORIZATION_CODE_GRANT_TYPE,
+      redeem: (form, authorization) => this.announced(LOGIN_EVENTS.code, (known) => this.redeemCode(form, authorization, known)),
+    },
+    {
+      grantType: REFRESH_TOKEN_GRANT_TYPE,
+      redeem: (form, authorization) => this.announced(LOGIN_EVENTS.refresh, (known) => this.refresh(form, authorization, known)),
+    },
+  ];
 
   /** Runs a grant and announces its outcome once, with the client and session it concerned. */
   private async announced(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdportenModule } from '../exchange/idporten/idporten.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { KeysModule } from '../keys/keys.module';
 import { ProfilesModule } from '../profiles/profiles.module';
@@ -18,9 +19,12 @@ import { SessionTokens } from './session-tokens';
 import { UpstreamIdporten } from './upstream-idporten';
 import { Userinfo } from './userinfo';
 
-/** The OpenID Provider for people in browsers, brokering ID-porten. Imported when login is enabled. */
+/**
+ * The OpenID Provider for people in browsers, brokering ID-porten; its tokens are the ID-porten
+ * exchange's. Imported when login is enabled; POST /token serves its grants (src/token-grants.module.ts).
+ */
 @Module({
-  imports: [RateLimitModule, TrustedIssuersModule, KeysModule, ProfilesModule],
+  imports: [RateLimitModule, TrustedIssuersModule, KeysModule, ProfilesModule, IdportenModule],
   controllers: [LoginController],
   providers: [
     OidcClientRepository,
@@ -37,5 +41,6 @@ import { Userinfo } from './userinfo';
     RpLogout,
     Userinfo,
   ],
+  exports: [LoginGrants],
 })
 export class LoginModule {}

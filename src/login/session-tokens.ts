@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InvalidTokenError } from '../common/errors';
-import { IssuedPersonToken, PersonTokens } from '../common/person-tokens';
+import { IdportenExchange } from '../exchange/idporten/idporten-exchange';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 import type { LoginSession } from './login-session.repository';
 
@@ -15,7 +15,7 @@ const atHash = (accessToken: string) => createHash('sha256').update(accessToken)
 @Injectable()
 export class SessionTokens {
   constructor(
-    private readonly personTokens: PersonTokens,
+    private readonly idporten: IdportenExchange,
     private readonly signer: TokenSigner,
   ) {}
 
@@ -23,9 +23,9 @@ export class SessionTokens {
     return this.signer.issuer;
   }
 
-  async accessToken(session: LoginSession): Promise<IssuedPersonToken> {
+  async accessToken(session: LoginSession): Promise<SignedToken> {
     // Looked up again each time, so that a person removed since the login gets no new token.
-    const token = await this.personTokens.issue({
+    const token = await this.idporten.personToken({
       pid: session.pid,
       acr: session.acr,
       amr: session.amr[0],

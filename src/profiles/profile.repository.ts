@@ -15,6 +15,7 @@ export interface NewPerson extends Person {
 }
 
 interface PersonRow {
+  ssn?: string;
   user_id: number;
   user_name: string | null;
   party_id: number;
@@ -33,6 +34,9 @@ const toPerson = (row: PersonRow): Person => ({
 const PERSON_BY_SSN = `SELECT u.user_id, u.user_name, p.party_id, p.party_uuid, p.name
   FROM users u JOIN parties p ON p.party_id = u.party_id WHERE u.ssn = $1`;
 
+const PEOPLE_BY_SSN = `SELECT u.ssn, u.user_id, u.user_name, p.party_id, p.party_uuid, p.name
+  FROM users u JOIN parties p ON p.party_id = u.party_id WHERE u.ssn = ANY($1::varchar[])`;
+
 /**
  * The users and parties tables: every statement about people, in SQL, as named methods. Used by
  * the profile service and the profiles CLI; knows nothing of caches or policy.
@@ -45,6 +49,12 @@ export class ProfileRepository {
   async findBySsn(ssn: string, manager: EntityManager = this.dataSource.manager): Promise<Person | undefined> {
     const rows = await manager.query<PersonRow[]>(PERSON_BY_SSN, [ssn]);
     return rows[0] ? toPerson(rows[0]) : undefined;
+  }
+
+  /** The people with these ssns, by ssn; an unknown ssn has no entry. One statement however many. */
+  async findBySsns(ssns: readonly string[]): Promise<Map<string, Person>> {
+    const rows = await this.dataSource.query<PersonRow[]>(PEOPLE_BY_SSN, [ssns]);
+    return new Map(rows.map((row) => [row.ssn as string, toPerson(row)]));
   }
 
   /**

@@ -18,16 +18,19 @@ const ANNE_SSN = '01010100001';
 class PeopleInMemory {
   readonly people = new Map<string, Person>([[ANNE_SSN, ANNE]]);
   finds = 0;
+  /** The ssns of each lookup query. */
+  queries: string[][] = [];
   provisions = 0;
   inserted: NewPerson[] = [];
   failWith?: Error;
   private held: (() => void)[] = [];
 
-  async findBySsn(ssn: string): Promise<Person | undefined> {
+  async findBySsns(ssns: readonly string[]): Promise<Map<string, Person>> {
     this.finds += 1;
+    this.queries.push([...ssns]);
     await this.hold();
     if (this.failWith) throw this.failWith;
-    return this.people.get(ssn);
+    return new Map(ssns.flatMap((ssn) => (this.people.has(ssn) ? [[ssn, this.people.get(ssn) as Person]] : [])));
   }
 
   async provision(ssn: string): Promise<Person> {
@@ -92,15 +95,35 @@ describe('profile service', () => {
   it('shares one query among concurrent misses for the same person, and asks again once it has answered', async () => {
     const { profiles, people } = service({ cacheTtlMs: 0 });
     const waiting = [profiles.profileFor(ANNE_SSN), profiles.profileFor(ANNE_SSN), profiles.profileFor(ANNE_SSN)];
-    const other = profiles.profileFor('02020200002');
     await people.settle();
     expect(await Promise.all(waiting)).toEqual([profileOf(ANNE), profileOf(ANNE), profileOf(ANNE)]);
-    expect(await other).toBeUndefined();
-    expect(people.finds).toBe(2);
+    expect(people.queries).toEqual([[ANNE_SSN]]);
     const later = profiles.profileFor(ANNE_SSN);
     await people.settle();
     await later;
-    expect(people.finds).toBe(3);
+    expect(people.queries).toEqual([[ANNE_SSN], [ANNE_SSN]]);
+  });
+
+  it('asks for the misses of one moment in one query, and gives each caller its own person', async () => {
+    const { profiles, people } = service();
+    const bob: Person = { ...ANNE, userId: 20000002, userName: 'bob', partyId: 50000002, name: 'Bob' };
+    people.people.set('03030300003', bob);
+    const anne = profiles.profileFor(ANNE_SSN);
+    const unknown = profiles.profileFor('02020200002');
+    const second = profiles.profileFor('03030300003');
+    await people.settle();
+    expect([await anne, await unknown, await second]).toEqual([profileOf(ANNE), undefined, profileOf(bob)]);
+    expect(people.queries).toEqual([[ANNE_SSN, '02020200002', '03030300003']]);
+  });
+
+  it('splits a moment with more than 500 misses into queries of at most 500', async () => {
+    const { profiles, people } = service();
+    const ssns = Array.from({ length: 1201 }, (_, i) => String(10_000_000_000 + i));
+    const lookups = ssns.map((ssn) => profiles.profileFor(ssn));
+    await people.settle();
+    expect(await Promise.all(lookups)).toEqual(ssns.map(() => undefined));
+    expect(people.queries.map((q) => q.length)).toEqual([500, 500, 201]);
+    expect(people.queries.flat()).toEqual(ssns);
   });
 
   it('neither provisions nor caches an unknown person when auto-provisioning is off', async () => {
@@ -131,10 +154,12 @@ describe('profile service', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     people.failWith = refused;
     const failing = profiles.profileFor(ANNE_SSN).catch((error: unknown) => error);
+    const alsoFailing = profiles.profileFor('02020200002').catch((error: unknown) => error);
     await people.settle();
     const error = await failing;
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error).toMatchObject({ status: 503, reason: 'database_unavailable', cause: refused });
+    expect(await alsoFailing).toMatchObject({ status: 503, reason: 'database_unavailable', cause: refused });
     people.failWith = undefined;
     const recovered = profiles.profileFor(ANNE_SSN);
     await people.settle();

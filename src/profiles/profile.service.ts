@@ -8,9 +8,18 @@ import { Person, ProfileRepository } from './profile.repository';
 
 const toProfile = ({ userId, userName, partyId, partyUuid }: Person): Profile => ({ userId, userName, partyId, partyUuid });
 
+/** At most this many people in one lookup query. */
+const MAX_LOOKUP_BATCH = 500;
+
+interface Lookup {
+  resolve: (person: Person | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * People by ssn, for the ID-porten exchange: an in-memory LRU first, then the database; concurrent
- * misses for one ssn share one query. Decides whether an unknown person is provisioned. A database
+ * misses for one ssn share one lookup, and the misses of one turn of the event loop share one query
+ * (a round trip per person was a quarter of the ID-porten exchange's main thread under load). Decides whether an unknown person is provisioned. A database
  * outage is a 503 for misses while cached people keep working.
  */
 @Injectable()
@@ -20,6 +29,8 @@ export class ProfileService implements OnModuleInit {
   private readonly inflight = new Map<string, Promise<Profile | undefined>>();
   /** Bumped by forgetAll: a lookup that began before it does not cache what it read. */
   private generation = 0;
+  /** The ssns missed in this turn of the event loop, looked up together at its end. */
+  private lookups?: Map<string, Lookup>;
 
   constructor(
     private readonly people: ProfileRepository,
@@ -50,7 +61,32 @@ export class ProfileService implements OnModuleInit {
   private findBySsn(ssn: string): Promise<Profile | undefined> {
     const cached = this.cache?.get(ssn);
     if (cached) return Promise.resolve(cached);
-    return this.once(ssn, ssn, () => this.people.findBySsn(ssn));
+    return this.once(ssn, ssn, () => this.lookUp(ssn));
+  }
+
+  /** Joins the turn's lookup query; `once` has made sure each ssn is asked for once. */
+  private lookUp(ssn: string): Promise<Person | undefined> {
+    if (!this.lookups) {
+      const lookups = new Map<string, Lookup>();
+      this.lookups = lookups;
+      setImmediate(() => {
+        this.lookups = undefined;
+        this.runLookups(lookups);
+      });
+    }
+    const lookups = this.lookups;
+    return new Promise((resolve, reject) => lookups.set(ssn, { resolve, reject }));
+  }
+
+  private runLookups(lookups: Map<string, Lookup>): void {
+    const ssns = [...lookups.keys()];
+    for (let start = 0; start < ssns.length; start += MAX_LOOKUP_BATCH) {
+      const batch = ssns.slice(start, start + MAX_LOOKUP_BATCH);
+      this.people.findBySsns(batch).then(
+        (found) => batch.forEach((ssn) => lookups.get(ssn)?.resolve(found.get(ssn))),
+        (error: unknown) => batch.forEach((ssn) => lookups.get(ssn)?.reject(error)),
+      );
+    }
   }
 
   /** The person with this ssn, created (user and party, new ids) when unknown; exactly one however many requests race. */

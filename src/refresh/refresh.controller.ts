@@ -5,14 +5,14 @@ import type { Request, Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ISSUED_TOKEN_EXAMPLES } from '../common/issued-claims';
 import { ApiTokenResponses } from '../common/openapi';
-import { API_PREFIX } from '../common/routes';
+import { ROUTES } from '../common/routes';
 import { sendToken } from '../exchange/shared/token-response';
 import { readCookie } from '../common/cookies';
 import { loginConfig } from '../config';
 import { TokenRefresh } from './token-refresh';
 
 @ApiTags('exchange')
-@Controller(API_PREFIX)
+@Controller()
 export class RefreshController {
   constructor(
     private readonly refresher: TokenRefresh,
@@ -20,7 +20,7 @@ export class RefreshController {
   ) {}
 
   /** One of our own tokens in, a fresh one out (text/plain, or JSON on Accept). */
-  @Get('refresh')
+  @Get(ROUTES.refresh)
   @ApiOperation({
     summary: 'Refresh one of our own tokens: same claims, new jti/iat/nbf/exp, within REFRESH_MAX_AGE_SECONDS of the first exchange',
   })

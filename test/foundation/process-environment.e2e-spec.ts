@@ -1,33 +1,43 @@
-// test-database: independent (spawned services with an environment of their own)
+// test-database: independent (spawned processes with an environment of their own)
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../helpers/app';
-import { newDataDir } from '../helpers/database';
-import { whileReady } from '../helpers/spawn';
+import { projectRoot } from '../../src/config/project-root';
+import { MAIN, spawnTracked } from '../helpers/spawn';
 
-/** The service's threads once it is ready (signing keys made, so the thread pool runs). */
-const threadsOf = (env: Record<string, string>, port: string, cwd?: string) =>
-  whileReady(env, port, (pid) => readdirSync(`/proc/${pid}/task`).length, cwd);
+const PROCESS_ENVIRONMENT = join(projectRoot(), 'dist', 'src', 'process-environment.js');
+
+/**
+ * The threads of a process that loads the built process-environment module, as the service's first
+ * import, and then has its thread pool run (the pool starts all its threads at its first job).
+ */
+async function threadsOf(env: Record<string, string>, cwd?: string): Promise<number> {
+  const program = `require(${JSON.stringify(PROCESS_ENVIRONMENT)});
+require('node:crypto').pbkdf2('x', 'y', 1, 32, 'sha256', () => console.log(require('node:fs').readdirSync('/proc/self/task').length));`;
+  const { code, stdout, stderr } = await spawnTracked(process.execPath, ['-e', program], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  }).exited;
+  expect([code, stderr]).toEqual([0, '']);
+  return Number(stdout.trim());
+}
 
 describe('the process environment', () => {
+  it('is the first thing the service loads, before anything can start the thread pool', () => {
+    const firstRequire = /require\("([^"]+)"\)/.exec(readFileSync(MAIN, 'utf8'))?.[1];
+    expect(firstRequire).toBe('./process-environment');
+  });
+
   it(
     'sizes the thread pool one below the cores but at least two, unless UV_THREADPOOL_SIZE is set, and reads .env',
     { skip: !existsSync('/proc/self/task') },
     async () => {
-      const port = String(await freePort());
-      const byDefault = await threadsOf({ DATA_DIR: newDataDir('auth-env-'), PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, port);
-
+      const byDefault = await threadsOf({});
       const cwd = mkdtempSync(join(tmpdir(), 'auth-env-'));
-      const envPort = String(await freePort());
-      writeFileSync(
-        join(cwd, '.env'),
-        `UV_THREADPOOL_SIZE=4\nPORT=${envPort}\nHOST=127.0.0.1\nDATA_DIR=${newDataDir('auth-env-data-')}\nLOG_LEVEL=silent\n`,
-      );
-      const fromEnvFile = await threadsOf({}, envPort, cwd);
-
+      writeFileSync(join(cwd, '.env'), 'UV_THREADPOOL_SIZE=4\n');
+      const fromEnvFile = await threadsOf({}, cwd);
       expect(fromEnvFile - byDefault).toBe(4 - Math.max(2, availableParallelism() - 1));
     },
   );

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AdminContext, AdminRequest, executeAdminRequest } from '../../src/admin/admin-request';
+import { clientsProgram } from '../../src/cli/clients.command';
+import { demoProgram } from '../../src/cli/demo.command';
 import { keysProgram, keysRequest } from '../../src/cli/keys.command';
+import { migrationProgram } from '../../src/cli/migration.command';
 import { profilesProgram, profilesRequest } from '../../src/cli/profiles.command';
-import { failureOf } from '../../src/cli/run-cli';
+import { failureOf, runProgram } from '../../src/cli/run-cli';
 import { openDataSource } from '../../src/database/open-data-source';
 import { ENTITIES } from '../../src/entities';
 import { KeyEncryption, resolveEncryptionSecret } from '../../src/keys/key-encryption';
@@ -69,4 +72,25 @@ export class InProcessAdmin {
   close(): Promise<void> {
     return this.dataSource.destroy();
   }
+}
+
+/**
+ * `node dist/src/cli/main.js <args>` with exactly the environment `env`, in this process: the CLI's
+ * own code from the arguments to the route it takes (the admin channel of the service that owns the
+ * embedded directory, the directory under its lock, or PostgreSQL), its lines collected instead of
+ * printed. What only a process shows (its exit, its start) is left to one spawned test per command.
+ */
+export async function runCliInProcess(args: string[], env: Record<string, string | undefined>): Promise<AdminRun> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runProgram(
+    { clients: clientsProgram, demo: demoProgram, keys: keysProgram, migration: migrationProgram, profiles: profilesProgram },
+    args,
+    env,
+    {
+      log: (line) => stdout.push(`${line}\n`),
+      error: (line) => stderr.push(`${line}\n`),
+    },
+  );
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }

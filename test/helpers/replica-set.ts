@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { freePort } from './app';
-import { RoundRobinProxy } from './round-robin-proxy';
+import { TcpProxy } from './tcp-proxy';
 import { spawnService, Spawned, waitFor } from './spawn';
 
 export interface Replica {
@@ -29,7 +29,7 @@ export interface Answer {
 export class ReplicaSet {
   private constructor(
     readonly replicas: Replica[],
-    readonly proxy: RoundRobinProxy,
+    readonly proxy: TcpProxy,
   ) {}
 
   /** The load balancer's address (http://127.0.0.1:port). */
@@ -40,7 +40,7 @@ export class ReplicaSet {
   /** Starts `count` replicas with `env` plus their own PORT, waits until every one is ready. */
   static async start(count: number, env: (proxyUrl: string) => Record<string, string>): Promise<ReplicaSet> {
     const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
-    const proxy = await RoundRobinProxy.start(ports);
+    const proxy = await TcpProxy.roundRobin(ports);
     const shared = env(`http://127.0.0.1:${proxy.port}`);
     const replicas = ports.map((port, index) => ({
       index,

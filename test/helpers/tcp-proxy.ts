@@ -3,17 +3,22 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A loopback TCP proxy a test can cut (every connection dropped, new ones accepted and dropped),
- * make refuse (every connection dropped, the port closed: ECONNREFUSED) and restore.
+ * make refuse (every connection dropped, the port closed: ECONNREFUSED) and restore. Given several
+ * targets it balances: each new connection goes to the next target in turn, as a Kubernetes Service
+ * without session affinity does, and it remembers which target each client port was sent to, so a
+ * test can tell the connections to a replica it killed from the others.
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
+  private readonly routes = new Map<number, number>();
+  private next = 0;
   private open = true;
   private readonly server: Server;
   private listeningPort = 0;
 
   private constructor(
     private readonly host: string,
-    private readonly targetPort: number,
+    private readonly targetPorts: readonly number[],
   ) {
     this.server = createServer((client) => this.accept(client));
   }
@@ -22,11 +27,25 @@ export class TcpProxy {
     return this.listeningPort;
   }
 
-  static async start(host: string, targetPort: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy(host, targetPort);
+  static start(host: string, targetPort: number): Promise<TcpProxy> {
+    return TcpProxy.listening(host, [targetPort]);
+  }
+
+  /** A load balancer in front of the servers on these loopback ports. */
+  static roundRobin(targetPorts: readonly number[]): Promise<TcpProxy> {
+    return TcpProxy.listening('127.0.0.1', targetPorts);
+  }
+
+  private static async listening(host: string, targetPorts: readonly number[]): Promise<TcpProxy> {
+    const proxy = new TcpProxy(host, targetPorts);
     await proxy.listen(0);
     proxy.listeningPort = (proxy.server.address() as AddressInfo).port;
     return proxy;
+  }
+
+  /** The index of the target the connection from this client port was sent to. */
+  targetOf(clientPort: number): number | undefined {
+    return this.routes.get(clientPort);
   }
 
   cut(): void {
@@ -64,7 +83,10 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    const upstream = createConnection(this.targetPort, this.host);
+    const target = this.next;
+    this.next = (this.next + 1) % this.targetPorts.length;
+    if (client.remotePort !== undefined) this.routes.set(client.remotePort, target);
+    const upstream = createConnection(this.targetPorts[target], this.host);
     for (const s of [client, upstream]) {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

@@ -129,6 +129,46 @@ describe('the layout rules in npm run lint', () => {
     expect(result.rules).toContain('no-folder-cycle');
   });
 
+  /** The login on top of the ID-porten exchange, and the root handing the login's grants to POST /token. */
+  const LOGIN = {
+    ...EXCHANGE,
+    'src/app.module.ts':
+      "import { ExchangeModule } from './exchange/exchange.module';\nimport { TokenGrantsModule } from './token-grants.module';\nexport const APP = [ExchangeModule, TokenGrantsModule];\n",
+    'src/token-grants.module.ts':
+      "import { LoginGrants } from './login/login-grants';\nimport { TOKEN_GRANTS } from './exchange/shared/token-grants';\nexport class TokenGrantsModule { p = [LoginGrants, TOKEN_GRANTS]; }\n",
+    'src/exchange/shared/token-grants.ts': "export const TOKEN_GRANTS = 'TOKEN_GRANTS';\n",
+    'src/exchange/token-endpoint/token.controller.ts':
+      "import { TOKEN_GRANTS } from '../shared/token-grants';\nimport { IdportenExchange } from '../idporten/idporten-exchange';\nexport class TokenController { g = TOKEN_GRANTS; e = IdportenExchange; }\n",
+    'src/exchange/idporten/idporten-exchange.ts':
+      "import { TokenAudiences } from '../shared/token-audiences';\nexport class IdportenExchange { a = TokenAudiences; }\n",
+    'src/login/login-grants.ts':
+      "import { IdportenExchange } from '../exchange/idporten/idporten-exchange';\nimport { TOKEN_GRANTS } from '../exchange/shared/token-grants';\nexport class LoginGrants { e = IdportenExchange; g = TOKEN_GRANTS; }\n",
+  };
+
+  it("passes the login injecting the ID-porten exchange, and the root handing the login's grants to POST /token", () => {
+    expect(check(LOGIN)).toEqual({ code: 0, rules: [] });
+  });
+
+  it('fails on the token endpoint importing the login, which imports the exchange', () => {
+    const result = check({
+      ...LOGIN,
+      'src/exchange/token-endpoint/token.controller.ts':
+        "import { LoginGrants } from '../../login/login-grants';\nexport class TokenController { g = LoginGrants; }\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.rules).toEqual(['exchange-knows-no-login']);
+  });
+
+  it('fails on the login reaching into an endpoint folder other than the ID-porten exchange', () => {
+    const result = check({
+      ...LOGIN,
+      'src/login/login-grants.ts':
+        "import { MaskinportenExchange } from '../exchange/maskinporten/maskinporten-exchange';\nexport class LoginGrants { e = MaskinportenExchange; }\n",
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.rules).toEqual(['login-uses-only-the-idporten-exchange']);
+  });
+
   it('fails on a controller imported from outside its folder', () => {
     const result = check({
       ...SOUND,

@@ -1,14 +1,14 @@
-import { connect } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { runCliInProcess } from '../helpers/admin';
 import { freePort } from '../helpers/app';
 import { createTestDatabase, LOCAL_SERVER_URL, serverAnswers, TestDatabase } from '../helpers/database';
 import { certificateFor, rsaPair } from '../helpers/pki';
-import { Exited, runCommand, spawnService, waitFor } from '../helpers/spawn';
+import { runCommand, spawnService, waitFor } from '../helpers/spawn';
 
 const PID = '01018012345';
 const people = (partyId: number) => ({
@@ -25,7 +25,7 @@ const people = (partyId: number) => ({
 });
 
 /** Lines of a command's stdout. */
-const lines = (result: Exited) => result.stdout.trim().split('\n');
+const lines = (result: { stdout: string }) => result.stdout.trim().split('\n');
 
 /** The same admin commands beside a running service, on either database (one spec file each: each file has 120 s). */
 export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): void {
@@ -36,7 +36,10 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
     let base: string;
     let service: ReturnType<typeof spawnService> | undefined;
     let files: string;
-    const cli = (...args: string[]) => runCommand(args, env);
+    // The commands run in this process, through the CLI's own code; the rotation also runs as an
+    // operator runs it, a process of its own beside the service.
+    const cli = (...args: string[]) => runCliInProcess(args, env);
+    const spawnedCli = (...args: string[]) => runCommand(args, env);
 
     /** Exchanges an ID-porten token of the test IdP for one of ours; returns the status and, if issued, the token. */
     async function exchangePerson(): Promise<{ status: number; token?: string }> {
@@ -105,7 +108,7 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       expect(listed.code).toBe(0);
       const before = lines(listed).slice(1);
       expect(before).toHaveLength(1);
-      const rotated = await cli('keys', 'rotate', '--now');
+      const rotated = await spawnedCli('keys', 'rotate', '--now');
       expect(rotated.stderr).toBe('');
       expect(rotated.code).toBe(0);
       const [acting, published, revoked, note] = lines(rotated);
@@ -122,8 +125,9 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
         expect(acting).toMatch(/^acting on PostgreSQL 127\.0\.0\.1:5432, database auth_test_\w+, user postgres$/);
         expect(note).toBe('announced to the running replicas: they load it within seconds (KEY_RELOAD_SECONDS at the latest)');
       }
-      // Embedded: at once. PostgreSQL: within KEY_RELOAD_SECONDS (2 s here), so poll a little longer.
-      const deadline = Date.now() + (kind === 'embedded' ? 0 : 10_000);
+      // Embedded: at once. PostgreSQL: at the announcement, or at the latest at the next reload (every
+      // 2 s here); the bound only ends a wait for a reload that never comes, on a machine however loaded.
+      const deadline = Date.now() + (kind === 'embedded' ? 0 : 30_000);
       let signedWith: string | undefined;
       do {
         const { token } = await exchangePerson();
@@ -148,8 +152,10 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       const imported = await cli('profiles', 'import', file);
       expect(imported.code).toBe(0);
       // Embedded: applied by the service before the command returns. PostgreSQL: announced by the
-      // command, which the service hears a moment later (within 2 s, the announcements' promise).
-      const deadline = Date.now() + (kind === 'embedded' ? 0 : 2_000);
+      // command, which the service hears a moment later; without the announcement the cached person
+      // would be issued unchanged until PROFILE_CACHE_SECONDS (60 s by default) ran out, so a change
+      // seen within 20 s, however loaded the machine, is the announcement's.
+      const deadline = Date.now() + (kind === 'embedded' ? 0 : 20_000);
       let partyUuid: unknown;
       do {
         const exchanged = await exchangePerson();
@@ -211,21 +217,6 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       const migrated = await cli('migration', 'run');
       expect(migrated.code).toBe(0);
       expect(lines(migrated)).toEqual([expect.stringMatching(/^acting on /), 'no pending migrations']);
-    });
-
-    it('refuses an admin request that does not carry the lock file’s token', { skip: kind !== 'embedded' }, async (t) => {
-      if (!service) return t.skip(unavailable);
-      const pgdata = join(database!.dataDir, 'pgdata');
-      const reply = await new Promise<string>((resolve, reject) => {
-        const socket = connect(`${pgdata}.sock`);
-        let text = '';
-        socket.on('connect', () => socket.write(`${JSON.stringify({ token: 'guess', request: { command: 'keys.rotate', now: true } })}\n`));
-        socket.on('data', (chunk) => (text += chunk.toString()));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-      });
-      expect(JSON.parse(reply)).toEqual({ ok: false, error: 'refused: the token does not match the lock file of this data directory' });
-      expect(JSON.parse(readFileSync(`${pgdata}.lock`, 'utf8'))).toMatchObject({ pid: service.child.pid });
     });
 
     it('keeps every change after the service stops, and the commands then open the directory themselves', async (t) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -7,9 +7,10 @@ import { decodeProtectedHeader } from 'jose';
 import { Client } from 'pg';
 import { openDataSource } from '../../src/database/open-data-source';
 import { ENTITIES } from '../../src/entities';
+import { runCliInProcess } from '../helpers/admin';
 import { freePort } from '../helpers/app';
 import { createTestDatabase, LOCAL_SERVER_URL, missingServer, serverAnswers, TestDatabase } from '../helpers/database';
-import { CLI, runCommand, spawnService, spawnTracked, waitFor } from '../helpers/spawn';
+import { CLI, spawnService, spawnTracked, waitFor } from '../helpers/spawn';
 
 const ssnOf = (n: number) => `0202${String(n).padStart(7, '0')}`;
 
@@ -32,17 +33,30 @@ function peopleFile(dir: string, name: string, first: number, count: number): st
   return path;
 }
 
-/** Opens the database in this process (under the directory's lock, like any other opener) and counts the imported people. */
-async function inspect(database: TestDatabase): Promise<{ people: number }> {
+/**
+ * Opens the database in this process (under the directory's lock, like any other opener), counts
+ * the imported people and takes a transaction id (`xid`). Given the id an earlier inspection took,
+ * it also counts the transactions since then that ended without a commit (`abortedSince`): after a
+ * crash, a transaction that had written but not committed is aborted by recovery.
+ */
+async function inspect(database: TestDatabase, since?: number): Promise<{ people: number; xid: number; abortedSince: number }> {
   const dataSource = await openDataSource(
     { url: database.url, embeddedDir: join(database.dataDir, 'pgdata'), migrateOnStart: false },
     ENTITIES,
   );
   try {
-    const [{ count }] = await dataSource.query<{ count: number }[]>(
-      'SELECT count(*)::int AS count FROM users WHERE user_id > 22000000 AND user_id < 22010000',
+    const [{ count, xid }] = await dataSource.query<{ count: number; xid: string }[]>(
+      'SELECT count(*)::int AS count, txid_current()::text AS xid FROM users WHERE user_id > 22000000 AND user_id < 22010000',
     );
-    return { people: Number(count) };
+    let abortedSince = 0;
+    if (since !== undefined) {
+      const [{ aborted }] = await dataSource.query<{ aborted: number }[]>(
+        `SELECT count(*)::int AS aborted FROM generate_series($1::bigint + 1, $2::bigint - 1) AS x WHERE txid_status(x) = 'aborted'`,
+        [since, xid],
+      );
+      abortedSince = Number(aborted);
+    }
+    return { people: Number(count), xid: Number(xid), abortedSince };
   } finally {
     await dataSource.destroy();
   }
@@ -96,6 +110,31 @@ function killMidway(
 }
 
 const sleep = (ms: number) => () => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The size and modification time of every WAL file of an embedded data directory. */
+function walState(pgdata: string): string {
+  const wal = join(pgdata, 'pg_wal');
+  return readdirSync(wal)
+    .filter((name) => /^[0-9A-F]{24}$/.test(name))
+    .map((name) => {
+      const { size, mtimeMs } = statSync(join(wal, name));
+      return `${name}:${size}:${mtimeMs}`;
+    })
+    .join(',');
+}
+
+/**
+ * On the embedded database: resolves `extraMs` after the command first wrote to the WAL (the
+ * import's transaction spilling out of the WAL buffers), so that a kill then lands inside it.
+ */
+function importWalWritten(database: TestDatabase, extraMs: number): () => Promise<void> {
+  const pgdata = join(database.dataDir, 'pgdata');
+  const before = walState(pgdata);
+  return async () => {
+    while (walState(pgdata) === before) await new Promise((r) => setTimeout(r, 5));
+    await sleep(extraMs)();
+  };
+}
 
 /**
  * On PostgreSQL: resolves once another session of the database has a transaction open that writes
@@ -152,33 +191,58 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
     if (parts.includes('commands'))
       it('keeps nothing of an import whose command was killed before its commit, and everything of the next one; a killed rotation leaves a database that opens', async (t) => {
         if (!database) return t.skip(unavailable);
-        const prepared = await runCommand(['migration', 'run'], env);
+        const prepared = await runCliInProcess(['migration', 'run'], env);
         expect(prepared.code).toBe(0);
-        // PostgreSQL imports 400 people well within a delay, so it gets a file large enough to be cut midway.
-        const people = kind === 'postgresql' ? 5000 : 400;
+        // Large enough to be cut midway: its transaction writes more than the WAL buffers hold, so
+        // part of it reaches the disk before its commit.
+        const people = 5000;
         const file = peopleFile(files, 'import.json', 1, people);
-        // A kill proves something only when it landed before the commit: on PostgreSQL the kill waits
-        // for the import's open transaction; on the embedded database nothing else may look inside,
-        // so a kill that came too late (everything imported) is retried sooner, on an emptied table.
-        const outcomes: number[] = [];
-        for (let delayMs = 800; outcomes.at(-1) !== 0; delayMs = Math.floor(delayMs / 2)) {
-          expect(outcomes.length).toBeLessThan(6);
-          if (outcomes.at(-1) === people) await removePeople(database);
-          const due = kind === 'postgresql' ? importTransactionOpen(database) : sleep(delayMs);
+        // A kill proves something only when it landed inside the import's transaction, before its
+        // commit. On PostgreSQL the kill waits for that transaction to be seen open. The embedded
+        // database lets nothing else look inside while the command runs: the kill comes once the
+        // command wrote to the WAL (and a delay after), and the database tells afterwards where it
+        // landed: too late (everything imported), too early (no transaction of the command reached
+        // the disk), or inside the transaction (recovery aborted it). The delay moves until the kill
+        // lands inside.
+        let early = 0;
+        let late: number | undefined;
+        let delayMs = 0;
+        for (let attempt = 1; ; attempt++) {
+          expect(attempt).toBeLessThanOrEqual(10);
+          const mark = await inspect(database);
+          if (mark.people === people) await removePeople(database);
+          const before = mark.people === people ? await inspect(database) : mark;
+          expect(before.people).toBe(0);
+          const due = kind === 'postgresql' ? importTransactionOpen(database) : importWalWritten(database, delayMs);
           const killed = await killMidway(['profiles', 'import', file], env, due);
-          expect([killed.stdout.split('\n')[0], killed.signal]).toEqual([expect.stringMatching(/^acting on /), 'SIGKILL']);
-          const left = (await inspect(database)).people;
-          // All or nothing, whenever the kill landed.
-          expect([0, people]).toContain(left);
-          outcomes.push(left);
+          expect(killed.stdout.split('\n')[0]).toMatch(/^acting on /);
+          const after = await inspect(database, before.xid);
+          t.diagnostic(
+            `kill ${kind === 'postgresql' ? 'with the transaction open' : `${delayMs} ms after the first WAL write`}: ${killed.signal ?? `exit ${killed.code}`}, ${after.people} people, ${after.abortedSince} aborted`,
+          );
+          if (killed.signal !== 'SIGKILL') {
+            // Done before the kill came: everything imported.
+            expect([killed.code, after.people]).toEqual([0, people]);
+            late = delayMs;
+            delayMs = Math.floor((early + late) / 2);
+            continue;
+          }
+          // Never half of it, wherever the kill landed.
+          expect([0, people]).toContain(after.people);
+          // On PostgreSQL other databases of the server take transaction ids too: the open transaction seen is the proof.
+          const inside = after.people === 0 && (kind === 'postgresql' || after.abortedSince > 0);
+          if (inside) break;
+          if (after.people === people) late = delayMs;
+          else early = delayMs;
+          delayMs = late === undefined ? Math.max(100, delayMs * 2) : Math.floor((early + late) / 2);
         }
         const rotation = await killMidway(['keys', 'rotate', '--now'], env, sleep(200));
         expect(rotation.stdout).toMatch(/^acting on /);
-        const keys = await runCommand(['keys', 'list'], env);
+        const keys = await runCliInProcess(['keys', 'list'], env);
         expect(keys.code).toBe(0);
         // A rotation killed before it ended left its lock: the next command takes it over and says so.
         expect(keys.stderr).toMatch(/^(took over the lock of .*pgdata from process \d+, which is no longer running\n)?$/);
-        const imported = await runCommand(['profiles', 'import', file], env);
+        const imported = await runCliInProcess(['profiles', 'import', file], env);
         expect([imported.code, imported.stderr]).toEqual([0, '']);
         expect((await inspect(database)).people).toBe(people);
       });
@@ -209,17 +273,25 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
           const acknowledged: string[] = [];
           for (let batch = 0; batch < 1; batch++) {
             const file = peopleFile(files, `batch-${batch}.json`, 10_000 + batch * 100, 100);
-            const imported = await runCommand(['profiles', 'import', file], serviceEnv);
+            const imported = await runCliInProcess(['profiles', 'import', file], serviceEnv);
             expect([imported.code, imported.stderr]).toEqual([0, '']);
             acknowledged.push(ssnOf(10_000 + batch * 100), ssnOf(10_000 + batch * 100 + 99));
           }
-          const rotated = await runCommand(['keys', 'rotate', '--now'], serviceEnv);
+          const rotated = await runCliInProcess(['keys', 'rotate', '--now'], serviceEnv);
           expect(rotated.code).toBe(0);
           const kid = /([A-Za-z0-9_-]{43}) published/.exec(rotated.stdout)?.[1];
-          // One more import in flight when the service dies: it may land or not, but never half.
-          const inFlight = runCommand(['profiles', 'import', peopleFile(files, 'in-flight.json', 20_000, 500)], serviceEnv);
-          await new Promise((r) => setTimeout(r, 300));
-          expect(exchanges).toBeGreaterThan(0);
+          // One more import in flight when the service dies: the service is killed once the command
+          // has said what it acts on, and exchanges are under way.
+          const inFlightCommand = spawnTracked(
+            process.execPath,
+            [CLI, 'profiles', 'import', peopleFile(files, 'in-flight.json', 20_000, 500)],
+            {
+              env: { PATH: process.env.PATH ?? '', ...serviceEnv },
+            },
+          );
+          await new Promise((resolve) => inFlightCommand.child.stdout?.once('data', resolve));
+          while (exchanges === 0) await new Promise((r) => setTimeout(r, 20));
+          const inFlight = inFlightCommand.exited;
           service.child.kill('SIGKILL');
           await service.exited;
           loading = false;
@@ -235,7 +307,15 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
             expect([ssn, exchanged.status]).toEqual([ssn, 200]);
             expect(decodeProtectedHeader(exchanged.token!).kid).toBe(kid);
           }
-          expect((await exchangeFor(base, ssnOf(20_000))).status).toBe((await exchangeFor(base, ssnOf(20_499))).status);
+          // The one in flight: acknowledged, it is all there; not acknowledged, it is all there or none of it, never half.
+          const first = (await exchangeFor(base, ssnOf(20_000))).status;
+          const last = (await exchangeFor(base, ssnOf(20_499))).status;
+          if (inFlightResult.code === 0) expect([first, last]).toEqual([200, 200]);
+          else
+            expect([
+              [200, 200],
+              [401, 401],
+            ]).toContainEqual([first, last]);
         } finally {
           loading = false;
           service.child.kill('SIGKILL');

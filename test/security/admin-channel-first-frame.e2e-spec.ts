@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { sendAdminRequest } from '../../src/admin/admin-client';
 import { adminSocketPathOf } from '../../src/admin/admin-protocol';
-import { heldLock } from '../../src/database/data-directory-lock';
+import { heldLock, readLockOwner } from '../../src/database/data-directory-lock';
 import { RunningApp, startApp } from '../helpers/app';
 import { createTestDatabase } from '../helpers/database';
 
@@ -50,11 +50,16 @@ describe('the admin channel authenticates first', () => {
     expect(JSON.parse(answer)).toEqual({ ok: false, error: 'refused: the first line must be the token' });
   });
 
-  it('refuses a wrong token before it reads the request that follows', async () => {
+  it('refuses a wrong token before it reads the request that follows, and changes nothing', async () => {
+    const owner = heldLock(embeddedDir)?.owner as NonNullable<ReturnType<typeof heldLock>>['owner'];
+    const keysBefore = await sendAdminRequest(embeddedDir, owner, { command: 'keys.list' });
     const { socket, closed } = open(path);
-    socket.write(`${JSON.stringify({ token: 'not-the-token' })}\n${JSON.stringify({ request: { command: 'keys.list' } })}\n`);
+    socket.write(`${JSON.stringify({ token: 'not-the-token' })}\n${JSON.stringify({ request: { command: 'keys.rotate', now: true } })}\n`);
     const { answer } = await closed;
     expect(JSON.parse(answer)).toEqual({ ok: false, error: 'refused: the token does not match the lock file of this data directory' });
+    // No rotation, and the service still owns the directory under the same lock.
+    expect(await sendAdminRequest(embeddedDir, owner, { command: 'keys.list' })).toEqual(keysBefore);
+    expect(readLockOwner(embeddedDir)).toMatchObject({ pid: process.pid, token: owner.token });
   });
 
   it('closes a silent connection after a few seconds, and holds at most four at once', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { projectRoot } from '../../src/config/project-root';
+import { runCliInProcess } from '../helpers/admin';
 import { freePort } from '../helpers/app';
 import { newDataDir } from '../helpers/database';
 import { CLI_LIMITS, spawnService, spawnTracked, waitFor } from '../helpers/spawn';
@@ -63,11 +64,14 @@ describe('a start with development defaults', () => {
 });
 
 describe('npm run demo without a service', () => {
-  const DEMO_ENV = { PATH: process.env.PATH };
-
+  // As a process once; the refusals below run the same program in this process.
   it('prints its usage for --help and -h, and exits 0', () => {
     for (const flag of ['--help', '-h']) {
-      const result = spawnSync(process.execPath, [DEMO_CLI, 'demo', flag], { encoding: 'utf8', env: DEMO_ENV, ...CLI_LIMITS });
+      const result = spawnSync(process.execPath, [DEMO_CLI, 'demo', flag], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+        ...CLI_LIMITS,
+      });
       expect(result.status).toBe(0);
       expect(result.stderr).toBe('');
       expect(result.stdout).toMatch(/^usage: npm run demo -- \[base URL\]/);
@@ -75,10 +79,10 @@ describe('npm run demo without a service', () => {
     }
   });
 
-  it('refuses an unknown option or a base that is not an http URL with its usage, exit 2', () => {
+  it('refuses an unknown option or a base that is not an http URL with its usage, exit 2', async () => {
     for (const args of [['--verbose'], ['ftp://x'], ['not a url'], ['http://a', 'http://b']]) {
-      const result = spawnSync(process.execPath, [DEMO_CLI, 'demo', ...args], { encoding: 'utf8', env: DEMO_ENV, ...CLI_LIMITS });
-      expect([args, result.status]).toEqual([args, 2]);
+      const result = await runCliInProcess(['demo', ...args], {});
+      expect([args, result.code]).toEqual([args, 2]);
       expect(result.stderr).toContain('usage: npm run demo');
       expect(result.stdout).toBe('');
     }
@@ -86,12 +90,8 @@ describe('npm run demo without a service', () => {
 
   it('says it cannot reach a service and how to start one', async () => {
     const nobody = await freePort();
-    const result = spawnSync(process.execPath, [DEMO_CLI, 'demo'], {
-      encoding: 'utf8',
-      env: { ...DEMO_ENV, PORT: String(nobody) },
-      ...CLI_LIMITS,
-    });
-    expect(result.status).toBe(1);
+    const result = await runCliInProcess(['demo'], { PORT: String(nobody) });
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`Cannot reach a service at http://127.0.0.1:${nobody} (ECONNREFUSED)`);
     expect(result.stderr).toContain('npm start');

@@ -114,4 +114,28 @@ describe('the test runner', () => {
     expect(everything.output).toContain('an independent end-to-end file');
     expect(everything.output).toContain('kept passes');
   });
+
+  it('runs files in shared processes, reports a failure under its file, and gives a marked file a process of its own', () => {
+    const shared = join(root, 'src', 'shared');
+    mkdirSync(shared, { recursive: true });
+    const pid = (name: string, assertion = 'strictEqual(1, 1)') =>
+      `import { it } from 'node:test';\nimport { strictEqual } from 'node:assert';\nit('${name} in pid ' + process.pid, () => { ${assertion}; });\n`;
+    writeFileSync(join(shared, 'first.spec.ts'), pid('first'));
+    writeFileSync(join(shared, 'second.spec.ts'), pid('second', 'strictEqual(1, 2)'));
+    writeFileSync(join(shared, 'alone.spec.ts'), `// test-process: own (the test of this rule)\n${pid('alone')}`);
+    const result = run(root, 'src/shared/');
+    expect(result.status).toBe(1);
+    const pidOf = (name: string) => new RegExp(`${name} in pid (\\d+)`).exec(result.output)?.[1];
+    expect(pidOf('first')).toBeDefined();
+    expect(pidOf('second')).toBe(pidOf('first'));
+    expect(pidOf('alone')).toBeDefined();
+    expect(pidOf('alone')).not.toBe(pidOf('first'));
+    // The failure is reported inside the suite named after its file, and the file beside it still passed.
+    expect(result.output).toMatch(/✖ src\/shared\/second\.spec\.ts/);
+    expect(result.output).toMatch(/✔ src\/shared\/first\.spec\.ts/);
+    const perFile = runWith({ TEST_PROCESS_PER_FILE: '1' }, root, 'src/shared/first', 'src/shared/second');
+    expect(perFile.status).toBe(1);
+    expect(/first in pid (\d+)/.exec(perFile.output)?.[1]).not.toBe(/second in pid (\d+)/.exec(perFile.output)?.[1]);
+    rmSync(shared, { recursive: true, force: true });
+  });
 });

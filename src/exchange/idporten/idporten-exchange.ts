@@ -1,8 +1,7 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InsufficientScopeError, InvalidTokenError, ScopeNotAcceptedError } from '../../common/errors';
 import { Clock } from '../../common/clock';
-import { PersonLogin, PersonTokens } from '../../common/person-tokens';
 import { ExchangeEvents } from '../../common/exchange-events';
 import { REFRESH_UNTIL } from '../../common/issued-claims';
 import { issuersConfig, tokenConfig } from '../../config';
@@ -13,24 +12,29 @@ import { ProfileService } from '../../profiles/profile.service';
 import type { VerifiedToken } from '../../trusted-issuers/token-verifier';
 import { acrToAuthLevel, hasScope, platformClaims, readIdportenClaims, scopeMatchesPrefixes } from './claims';
 
+/** A person who logged in at ID-porten through our login (login/), as the platform token needs them. */
+export interface PersonLogin {
+  pid: string;
+  acr: string;
+  amr?: string;
+  locale?: string;
+  authTime?: number;
+  /** The login session: the token's `sid`. */
+  sessionId: string;
+}
+
 /** Turns a verified ID-porten token into ours: the person's pid → user and party ids; acr → level. */
 @Injectable()
-export class IdportenExchange implements ProviderExchange, OnModuleInit {
+export class IdportenExchange implements ProviderExchange {
   constructor(
     private readonly profiles: ProfileService,
     private readonly signer: TokenSigner,
     private readonly audiences: TokenAudiences,
     private readonly events: ExchangeEvents,
     private readonly clock: Clock,
-    private readonly personTokens: PersonTokens,
     @Inject(issuersConfig.KEY) private readonly config: ConfigType<typeof issuersConfig>,
     @Inject(tokenConfig.KEY) private readonly token: ConfigType<typeof tokenConfig>,
   ) {}
-
-  /** Offers the person token to the login (login/), which may not import this folder. */
-  onModuleInit(): void {
-    this.personTokens.register((login) => this.personToken(login));
-  }
 
   /**
    * The platform token of a person who logged in through our login (login/): the same profile

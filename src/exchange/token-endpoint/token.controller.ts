@@ -1,4 +1,4 @@
-import { Controller, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -7,7 +7,7 @@ import { ROUTES } from '../../common/routes';
 import { sendTokenJson } from '../shared/token-response';
 import { StandardTokenExchange } from './standard-token-exchange';
 import { OAuthError } from '../../common/errors';
-import { TokenGrants } from '../../common/token-grants';
+import { TOKEN_GRANTS, TokenGrant } from '../shared/token-grants';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -36,7 +36,7 @@ const OAUTH_ERROR_SCHEMA = {
 export class TokenController {
   constructor(
     private readonly exchange: StandardTokenExchange,
-    private readonly grants: TokenGrants,
+    @Inject(TOKEN_GRANTS) private readonly grants: readonly TokenGrant[],
   ) {}
 
   /** RFC 8693 token exchange: a Maskinporten or ID-porten token in (its issuer names the provider), ours out. */
@@ -102,10 +102,10 @@ export class TokenController {
   @UseGuards(ThrottlerGuard)
   async token(@Req() request: Request, @Res() response: Response): Promise<void> {
     const form = (request.body ?? {}) as Record<string, unknown>;
-    const grant = this.grants.of(form.grant_type);
+    const grant = this.grants.find((g) => g.grantType === form.grant_type);
     if (grant) {
       if (!request.is(FORM)) throw new OAuthError('invalid_request', `the request must be ${FORM}`);
-      const answer = JSON.stringify(await grant(form, request.headers.authorization));
+      const answer = JSON.stringify(await grant.redeem(form, request.headers.authorization));
       response.writeHead(200, {
         'Content-Type': 'application/json; charset=utf-8',
         'Content-Length': Buffer.byteLength(answer),

@@ -5,10 +5,10 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { decodeJwt } from 'jose';
 import { DataSource } from 'typeorm';
-import { readCookie } from '../common/cookies';
-import { ROUTES, serviceBaseUrl } from '../common/routes';
-import { loginConfig, tokenConfig } from '../config';
-import { OidcClientRepository } from '../login/oidc-client.repository';
+import { readCookie } from '../../common/cookies';
+import { ROUTES, serviceBaseUrl } from '../../common/routes';
+import { loginConfig, tokenConfig } from '../../config';
+import { OidcClientRepository } from '../../login/oidc-client.repository';
 
 /** The public client of our login that the demo page is. */
 export const DEMO_CLIENT_ID = 'test-idp-login-demo';
@@ -29,7 +29,7 @@ function page(title: string, body: string): string {
  * our token endpoint and shows the three tokens and their claims.
  */
 @ApiTags('test-idp')
-@Controller(PATH)
+@Controller()
 export class LoginDemoController {
   private readonly clients: OidcClientRepository;
 
@@ -46,7 +46,7 @@ export class LoginDemoController {
   }
 
   private get callback(): string {
-    return `${this.base}${PATH}/callback`;
+    return `${this.base}${ROUTES.testIdpLoginDemoCallback}`;
   }
 
   private send(response: Response, status: number, html: string): void {
@@ -55,7 +55,7 @@ export class LoginDemoController {
     response.status(status).type('html').send(html);
   }
 
-  @Get()
+  @Get(PATH)
   @ApiOperation({ summary: 'Development: starts a login round trip through our OpenID Provider and test ID-porten' })
   @ApiProduces('text/html')
   async start(@Res() response: Response): Promise<void> {
@@ -88,7 +88,7 @@ export class LoginDemoController {
     response.redirect(303, url.href);
   }
 
-  @Get('callback')
+  @Get(ROUTES.testIdpLoginDemoCallback)
   @ApiOperation({ summary: 'Development: redeems the code at our token endpoint and shows the tokens' })
   @ApiProduces('text/html')
   async finish(@Query() query: Record<string, unknown>, @Req() request: Request, @Res() response: Response): Promise<void> {

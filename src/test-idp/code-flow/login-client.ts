@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { loginConfig, tokenConfig } from '../config';
-import { ROUTES, serviceBaseUrl } from '../common/routes';
+import { loginConfig, tokenConfig } from '../../config';
+import { ROUTES, serviceBaseUrl } from '../../common/routes';
 import { OidcClientRepository } from './oidc-client.repository';
 
 /**

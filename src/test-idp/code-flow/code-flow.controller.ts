@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   ApiBearerAuth,
@@ -12,11 +12,24 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { authorizationHeader } from '../common/bearer-token';
-import { ApiProblems, BEARER_SCHEME } from '../common/openapi';
-import { ROUTES, TEST_IDP_PATHS } from '../common/routes';
-import { createValidationPipe } from '../common/validation';
-import { TestIdpAdminGuard } from './admin.guard';
+import { authorizationHeader } from '../../common/bearer-token';
+import { OAuthError } from '../../common/errors';
+import { NoStore, setNoStore, TOKEN_NO_STORE } from '../../common/http-caching';
+import { ApiProblems, BEARER_SCHEME } from '../../common/openapi';
+import { ROUTES, TEST_IDP_PATHS } from '../../common/routes';
+import { createValidationPipe } from '../../common/validation';
+import { IdportenLogin } from '../idporten/idporten-login';
+import { IdportenTokenDto } from '../idporten/idporten-token.dto';
+import {
+  allowFormRedirectTo,
+  errorPage,
+  LEVELS,
+  loginForm,
+  loginRefusal,
+  type LoginValues,
+  typedLoginValues,
+} from '../idporten/login-page';
+import { TestIdpAdminGuard } from '../shared/admin.guard';
 import {
   AUTHORIZATION_CODE,
   AuthorizationPageError,
@@ -25,32 +38,25 @@ import {
   CodeFlow,
   type OidcClientView,
 } from './code-flow';
-import { IdportenLogin } from './idporten-login';
-import { IssuerKeyStore } from './issuer-key-store';
 import { TestIdpLoginClient } from './login-client';
-import { allowFormRedirectTo, errorPage, LEVELS, LOGIN_SCRIPT, loginForm, loginResult, type LoginValues } from './login-page';
-import { OAuthError } from '../common/errors';
-import { IdportenTokenDto, OIDC_AUTH_METHODS, RegisterOidcClientDto } from './provisioning.dto';
-import { NoStore, setNoStore, TOKEN_NO_STORE } from '../common/http-caching';
+import { OIDC_AUTH_METHODS, RegisterOidcClientDto } from './oidc-client.dto';
 
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-/** What the form posted, as typed, to show again with an error. */
-const typed = (body: Record<string, unknown>): LoginValues => ({ pid: text(body.pid)?.trim(), acr: text(body.acr), amr: text(body.amr) });
-
-/** The local ID-porten: metadata, JWKS, the code flow, a token shortcut for scripts, and a login page for people. */
+/**
+ * Test ID-porten's OpenID Connect side: discovery, the authorization code flow (the login form at
+ * /authorize), the token endpoint (and its JSON shortcut for scripts), userinfo, end session, and the
+ * registration of relying parties. The person's tokens are made by idporten/.
+ */
 @ApiTags('test-idp')
 @ApiBearerAuth(BEARER_SCHEME)
 @ApiExtraModels(IdportenTokenDto)
 @ApiProblems(400, 401, 429)
 @UseGuards(ThrottlerGuard)
 @Controller(ROUTES.testIdpIdporten)
-export class IdportenStandInController {
+export class CodeFlowController {
   private readonly validation = createValidationPipe();
 
   constructor(
     private readonly login: IdportenLogin,
-    private readonly keys: IssuerKeyStore,
     private readonly codeFlow: CodeFlow,
     private readonly admin: TestIdpAdminGuard,
     private readonly loginClient: TestIdpLoginClient,
@@ -87,15 +93,10 @@ export class IdportenStandInController {
       acr_values_supported: [...LEVELS],
       claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'pid', 'locale', 'sid', 'at_hash'],
       authorization_response_iss_parameter_supported: true,
-      end_session_endpoint: `${issuer}endsession`,
+      end_session_endpoint: `${issuer}${TEST_IDP_PATHS.endSession}`,
       frontchannel_logout_supported: true,
       frontchannel_logout_session_supported: true,
     };
-  }
-
-  @Get(TEST_IDP_PATHS.jwks)
-  async jwks() {
-    return (await this.keys.key('idporten')).jwks;
   }
 
   @Post(TEST_IDP_PATHS.token)
@@ -176,15 +177,15 @@ export class IdportenStandInController {
         error,
         hidden: this.codeFlow.hiddenFields(authorization),
         clientName: authorization.client.clientName,
-        values: typed(form),
+        values: typedLoginValues(form),
         askAdminToken: this.admin.required,
       });
       response.status(status).type('html').send(page);
     };
-    if (!this.adminAccepted(request, form)) return again(401, 'The test IdP admin token is missing or wrong.');
-    const refusal = this.codeFlow.refusal(typed(form));
+    if (!this.admin.acceptsForm(request, form.admin_token)) return again(401, 'The test IdP admin token is missing or wrong.');
+    const refusal = loginRefusal(typedLoginValues(form));
     if (refusal) return again(400, refusal);
-    const { pid, acr, amr } = typed(form) as Required<LoginValues>;
+    const { pid, acr, amr } = typedLoginValues(form) as Required<LoginValues>;
     try {
       response.redirect(303, this.codeFlow.authorize(authorization, { pid, acr, amr }));
     } catch (error) {
@@ -193,7 +194,7 @@ export class IdportenStandInController {
     }
   }
 
-  @Get('endsession')
+  @Get(TEST_IDP_PATHS.endSession)
   @ApiOperation({
     summary:
       'End-session endpoint: id_token_hint, post_logout_redirect_uri (a registered redirect URI), state; calls the front-channel logout of this service',
@@ -248,52 +249,6 @@ export class IdportenStandInController {
   @UseGuards(TestIdpAdminGuard)
   listClients(): Promise<OidcClientView[]> {
     return this.codeFlow.listClients();
-  }
-
-  @Get(TEST_IDP_PATHS.login)
-  @ApiOperation({ summary: 'Login page for a person at a browser' })
-  @ApiProduces('text/html')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @NoStore()
-  form(): string {
-    return loginForm({ action: 'login', askAdminToken: this.admin.required });
-  }
-
-  @Get(TEST_IDP_PATHS.loginScript)
-  @Header('Content-Type', 'text/javascript; charset=utf-8')
-  @NoStore()
-  script(): string {
-    return LOGIN_SCRIPT;
-  }
-
-  /** The form post: a browser sends urlencoded fields; the page shows the token and can exchange it. */
-  @Post(TEST_IDP_PATHS.login)
-  @ApiOperation({ summary: 'The login form post: shows the token and exchanges it on a click' })
-  @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiProduces('text/html')
-  async submit(@Req() request: Request, @Body() body: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    setNoStore(response);
-    response.type('html');
-    const form = body ?? {};
-    const again = (status: number, error: string): void => {
-      response.status(status).send(loginForm({ action: 'login', error, values: typed(form), askAdminToken: this.admin.required }));
-    };
-    if (!this.adminAccepted(request, form)) return again(401, 'The test IdP admin token is missing or wrong.');
-    const refusal = this.codeFlow.refusal(typed(form));
-    if (refusal) return again(400, refusal);
-    const { pid, acr, amr } = typed(form) as Required<LoginValues>;
-    const dto = Object.assign(new IdportenTokenDto(), { pid, acr, amr: [amr] });
-    const { access_token: token } = await this.login.token(dto);
-    response.status(200).send(loginResult(token, `/${ROUTES.idportenExchange}`));
-  }
-
-  private adminAccepted(request: Request, form: Record<string, unknown>): boolean {
-    try {
-      this.admin.checkForm(request, form.admin_token);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /** The checked request, or undefined when the answer (an error page or redirect) has been sent. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
-import { BadRequestError, ConflictError, NotFoundError } from '../common/errors';
-import { ValidationFailedError } from '../common/validation';
-import { type Iso6523Organisation, iso6523 } from '../common/organisation-number';
+import { BadRequestError, ConflictError, NotFoundError } from '../../common/errors';
+import { ValidationFailedError } from '../../common/validation';
+import { type Iso6523Organisation, iso6523 } from '../../common/organisation-number';
 import type { CreateClientDto, CreateDelegationDto, CreateScopeDto, CreateSystemUserDto, RegisterSystemDto } from './provisioning.dto';
-import { TestIdpClient, TestIdpScope, TestIdpSystem, TestIdpSystemUser } from './test-idp.entities';
-import { TestIdpRepository } from './test-idp.repository';
+import { TestIdpClient, TestIdpScope, TestIdpSystem, TestIdpSystemUser } from '../shared/test-idp.entities';
+import { TestIdpRepository } from '../shared/test-idp.repository';
 
 const ORG_NUMBER = /^\d{9}$/;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
-import { isUuid } from '../common/identifiers';
-import { TestIdpOidcClient } from './test-idp.entities';
+import { isUuid } from '../../common/identifiers';
+import { TestIdpOidcClient } from '../shared/test-idp.entities';
 
 /** The code flow's registered clients; the only place that queries their table. */
 @Injectable()

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import { ACR_VALUES } from '../common/acr';
-import { PID_DIGITS } from '../common/identifiers';
+import { ACR_VALUES } from '../../common/acr';
+import { isPid, PID_DIGITS } from '../../common/identifiers';
 
 /**
  * The code flow's form posts to us and we redirect to the client: Chrome checks CSP form-action on
@@ -40,6 +40,23 @@ export interface LoginValues {
   pid?: string;
   acr?: string;
   amr?: string;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** What the form posted, as typed, to show again with an error. */
+export const typedLoginValues = (body: Record<string, unknown>): LoginValues => ({
+  pid: text(body.pid)?.trim(),
+  acr: text(body.acr),
+  amr: text(body.amr),
+});
+
+/** Null when the choice is acceptable; else what to tell the person. */
+export function loginRefusal(choice: LoginValues): string | null {
+  if (!isPid(choice.pid)) return `The person identifier must be ${PID_DIGITS} digits.`;
+  if (!LEVELS.includes(choice.acr ?? '')) return 'Choose one of the listed levels.';
+  if (!(METHODS as readonly string[]).includes(choice.amr ?? '')) return 'Choose one of the listed methods.';
+  return null;
 }
 
 export interface LoginFormOptions {

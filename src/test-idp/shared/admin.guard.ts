@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Request } from 'express';
-import { authorizationHeader, SecretBearer } from '../common/bearer-token';
-import { testIdpConfig } from '../config';
+import { authorizationHeader, SecretBearer } from '../../common/bearer-token';
+import { testIdpConfig } from '../../config';
 
 /** Provisioning and the token shortcuts need `Bearer TEST_IDP_ADMIN_TOKEN` when one is set; open on a laptop otherwise. */
 @Injectable()
@@ -34,5 +34,15 @@ export class TestIdpAdminGuard implements CanActivate {
       'test IdP admin token',
       'wrong_admin_token',
     );
+  }
+
+  /** checkForm as a yes or no, for a page that answers a refusal with the form again. */
+  acceptsForm(request: Request, field: unknown): boolean {
+    try {
+      this.checkForm(request, field);
+      return true;
+    } catch {
+      return false;
+    }
   }
 }

@@ -2,12 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { SignJWT } from 'jose';
-import { Clock } from '../common/clock';
-import { testIdpConfig } from '../config';
-import { withOverrides } from './claim-overrides';
-import { IssuerKeyStore } from './issuer-key-store';
+import { Clock } from '../../common/clock';
+import { testIdpConfig } from '../../config';
+import { withOverrides } from '../shared/claim-overrides';
+import { IssuerKeyStore } from '../shared/issuer-key-store';
 import { DEFAULT_ACR } from './login-page';
-import type { IdportenTokenDto } from './provisioning.dto';
+import type { IdportenTokenDto } from './idporten-token.dto';
 
 const ACCESS_TOKEN_LIFETIME_S = 600;
 export const DEFAULT_AUDIENCE = 'test-idp-client';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type CryptoKey, type JWK } from 'jose';
-import { KeyEncryption } from '../keys/key-encryption';
+import { KeyEncryption } from '../../keys/key-encryption';
 import { TestIdpKey } from './test-idp.entities';
 import { TestIdpRepository } from './test-idp.repository';
 

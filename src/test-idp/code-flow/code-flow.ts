@@ -2,17 +2,17 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
-import { parseBearerHeader } from '../common/bearer-token';
-import { Clock } from '../common/clock';
-import { InvalidTokenError, OAuthError } from '../common/errors';
-import { isPid, PID_DIGITS } from '../common/identifiers';
-import { tokenConfig } from '../config';
-import { IdportenLogin } from './idporten-login';
-import { IssuerKeyStore } from './issuer-key-store';
-import { LEVELS, METHODS } from './login-page';
+import { parseBearerHeader } from '../../common/bearer-token';
+import { Clock } from '../../common/clock';
+import { InvalidTokenError, OAuthError } from '../../common/errors';
+import { tokenConfig } from '../../config';
+import { IdportenLogin } from '../idporten/idporten-login';
+import { IdportenTokenDto } from '../idporten/idporten-token.dto';
+import { LEVELS } from '../idporten/login-page';
+import { IssuerKeyStore } from '../shared/issuer-key-store';
 import { OidcClientRepository } from './oidc-client.repository';
-import { IdportenTokenDto, type RegisterOidcClientDto } from './provisioning.dto';
-import type { TestIdpOidcClient } from './test-idp.entities';
+import type { RegisterOidcClientDto } from './oidc-client.dto';
+import type { TestIdpOidcClient } from '../shared/test-idp.entities';
 
 export const AUTHORIZATION_CODE = 'authorization_code';
 const CODE_LIFETIME_S = 60;
@@ -225,14 +225,6 @@ export class CodeFlow {
     if (request.nonce !== undefined) fields.nonce = request.nonce;
     if (request.acr !== undefined) fields.acr_values = request.acr;
     return fields;
-  }
-
-  /** Null when the choice is acceptable; else what to tell the person. */
-  refusal(choice: Partial<LoginChoice>): string | null {
-    if (!isPid(choice.pid)) return `The person identifier must be ${PID_DIGITS} digits.`;
-    if (!LEVELS.includes(choice.acr ?? '')) return 'Choose one of the listed levels.';
-    if (!(METHODS as readonly string[]).includes(choice.amr ?? '')) return 'Choose one of the listed methods.';
-    return null;
   }
 
   /** The person logged in: a code for the client, as the URL to send the browser to. */
