@@ -29,10 +29,10 @@ import { RefreshTokenRepository } from './refresh-token.repository';
 import { newSecret, s256, sha256Hex } from './secrets';
 import { SessionTokens } from './session-tokens';
 import { UpstreamIdporten, UpstreamLoginError } from './upstream-idporten';
+import { isPid } from '../common/identifiers';
 
 const CODE_LIFETIME_S = 60;
 const TRANSACTION_LIFETIME_S = 600;
-const PID = /^\d{11}$/;
 
 /**
  * The browser side of the OpenID Provider: /authorize (a session that satisfies the request gets a
@@ -202,7 +202,7 @@ export class LoginFlow {
     try {
       const login = await this.upstream.redeem(query.code, transaction.codeVerifier, { nonce: transaction.nonce, acr: transaction.acr });
       const pid = login.claims.pid;
-      if (typeof pid !== 'string' || !PID.test(pid)) throw new UpstreamLoginError('the ID token names no person', 'invalid_pid');
+      if (!isPid(pid)) throw new UpstreamLoginError('the ID token names no person', 'invalid_pid');
       // The person exactly as the ID-porten exchange finds them: provisioned only where it would be.
       const profile = await this.profiles.profileFor(pid);
       if (!profile) throw new UpstreamLoginError('the person is not known to the platform', 'unknown_person');

@@ -8,6 +8,7 @@ import { LoginFlow } from './login-flow';
 import { RpLogout } from './rp-logout';
 import { Userinfo } from './userinfo';
 import { pageHeaders } from './pages';
+import { setNoStore } from '../common/http-caching';
 
 /** The OpenID Provider's browser endpoints and userinfo. Rate limited per client address. */
 @ApiTags('login')
@@ -75,7 +76,7 @@ export class LoginController {
   @Get(ROUTES.userinfo)
   @ApiOperation({ summary: 'The person behind one of our login access tokens (Bearer)' })
   userinfo(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    response.setHeader('Cache-Control', 'no-store');
+    setNoStore(response);
     return this.userinfoService.claims(bearerToken(request));
   }
 
@@ -83,7 +84,7 @@ export class LoginController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The person behind one of our login access tokens (Bearer)' })
   userinfoPost(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    response.setHeader('Cache-Control', 'no-store');
+    setNoStore(response);
     return this.userinfoService.claims(bearerToken(request));
   }
 }

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { setNoStore, TOKEN_NO_STORE } from '../common/http-caching';
 
 /** Our pages are never framed and load nothing (no clickjacking of a login or logout). */
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'";
@@ -8,8 +9,7 @@ const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCo
 /** The headers every login response carries, a redirect included. */
 export function pageHeaders(response: Response): void {
   response.setHeader('Content-Security-Policy', PAGE_CSP);
-  response.setHeader('Cache-Control', 'no-store');
-  response.setHeader('Pragma', 'no-cache');
+  setNoStore(response, TOKEN_NO_STORE);
 }
 
 /** A login that cannot go back to its client: a page for the person, never a redirect. */

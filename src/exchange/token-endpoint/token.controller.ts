@@ -8,6 +8,7 @@ import { sendTokenJson } from '../shared/token-response';
 import { StandardTokenExchange } from './standard-token-exchange';
 import { OAuthError } from '../../common/errors';
 import { TOKEN_GRANTS, TokenGrant } from '../shared/token-grants';
+import { TOKEN_NO_STORE } from '../../common/http-caching';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -109,8 +110,7 @@ export class TokenController {
       response.writeHead(200, {
         'Content-Type': 'application/json; charset=utf-8',
         'Content-Length': Buffer.byteLength(answer),
-        'Cache-Control': 'no-store',
-        Pragma: 'no-cache',
+        ...TOKEN_NO_STORE,
       });
       response.end(answer);
       return;

@@ -195,7 +195,7 @@ export class CodeFlowController {
   })
   @ApiProduces('text/html')
   async endSession(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
-    response.setHeader('Cache-Control', 'no-store');
+    setNoStore(response);
     let ended;
     try {
       ended = await this.codeFlow.endSession(query);

@@ -9,6 +9,7 @@ import { readCookie } from '../../common/cookies';
 import { ROUTES, serviceBaseUrl } from '../../common/routes';
 import { loginConfig, tokenConfig } from '../../config';
 import { OidcClientRepository } from '../../login/oidc-client.repository';
+import { setNoStore } from '../../common/http-caching';
 
 /** The public client of our login that the demo page is. */
 export const DEMO_CLIENT_ID = 'test-idp-login-demo';
@@ -51,7 +52,7 @@ export class LoginDemoController {
 
   private send(response: Response, status: number, html: string): void {
     response.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-    response.setHeader('Cache-Control', 'no-store');
+    setNoStore(response);
     response.status(status).type('html').send(html);
   }
 
@@ -84,7 +85,7 @@ export class LoginDemoController {
     };
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     response.cookie(COOKIE, `${state}.${verifier}`, { httpOnly: true, sameSite: 'lax', path: `/${PATH}`, maxAge: 600_000 });
-    response.setHeader('Cache-Control', 'no-store');
+    setNoStore(response);
     response.redirect(303, url.href);
   }
 
