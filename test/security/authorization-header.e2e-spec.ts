@@ -3,6 +3,7 @@ import { expect } from 'expect';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../src/audit/audit-log';
 import { RunningApp, startApp } from '../helpers/app';
+import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { EXCHANGE } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { rawGet, RawResponse, rawSocketGet } from '../helpers/raw-request';
@@ -21,22 +22,16 @@ function expectAmbiguous(response: RawResponse, ...sent: string[]): void {
 
 /** Node keeps only the first of repeated Authorization headers; every endpoint taking a token must see them all. */
 describe('exactly one Authorization header', () => {
+  let started: AppWithIssuers;
   let maskinporten: FakeIssuer;
   let idporten: FakeIssuer;
   let running: RunningApp;
 
   before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    idporten = await FakeIssuer.start('idporten');
-    running = await startApp({
-      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, METRICS_TOKEN },
-    });
+    started = await startAppWithIssuers({ env: { METRICS_TOKEN } });
+    ({ running, maskinporten, idporten } = started);
   });
-  after(async () => {
-    await running.close();
-    await maskinporten.close();
-    await idporten.close();
-  });
+  after(() => started.close());
 
   const rows = async () => {
     await running.app.get(AuditLog).flush();
