@@ -128,8 +128,8 @@ export class CookieJar {
     }
   }
 
-  async get(url: string | URL): Promise<Response> {
-    const response = await fetch(url, { redirect: 'manual', headers: { cookie: this.header() } });
+  async get(url: string | URL, headers: Record<string, string> = {}): Promise<Response> {
+    const response = await fetch(url, { redirect: 'manual', headers: { ...headers, cookie: this.header() } });
     this.take(response);
     return response;
   }
@@ -137,14 +137,15 @@ export class CookieJar {
 
 /**
  * Logs in over HTTP from an /authorize (or /authentication?goto=) URL: our redirect to test
- * ID-porten, its form posted as a person would, the callback with the browser's cookies. Returns
- * the final redirect of our callback.
+ * ID-porten, its form posted as a person would, the callback with the browser's cookies (and
+ * `callbackHeaders`, a traceparent). Returns the final redirect of our callback.
  */
 export async function loginOverHttp(
   jar: CookieJar,
   start: string | URL,
   person: Record<string, string> = {},
   callbackAt: (callback: string) => string = (callback) => callback,
+  callbackHeaders: Record<string, string> = {},
 ): Promise<Response> {
   const first = await jar.get(start);
   expect(first.status).toBe(303);
@@ -160,5 +161,5 @@ export async function loginOverHttp(
     body: new URLSearchParams(form).toString(),
   });
   expect(posted.status).toBe(303);
-  return jar.get(callbackAt(posted.headers.get('location') as string));
+  return jar.get(callbackAt(posted.headers.get('location') as string), callbackHeaders);
 }
