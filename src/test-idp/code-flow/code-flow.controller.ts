@@ -12,6 +12,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AuthorizationPageError, AuthorizationRedirectError, errorResponseUrl } from '../../common/authorization-request';
 import { authorizationHeader } from '../../common/bearer-token';
 import { OAuthError } from '../../common/errors';
 import { AUTHORIZATION_CODE_GRANT_TYPE, CLIENT_AUTH_METHODS } from '../../common/oauth';
@@ -31,7 +32,7 @@ import {
   typedLoginValues,
 } from '../idporten/login-page';
 import { TestIdpAdminGuard } from '../shared/admin.guard';
-import { AuthorizationPageError, AuthorizationRedirectError, type AuthorizationRequest, CodeFlow, type OidcClientView } from './code-flow';
+import { type AuthorizationRequest, CodeFlow, type OidcClientView } from './code-flow';
 import { TestIdpLoginClient } from './login-client';
 import { RegisterOidcClientDto } from './oidc-client.dto';
 
@@ -184,7 +185,7 @@ export class CodeFlowController {
       response.redirect(303, this.codeFlow.authorize(authorization, { pid, acr, amr }));
     } catch (error) {
       if (!(error instanceof AuthorizationRedirectError)) throw error;
-      response.redirect(303, this.codeFlow.errorRedirect(error));
+      response.redirect(303, errorResponseUrl(error, this.codeFlow.issuer));
     }
   }
 
@@ -255,7 +256,7 @@ export class CodeFlowController {
         return undefined;
       }
       if (error instanceof AuthorizationRedirectError) {
-        response.redirect(303, this.codeFlow.errorRedirect(error));
+        response.redirect(303, errorResponseUrl(error, this.codeFlow.issuer));
         return undefined;
       }
       throw error;
