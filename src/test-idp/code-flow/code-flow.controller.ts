@@ -88,6 +88,9 @@ export class CodeFlowController {
       acr_values_supported: [...LEVELS],
       claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'pid', 'locale', 'sid', 'at_hash'],
       authorization_response_iss_parameter_supported: true,
+      // Said outright: OpenID Connect Discovery takes request_uri support for granted when unsaid.
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
       end_session_endpoint: `${issuer}${TEST_IDP_PATHS.endSession}`,
       frontchannel_logout_supported: true,
       frontchannel_logout_session_supported: true,
