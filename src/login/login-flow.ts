@@ -12,11 +12,10 @@ import { AuthorizationCodeRepository } from './authorization-code.repository';
 import {
   AuthorizationPageError,
   AuthorizationRedirectError,
-  AuthorizationRequest,
-  DEFAULT_ACR,
-  readAuthorizationRequest,
-  redirectTo,
-} from './authorization-request';
+  authorizationResponseUrl,
+  errorResponseUrl,
+} from '../common/authorization-request';
+import { AuthorizationRequest, DEFAULT_ACR, readAuthorizationRequest } from './authorization-request';
 import { clearCookie, CookieOptions, LOGOUT_COOKIE, readCookie, SESSION_COOKIE, setCookie, TRANSACTION_COOKIE } from './cookies';
 import { LOGIN_EVENTS } from './login-events';
 import { LoginSession, LoginSessionRepository } from './login-session.repository';
@@ -79,8 +78,7 @@ export class LoginFlow {
   async authorize(query: Record<string, unknown>, request: Request, response: Response): Promise<void> {
     let authorization: AuthorizationRequest;
     try {
-      const client = await this.clients.findById(query.client_id);
-      authorization = readAuthorizationRequest(query, client);
+      authorization = await readAuthorizationRequest(query, (clientId) => this.clients.findById(clientId));
     } catch (error) {
       return this.refuseAuthorization(error, response);
     }
@@ -118,11 +116,7 @@ export class LoginFlow {
 
   private refuseAuthorization(error: unknown, response: Response): void {
     if (error instanceof AuthorizationPageError) return sendErrorPage(response, 400, error.message);
-    if (error instanceof AuthorizationRedirectError)
-      return redirect(
-        response,
-        redirectTo(error.redirectUri, { error: error.error, error_description: error.description, state: error.state }, this.tokens.issuer),
-      );
+    if (error instanceof AuthorizationRedirectError) return redirect(response, errorResponseUrl(error, this.tokens.issuer));
     throw error;
   }
 
@@ -138,7 +132,7 @@ export class LoginFlow {
       scope: request.scope,
       expiresAt: new Date(this.clock.now() + CODE_LIFETIME_S * 1000),
     });
-    return redirectTo(request.redirectUri, { code, state: request.state }, this.tokens.issuer);
+    return authorizationResponseUrl(request.redirectUri, { code, state: request.state }, this.tokens.issuer);
   }
 
   /** A login transaction in the database, bound to this browser by a cookie; the browser goes to ID-porten. */
@@ -185,7 +179,7 @@ export class LoginFlow {
         const { redirectUri, state: clientState } = resume.authorization;
         return redirect(
           response,
-          redirectTo(redirectUri, { error: 'access_denied', error_description: message, state: clientState }, this.tokens.issuer),
+          errorResponseUrl(new AuthorizationRedirectError(redirectUri, 'access_denied', message, clientState), this.tokens.issuer),
         );
       }
       return sendErrorPage(response, 403, message);

@@ -12,6 +12,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { AuthorizationPageError, AuthorizationRedirectError, errorResponseUrl } from '../../common/authorization-request';
 import { authorizationHeader } from '../../common/bearer-token';
 import { OAuthError } from '../../common/errors';
 import { AUTHORIZATION_CODE_GRANT_TYPE, CLIENT_AUTH_METHODS } from '../../common/oauth';
@@ -31,7 +32,7 @@ import {
   typedLoginValues,
 } from '../idporten/login-page';
 import { TestIdpAdminGuard } from '../shared/admin.guard';
-import { AuthorizationPageError, AuthorizationRedirectError, type AuthorizationRequest, CodeFlow, type OidcClientView } from './code-flow';
+import { type AuthorizationRequest, CodeFlow, type OidcClientView } from './code-flow';
 import { TestIdpLoginClient } from './login-client';
 import { RegisterOidcClientDto } from './oidc-client.dto';
 
@@ -87,6 +88,9 @@ export class CodeFlowController {
       acr_values_supported: [...LEVELS],
       claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'pid', 'locale', 'sid', 'at_hash'],
       authorization_response_iss_parameter_supported: true,
+      // Said outright: OpenID Connect Discovery takes request_uri support for granted when unsaid.
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
       end_session_endpoint: `${issuer}${TEST_IDP_PATHS.endSession}`,
       frontchannel_logout_supported: true,
       frontchannel_logout_session_supported: true,
@@ -184,7 +188,7 @@ export class CodeFlowController {
       response.redirect(303, this.codeFlow.authorize(authorization, { pid, acr, amr }));
     } catch (error) {
       if (!(error instanceof AuthorizationRedirectError)) throw error;
-      response.redirect(303, this.codeFlow.errorRedirect(error));
+      response.redirect(303, errorResponseUrl(error, this.codeFlow.issuer));
     }
   }
 
@@ -255,7 +259,7 @@ export class CodeFlowController {
         return undefined;
       }
       if (error instanceof AuthorizationRedirectError) {
-        response.redirect(303, this.codeFlow.errorRedirect(error));
+        response.redirect(303, errorResponseUrl(error, this.codeFlow.issuer));
         return undefined;
       }
       throw error;

@@ -4,8 +4,14 @@ import type { ConfigType } from '@nestjs/config';
 import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { parseBearerHeader } from '../../common/bearer-token';
 import { Clock } from '../../common/clock';
+import {
+  AuthorizationPageError,
+  AuthorizationRedirectError,
+  authorizationResponseUrl,
+  checkAuthorizationRequest,
+} from '../../common/authorization-request';
 import { InvalidTokenError, OAuthError } from '../../common/errors';
-import { CODE_VERIFIER, S256_CHALLENGE, SCOPE_TOKEN, singleParam } from '../../common/oauth';
+import { CODE_VERIFIER } from '../../common/oauth';
 import { tokenConfig } from '../../config';
 import { IdportenLogin } from '../idporten/idporten-login';
 import { IdportenTokenDto } from '../idporten/idporten-token.dto';
@@ -22,24 +28,6 @@ const MAX_PENDING_CODES = 10_000;
 /** A client that failed to authenticate at the token endpoint (RFC 6749 §5.2: 401 with a challenge). */
 const unauthenticatedClient = (description: string) =>
   new OAuthError('invalid_client', description, 401, { 'WWW-Authenticate': 'Basic realm="test-idp"' });
-
-/** An authorization request the page cannot return to its client: shown to the person, never redirected. */
-export class AuthorizationPageError extends Error {
-  override readonly name = 'AuthorizationPageError';
-}
-
-/** An authorization request refused in RFC 6749 §4.1.2.1 form: sent back to the client's redirect_uri. */
-export class AuthorizationRedirectError extends Error {
-  constructor(
-    readonly redirectUri: string,
-    readonly error: 'invalid_request' | 'unsupported_response_type' | 'invalid_scope' | 'access_denied' | 'temporarily_unavailable',
-    readonly description: string,
-    readonly state: string | undefined,
-  ) {
-    super(description);
-    this.name = 'AuthorizationRedirectError';
-  }
-}
 
 export interface AuthorizationRequest {
   client: TestIdpOidcClient;
@@ -139,61 +127,28 @@ export class CodeFlow {
     return (await this.clients.list()).map(view);
   }
 
-  /** Checks an authorization request (the query of GET /authorize, or the form's hidden fields). */
+  /**
+   * Checks an authorization request (the query of GET /authorize, or the form's hidden fields) by the
+   * rules our OpenID Provider applies too (common/authorization-request.ts). Like ID-porten's stand-in
+   * it ignores prompt, max_age and ui_locales, and preselects the first level of acr_values it knows.
+   */
   async authorizationRequest(params: Record<string, unknown>): Promise<AuthorizationRequest> {
-    let clientId: string | undefined;
-    let redirectUri: string | undefined;
-    try {
-      clientId = singleParam(params, 'client_id');
-      redirectUri = singleParam(params, 'redirect_uri');
-    } catch {
-      throw new AuthorizationPageError('client_id and redirect_uri must be given once each');
-    }
-    const client = await this.clients.findById(clientId);
-    if (!client)
-      throw new AuthorizationPageError('The client_id is not a registered client. Register one with POST /test-idp/idporten/clients.');
-    if (redirectUri === undefined) throw new AuthorizationPageError('The redirect_uri is missing.');
-    if (!client.redirectUris.includes(redirectUri)) throw new AuthorizationPageError('The redirect_uri is not one this client registered.');
-
-    let state: string | undefined;
-    try {
-      state = singleParam(params, 'state');
-    } catch {
-      throw new AuthorizationRedirectError(redirectUri, 'invalid_request', 'state must be given once', undefined);
-    }
-    if (state !== undefined && state.length > 1024)
-      throw new AuthorizationRedirectError(redirectUri, 'invalid_request', 'state may be at most 1024 characters', undefined);
-    const refuse = (error: AuthorizationRedirectError['error'], description: string) =>
-      new AuthorizationRedirectError(redirectUri, error, description, state);
-
-    const fields: Record<string, string | undefined> = {};
-    for (const name of ['response_type', 'response_mode', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'acr_values']) {
-      try {
-        fields[name] = singleParam(params, name);
-      } catch {
-        throw refuse('invalid_request', `${name} must be given once`);
-      }
-    }
-    if (fields.response_type !== 'code') throw refuse('unsupported_response_type', 'response_type must be code');
-    if (fields.response_mode !== undefined && fields.response_mode !== 'query')
-      throw refuse('invalid_request', 'response_mode must be query');
-    const scopes = (fields.scope ?? '').split(' ').filter(Boolean);
-    if (!scopes.includes('openid')) throw refuse('invalid_scope', 'scope must include openid');
-    if ((fields.scope ?? '').length > 1024 || !scopes.every((s) => SCOPE_TOKEN.test(s)))
-      throw refuse('invalid_scope', 'scope is malformed');
-    if (fields.code_challenge_method !== 'S256') throw refuse('invalid_request', 'PKCE is required: code_challenge_method must be S256');
-    if (fields.code_challenge === undefined || !S256_CHALLENGE.test(fields.code_challenge))
-      throw refuse('invalid_request', 'code_challenge must be the base64url SHA-256 of the code_verifier');
-    if (fields.nonce !== undefined && fields.nonce.length > 512) throw refuse('invalid_request', 'nonce may be at most 512 characters');
-    const acr = (fields.acr_values ?? '').split(' ').find((v) => LEVELS.includes(v));
+    const checked = await checkAuthorizationRequest(params, {
+      findClient: (clientId) => this.clients.findById(clientId),
+      unknownClient: 'The client_id is not a registered client. Register one with POST /test-idp/idporten/clients.',
+      acrValues: LEVELS,
+      prompt: false,
+      maxAge: false,
+      uiLocales: false,
+    });
     return {
-      client,
-      redirectUri,
-      scope: [...new Set(scopes)].join(' '),
-      state,
-      nonce: fields.nonce,
-      codeChallenge: fields.code_challenge,
-      acr,
+      client: checked.client,
+      redirectUri: checked.redirectUri,
+      scope: checked.scope,
+      state: checked.state,
+      nonce: checked.nonce,
+      codeChallenge: checked.codeChallenge,
+      acr: checked.acrValues[0],
     };
   }
 
@@ -231,12 +186,7 @@ export class CodeFlow {
       authTime: now,
       expiresAt: now + CODE_LIFETIME_S,
     });
-    return this.redirect(request.redirectUri, { code, state: request.state });
-  }
-
-  /** RFC 6749 §4.1.2.1: the error, the state and our issuer, on the client's redirect_uri. */
-  errorRedirect(error: AuthorizationRedirectError): string {
-    return this.redirect(error.redirectUri, { error: error.error, error_description: error.description, state: error.state });
+    return authorizationResponseUrl(request.redirectUri, { code, state: request.state }, this.issuer);
   }
 
   /** The token endpoint's authorization_code grant. */
@@ -380,14 +330,6 @@ export class CodeFlow {
       if (expected.length !== given.length || !timingSafeEqual(given, expected)) throw unauthenticatedClient('the client secret is wrong');
     }
     return client;
-  }
-
-  private redirect(redirectUri: string, params: Record<string, string | undefined>): string {
-    const url = new URL(redirectUri);
-    for (const [name, value] of Object.entries({ ...params, iss: this.issuer })) {
-      if (value !== undefined) url.searchParams.set(name, value);
-    }
-    return url.href;
   }
 
   private sweep(now: number): void {
