@@ -5,7 +5,7 @@
 // Measures the exchange against a ceiling measured in the same run on the same machine: see README.
 import { ChildProcess, execSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, SignJWT, type JWK } from 'jose';
@@ -87,6 +87,8 @@ interface CaseResult extends LoadResult {
    * included: unlike req/s, barely moved by other work on the machine, so two builds compare on a busy one.
    */
   cpuMicrosPerRequest: number;
+  /** The same, by thread kind (main, pool, v8, other). */
+  cpuMicrosByThread: Record<string, number>;
   /** Busy share of all cores during the case: near 100 means the machine, not the service, is the limit. */
   machineCpuPercent: number;
   ofCeiling?: number;
@@ -132,6 +134,25 @@ function processStats(pid: number): { rssMb: number; ticks: number } {
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return { rssMb: Math.round(rssKb / 1024), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/**
+ * CPU ticks of a process by thread kind: the main thread, libuv's pool (signing, zlib, file system),
+ * V8's helpers (garbage collection, compilation) and the rest. Names as Linux shows them (`comm`).
+ */
+function threadTicks(pid: number): Record<string, number> {
+  const kinds: Record<string, number> = {};
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const kind = tid === String(pid) ? 'main' : name.startsWith('libuv') ? 'pool' : name.startsWith('V8') ? 'v8' : 'other';
+      kinds[kind] = (kinds[kind] ?? 0) + Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return kinds;
 }
 
 async function waitReady(url: string, timeoutMs: number): Promise<void> {
@@ -389,6 +410,7 @@ async function main(): Promise<void> {
         const pid = (peer ? peer.child.pid : service.pid) as number;
         const tokenSet = endpoint === 'idporten' ? load.idporten : endpoint === 'jwks' || endpoint === 'ready' ? [] : load.maskinporten;
         const before = processStats(pid);
+        const threadsBefore = threadTicks(pid);
         const machineBefore = machineTicks();
         const startedAt = Date.now();
         const request: LoadRequest = {
@@ -401,6 +423,8 @@ async function main(): Promise<void> {
         };
         const outcome = await ask<LoadResult>(loader, request);
         const after = processStats(pid);
+        const threadsAfter = threadTicks(pid);
+        const served = Math.max(outcome.requests + outcome.warmupRequests, 1);
         const machineAfter = machineTicks();
         const seconds = (Date.now() - startedAt) / 1000;
         const result: CaseResult = {
@@ -409,14 +433,22 @@ async function main(): Promise<void> {
           connections,
           rssMb: after.rssMb,
           cpuPercent: Math.round((after.ticks - before.ticks) / seconds),
-          cpuMicrosPerRequest: Math.round(
-            ((after.ticks - before.ticks) * 1e6) / CLOCK_TICKS / Math.max(outcome.requests + outcome.warmupRequests, 1),
+          cpuMicrosPerRequest: Math.round(((after.ticks - before.ticks) * 1e6) / CLOCK_TICKS / served),
+          cpuMicrosByThread: Object.fromEntries(
+            Object.entries(threadsAfter).map(([kind, ticks]) => [
+              kind,
+              Math.round(((ticks - (threadsBefore[kind] ?? 0)) * 1e6) / CLOCK_TICKS / served),
+            ]),
           ),
           machineCpuPercent: Math.round((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)),
         };
         level.push(result);
         console.log(
-          `${endpoint.padEnd(15)} c=${String(connections).padStart(2)}  ${Math.round(outcome.rps)} req/s  p99 ${outcome.p99} ms  errors ${outcome.errors} non2xx ${outcome.non2xx}`,
+          `${endpoint.padEnd(15)} c=${String(connections).padStart(2)}  ${Math.round(outcome.rps)} req/s  p99 ${outcome.p99} ms  errors ${outcome.errors} non2xx ${outcome.non2xx}  CPU µs/request ${result.cpuMicrosPerRequest} (${Object.entries(
+            result.cpuMicrosByThread,
+          )
+            .map(([kind, micros]) => `${kind} ${micros}`)
+            .join(', ')})`,
         );
       }
       const ceilings = level.filter((r) => r.endpoint === 'ceiling');
