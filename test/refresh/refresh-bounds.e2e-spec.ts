@@ -8,6 +8,7 @@ import { RunningApp, startApp } from '../helpers/app';
 import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { exchange } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
+import { TestClock } from '../helpers/test-clock';
 import { expectProblem } from '../helpers/problem';
 
 const ISSUER = 'https://platform.test/authentication/api/v1/openid/';
@@ -59,7 +60,10 @@ describe('refresh with IDPORTEN_TOKEN_LIFETIME=upstream never outlives the ID-po
   before(async () => {
     idporten = await FakeIssuer.start('idporten');
     // Tokens up to 10 minutes, chains up to 8 hours: only the upstream expiry can stop the chain early.
+    // Frozen: the tests count to the second, and a second boundary between reading the time and the
+    // exchange would move `exp` by one.
     running = await startApp({
+      clock: new TestClock({ frozen: true }),
       env: {
         ISSUER_URL: ISSUER,
         IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
