@@ -11,6 +11,7 @@ import {
   checkAuthorizationRequest,
 } from '../../common/authorization-request';
 import { InvalidTokenError, OAuthError } from '../../common/errors';
+import { atHash } from '../../common/id-token';
 import { CODE_VERIFIER } from '../../common/oauth';
 import { tokenConfig } from '../../config';
 import { IdportenLogin } from '../idporten/idporten-login';
@@ -83,11 +84,6 @@ const view = (c: TestIdpOidcClient): OidcClientView => ({
 });
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
-
-/** OIDC `at_hash`: the left half of the access token's SHA-256, base64url. */
-export function atHash(accessToken: string): string {
-  return sha256(accessToken).subarray(0, 16).toString('base64url');
-}
 
 /**
  * Test ID-porten's authorization code flow: PKCE (S256) required, the redirect_uri one the client
