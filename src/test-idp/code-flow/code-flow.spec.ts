@@ -68,19 +68,19 @@ describe("test ID-porten's authorization request", () => {
   // client would get another state or nonce than it sent; and a request object's parameters, which
   // OpenID Connect Core §6.1 puts above the query's, were silently dropped.
   it('refuses a state or nonce with a control character, and a request object, as our OpenID Provider does', async () => {
-    const cases: [Record<string, unknown>, string, string | undefined][] = [
-      [{ state: 'a\nb' }, 'state must be at most 1024 printable characters', undefined],
-      [{ nonce: 'a\nb' }, 'nonce must be at most 512 printable characters', 's1'],
-      [{ request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request objects are not supported', 's1'],
-      [{ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'request objects are not supported', 's1'],
+    const cases: [Record<string, unknown>, AuthorizationRedirectError['error'], string, string | undefined][] = [
+      [{ state: 'a\nb' }, 'invalid_request', 'state must be at most 1024 printable characters', undefined],
+      [{ nonce: 'a\nb' }, 'invalid_request', 'nonce must be at most 512 printable characters', 's1'],
+      [{ request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request_not_supported', 'request objects are not supported', 's1'],
+      [{ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'request_uri_not_supported', 'request objects are not supported', 's1'],
     ];
-    for (const [change, description, state] of cases) {
+    for (const [change, code, description, state] of cases) {
       const refusal = await codeFlow.authorizationRequest({ ...valid(), ...change }).catch((e: unknown) => e);
       expect([change, refusal]).toEqual([change, expect.any(AuthorizationRedirectError)]);
       const { redirectUri, error, description: said, state: returned } = refusal as AuthorizationRedirectError;
       expect([change, { redirectUri, error, description: said, state: returned }]).toEqual([
         change,
-        { redirectUri: CALLBACK, error: 'invalid_request', description, state },
+        { redirectUri: CALLBACK, error: code, description, state },
       ]);
     }
   });
