@@ -17,10 +17,9 @@ export class LogoutPageError extends Error {
 /** What one end-session endpoint has of its own. */
 export interface EndSessionProfile<C> {
   /**
-   * The claims of `hint` when it is an ID token this issuer signed; undefined when it is not one.
-   * Anything else it throws (a key store away) is no verdict on the hint, and reaches the caller.
-   * RP-Initiated Logout 1.0 §2 has the OP accept one past its exp: test ID-porten does, the login's
-   * verifier (keys/own-token-verifier.ts) checks exp.
+   * The claims of `hint` when it is an ID token this issuer signed, expired or not (RP-Initiated
+   * Logout 1.0 §2 has the OP accept one past its exp); undefined when it is not one. Anything else
+   * it throws (a key store away) is no verdict on the hint, and reaches the caller.
    */
   verifyIdTokenHint(hint: string): Promise<Record<string, unknown> | undefined>;
   /** The registered client of a client_id, if any. */
