@@ -7,9 +7,9 @@ import { AUTHORIZATION_CODE_GRANT_TYPE, REFRESH_TOKEN_GRANT_TYPE } from '../comm
 import type { AuthorizationCodeRepository } from './authorization-code.repository';
 import type { ClientAuthentication } from './client-authentication';
 import { LoginGrants } from './login-grants';
-import type { LoginSessionRepository } from './login-session.repository';
+import type { LoginSession, LoginSessionRepository } from './login-session.repository';
 import type { OidcClient } from './oidc-client.repository';
-import type { RefreshTokenRepository } from './refresh-token.repository';
+import type { RefreshTokenRecord, RefreshTokenRepository } from './refresh-token.repository';
 import type { SessionTokens } from './session-tokens';
 
 const CLIENT = { clientId: 'portal', public: true } as OidcClient;
@@ -59,5 +59,48 @@ describe("the login's token grants read their form", () => {
     ];
     for (const [grantType, form, description] of cases)
       expect([form, await refusal(grantType, form)]).toEqual([form, { error: 'invalid_request', description }]);
+  });
+
+  it("takes an empty scope on a refresh as none: the family keeps its scope; a wider one is still refused", async () => {
+    const family: RefreshTokenRecord = {
+      tokenSha256: 'a'.repeat(64),
+      familyId: 'family',
+      clientId: CLIENT.clientId,
+      sessionId: 'session',
+      codeSha256: 'b'.repeat(64),
+      scope: 'openid profile',
+      expiresAt: new Date(3_600_000),
+    };
+    const inserted: RefreshTokenRecord[] = [];
+    const refreshing = new LoginGrants(
+      { authenticate: () => Promise.resolve(CLIENT) } as unknown as ClientAuthentication,
+      untouched as AuthorizationCodeRepository,
+      {
+        use: () => Promise.resolve({ outcome: 'rotated', token: family }),
+        insert: (token: RefreshTokenRecord) => Promise.resolve(void inserted.push(token)),
+      } as unknown as RefreshTokenRepository,
+      { findLive: () => Promise.resolve({ id: 'session', userId: 7, expiresAt: new Date(3_600_000) } as LoginSession) } as unknown as LoginSessionRepository,
+      // Signing is not what this test is about: the tokens are stand-ins.
+      {
+        accessToken: () => Promise.resolve({ token: 'access', expiresIn: 60, jti: 'jti' }),
+        idToken: () => Promise.resolve({ token: 'id' }),
+      } as unknown as SessionTokens,
+      { issued: () => Promise.resolve(), notIssued: () => undefined } as unknown as ExchangeEvents,
+      { now: () => 0 } as Clock,
+      { refreshMaxAgeSeconds: 3600 } as never,
+    );
+    const refresh = (scope: string) =>
+      refreshing.grants.find((g) => g.grantType === REFRESH_TOKEN_GRANT_TYPE)!.redeem(
+        { grant_type: REFRESH_TOKEN_GRANT_TYPE, refresh_token: CODE, scope },
+        undefined,
+      );
+    expect(await refresh('')).toMatchObject({ scope: 'openid profile', refresh_token: expect.any(String) });
+    expect(inserted).toEqual([expect.objectContaining({ familyId: 'family', scope: 'openid profile' })]);
+    const wider = await refresh('openid email').catch((e: unknown) => e);
+    expect(wider).toBeInstanceOf(OAuthError);
+    expect({ error: (wider as OAuthError).code, description: (wider as OAuthError).message }).toEqual({
+      error: 'invalid_scope',
+      description: 'a refresh cannot widen the scope',
+    });
   });
 });
