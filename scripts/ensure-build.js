@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start` builds only when dist/ is missing or older than a source file, so a fresh clone
-// needs just `npm ci && npm start` and a restart stays fast.
+// needs just `npm ci && npm start` and a restart stays fast. scripts/run-tests.js asks the same
+// question before the tests run dist/.
 const { execSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
@@ -17,11 +18,18 @@ function newest(dir) {
   return latest;
 }
 
-const sources = Math.max(
-  newest(join(root, 'src')),
-  ...['ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => statSync(join(root, f)).mtimeMs),
-);
-if (!existsSync(output) || statSync(output).mtimeMs < sources) {
+/** True when dist/ was built after the last change of anything it is built from. */
+function distIsCurrent() {
+  const sources = Math.max(
+    newest(join(root, 'src')),
+    ...['ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'].map((f) => statSync(join(root, f)).mtimeMs),
+  );
+  return existsSync(output) && statSync(output).mtimeMs >= sources;
+}
+
+module.exports = { distIsCurrent };
+
+if (require.main === module && !distIsCurrent()) {
   process.stdout.write('Building...\n');
   execSync(`"${process.execPath}" scripts/build.js`, { cwd: root, stdio: 'inherit' });
 }

@@ -6,7 +6,9 @@
 // The compilation is incremental (tsconfig.test.json keeps a .tsbuildinfo), so a run recompiles
 // only what changed, and a run on unchanged sources does not start tsc at all. tsc never deletes
 // the output of a deleted source, so every compiled file whose TypeScript source is gone is
-// removed before the run: a deleted spec never runs from a stale build.
+// removed before the run: a deleted spec never runs from a stale build. The tests that spawn the
+// service run the production build, so a stale or missing dist/ is brought up to date from the same
+// compilation (`npm test` is the whole command: no separate build first).
 //
 // Loading the app's modules costs about 2 s of CPU per process, so files share processes: the unit
 // specs run in one, the end-to-end files in groups of a few, each file inside a suite named after
@@ -24,7 +26,7 @@
 // picks its database itself) or `// test-database: dependent` (a unit spec that opens the database).
 // Unmarked, files under test/ depend on it and unit specs under src/ do not. TEST_DATABASE_FILES=all
 // runs every file on the server anyway.
-const { execFileSync, spawnSync } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const {
   cpSync,
@@ -38,7 +40,7 @@ const {
   statfsSync,
   writeFileSync,
 } = require('node:fs');
-const { join, relative, sep } = require('node:path');
+const { dirname, join, relative, sep } = require('node:path');
 
 const root = join(__dirname, '..');
 const out = join(root, '.test-build');
@@ -78,47 +80,152 @@ function fingerprint() {
   return hash.digest('hex');
 }
 
-const current = fingerprint();
-const upToDate = existsSync(stamp) && readFileSync(stamp, 'utf8') === current && sources.every((source) => existsSync(outputOf(source)));
-if (!upToDate) {
+/**
+ * Compiles src/ and test/ into .test-build unless the last compilation without errors saw these very
+ * sources. Resolves to false when tsc reports an error. tsc runs in a process of its own, so that this
+ * one can make the embedded template on the other core meanwhile.
+ */
+function compileTests() {
+  const current = fingerprint();
+  const upToDate = existsSync(stamp) && readFileSync(stamp, 'utf8') === current && sources.every((source) => existsSync(outputOf(source)));
+  if (upToDate) return Promise.resolve(true);
   rmSync(stamp, { force: true });
   // The build info says what was emitted; if an output went missing since (a cleaned folder, an
   // interrupted run), tsc would not emit it again, so start from scratch.
   if (sources.some((source) => !existsSync(outputOf(source)))) rmSync(buildInfo, { force: true });
-  try {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.test.json')], {
-      stdio: 'inherit',
-      cwd: root,
+  const tsc = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.test.json')], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  return new Promise((resolve) => {
+    tsc.once('error', () => resolve(false));
+    tsc.once('exit', (code) => {
+      if (code === 0) writeFileSync(stamp, current);
+      resolve(code === 0);
     });
-  } catch {
-    process.exit(1);
-  }
-  writeFileSync(stamp, current);
+  });
 }
 
-for (const compiled of walk(out)) {
-  const source = sourceOf(compiled);
-  if (source && !existsSync(source)) rmSync(compiled, { force: true });
+/** Removes every compiled file whose TypeScript source is gone: a deleted spec never runs from a stale build. */
+function removeStaleOutputs() {
+  for (const compiled of [
+    ...sourceRoots.flatMap((dir) => walk(join(out, dir))),
+    join(out, 'ormconfig.js'),
+    join(out, 'ormconfig.js.map'),
+  ]) {
+    const source = sourceOf(compiled);
+    if (source && !existsSync(source)) rmSync(compiled, { force: true });
+  }
+}
+
+/** True when tsconfig.build.json and tsconfig.test.json emit alike: they change no compiler option but where the output goes. */
+function buildEmitsAsTests() {
+  try {
+    const options = (file) => Object.keys(JSON.parse(readFileSync(join(root, file), 'utf8')).compilerOptions ?? {});
+    const extendsBase = (file) => JSON.parse(readFileSync(join(root, file), 'utf8')).extends === './tsconfig.json';
+    return (
+      extendsBase('tsconfig.build.json') &&
+      extendsBase('tsconfig.test.json') &&
+      options('tsconfig.build.json').every((name) => name === 'outDir') &&
+      options('tsconfig.test.json').every((name) => ['outDir', 'incremental', 'tsBuildInfoFile'].includes(name))
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Spawned tests run the production build (dist/src/main.js, the CLI), so dist/ must be current before
+ * any test runs. It is what `npm run build` makes: tsc over src/ and ormconfig.ts with the options
+ * .test-build was just compiled with, so when the tsconfigs say so, dist/ is .test-build's copy without
+ * the unit specs (the same files, byte for byte) instead of a second compilation of the same sources
+ * (about 20 s of CPU). Otherwise, and in a project without a production build, as `npm start` builds.
+ */
+function ensureDist() {
+  if (!existsSync(join(root, 'tsconfig.build.json')) || !existsSync(join(__dirname, 'ensure-build.js'))) return;
+  if (require('./ensure-build').distIsCurrent()) return;
+  if (!buildEmitsAsTests()) {
+    execFileSync(process.execPath, [join(__dirname, 'build.js')], { cwd: root, stdio: 'inherit' });
+    return;
+  }
+  const dist = join(root, 'dist');
+  const partial = join(root, 'dist.partial');
+  rmSync(partial, { recursive: true, force: true });
+  cpSync(join(out, 'src'), join(partial, 'src'), { recursive: true, filter: (path) => !/\.spec\.js(\.map)?$/.test(path) });
+  for (const file of ['ormconfig.js', 'ormconfig.js.map']) cpSync(join(out, file), join(partial, file));
+  rmSync(dist, { recursive: true, force: true });
+  renameSync(partial, dist);
+}
+
+/**
+ * The app's database thread and the local modules it imports, transitively: their TypeScript sources,
+ * the thread's own first. Empty in a project without one.
+ */
+function workerSources() {
+  const entry = join(root, 'src', 'database', 'pglite-worker.ts');
+  if (!existsSync(entry)) return [];
+  const found = [entry];
+  for (let i = 0; i < found.length; i++) {
+    for (const [, path] of readFileSync(found[i], 'utf8').matchAll(/(?:from|import) '(\.{1,2}\/[^']+)'/g)) {
+      const base = join(dirname(found[i]), path);
+      const file = [`${base}.ts`, join(base, 'index.ts')].find((f) => existsSync(f));
+      if (!file) throw new Error(`${relative(root, found[i])} imports ${path}, which is no TypeScript file`);
+      if (!found.includes(file)) found.push(file);
+    }
+  }
+  return found;
+}
+
+/**
+ * The database thread transpiled on its own (no type check: tsc checks the same sources meanwhile),
+ * so that the template is made while tsc compiles everything. Returns the thread's file.
+ */
+function transpiledWorker(files) {
+  const ts = require('typescript');
+  const { config } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
+  const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, root);
+  // What tsc's node20 module setting emits for a .ts file in a package that is not "type": "module".
+  Object.assign(options, { module: ts.ModuleKind.CommonJS, sourceMap: false, outDir: undefined });
+  const dir = join(out, '.template-worker');
+  rmSync(dir, { recursive: true, force: true });
+  const outputs = files.map((file) => {
+    const target = join(dir, relative(root, file).replace(/\.ts$/, '.js'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, ts.transpileModule(readFileSync(file, 'utf8'), { fileName: file, compilerOptions: options }).outputText);
+    return target;
+  });
+  return outputs[0];
 }
 
 /**
  * An initialised, empty embedded data directory the tests copy instead of running PostgreSQL's
  * initdb again for every app they start (about 5 s of CPU each). Made once by the app's own
- * database thread and kept until that code or PGlite changes. Without it, tests initialise as the
- * app does.
+ * database thread and kept until that code, the compiler options or PGlite change. Without it,
+ * tests initialise as the app does.
  */
 async function embeddedTemplate() {
-  const worker = join(out, 'src', 'database', 'pglite-worker.js');
-  if (!existsSync(worker)) return undefined;
+  let files;
+  try {
+    files = workerSources();
+  } catch (error) {
+    console.warn(`no embedded database template (${error.message}); every test initialises its own`);
+    return undefined;
+  }
+  if (files.length === 0) return undefined;
   const version = JSON.parse(readFileSync(join(root, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
-  const key = createHash('sha256').update(version).update(readFileSync(worker)).digest('hex').slice(0, 16);
-  const template = join(out, `pglite-template-${key}`);
+  const hash = createHash('sha256')
+    .update(version)
+    .update('\0')
+    .update(readFileSync(join(root, 'tsconfig.json')));
+  for (const file of files) hash.update('\0').update(relative(root, file)).update('\0').update(readFileSync(file));
+  const template = join(out, `pglite-template-${hash.digest('hex').slice(0, 16)}`);
   if (existsSync(join(template, 'PG_VERSION'))) return template;
+  mkdirSync(out, { recursive: true });
   for (const old of readdirSync(out).filter((name) => name.startsWith('pglite-template')))
     rmSync(join(out, old), { recursive: true, force: true });
   const partial = `${template}.partial`;
   const { Worker } = require('node:worker_threads');
-  const thread = new Worker(worker, { workerData: { dataDir: partial, initialiseOnly: true } });
+  const thread = new Worker(transpiledWorker(files), { workerData: { dataDir: partial, initialiseOnly: true } });
   try {
     const message = await new Promise((resolve, reject) => {
       thread.once('message', resolve);
@@ -318,6 +425,13 @@ function scratchDirectory() {
 }
 
 async function main() {
+  // On a fresh clone tsc takes one core for a quarter of a minute and initdb the other meanwhile.
+  const compiling = compileTests();
+  const initialising = embeddedTemplate();
+  if (!(await compiling)) process.exit(1);
+  removeStaleOutputs();
+  ensureDist();
+  const template = await initialising;
   const filters = process.argv.slice(2).map((x) => x.replace(/\.ts$/, ''));
   const matched = sourceRoots
     .flatMap((dir) => walk(join(out, dir)))
@@ -336,7 +450,6 @@ async function main() {
     console.error('no test files matched');
     process.exit(1);
   }
-  const template = await embeddedTemplate();
   const migrated = await migratedEmbeddedTemplate(template);
   const serverTemplate = await migratedServerTemplate(server);
   const env = { ...process.env };

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
-import { freePort, RunningApp, startApp } from '../helpers/app';
+import { freePort, RunningApp } from '../helpers/app';
+import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { ACCESS_TOKEN_TYPE } from '../helpers/token-endpoint';
 
@@ -32,6 +33,7 @@ const bearerSecret =
  * without being served cannot slip through.
  */
 describe('Discovery advertises exactly what is served', () => {
+  let started: AppWithIssuers;
   let maskinporten: FakeIssuer;
   let idporten: FakeIssuer;
   let running: RunningApp;
@@ -39,29 +41,22 @@ describe('Discovery advertises exactly what is served', () => {
   let document: Record<string, unknown>;
 
   before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    idporten = await FakeIssuer.start('idporten');
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}/authentication/api/v1/openid/`;
-    running = await startApp({
+    started = await startAppWithIssuers({
       env: {
         PORT: String(port),
         ISSUER_URL: issuer,
-        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-        IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
         INTROSPECTION_TOKENS: INTROSPECTION_SECRET,
         TOKEN_AUDIENCES: AUDIENCE,
         // ID-porten tokens then carry urn:altinn:refresh_until, which claims_supported names too.
         IDPORTEN_TOKEN_LIFETIME: 'upstream',
       },
     });
+    ({ running, maskinporten, idporten } = started);
     document = (await (await fetch(`${issuer}.well-known/openid-configuration`)).json()) as Record<string, unknown>;
   });
-  after(async () => {
-    await running.close();
-    await maskinporten.close();
-    await idporten.close();
-  });
+  after(() => started?.close());
 
   /** A fresh upstream token for each provider, by the key its exchange endpoint has in the document. */
   const upstreamToken: Record<string, () => Promise<string>> = {

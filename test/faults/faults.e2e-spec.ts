@@ -10,13 +10,23 @@ import { FakeIssuer } from '../helpers/fake-issuer';
 import { expectProblem } from '../helpers/problem';
 import { ProxiedApp, startAppBehindProxy } from '../helpers/proxied-database';
 
-describe('an upstream slower than the timeout', () => {
+// One app for the upstream and audit-buffer faults: settings that do not meet (the upstream
+// timeout and JWKS cooldown, the audit buffer's size and timers).
+describe('upstream and audit-buffer faults', () => {
   let maskinporten: FakeIssuer;
   let running: RunningApp;
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
+    // No audit flush during the tests (and none per issued token): a buffer of 10 fills and the rest is dropped.
     running = await startApp({
-      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, UPSTREAM_TIMEOUT_MS: '300', JWKS_COOLDOWN_SECONDS: '1' },
+      env: {
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        UPSTREAM_TIMEOUT_MS: '300',
+        JWKS_COOLDOWN_SECONDS: '1',
+        AUDIT_BUFFER_SIZE: '10',
+        AUDIT_FLUSH_MS: '60000',
+        AUDIT_WRITE_BEFORE_RESPONSE: 'false',
+      },
     });
     await eventually(async () => (await fetch(`${running.url}/health/ready`)).status === 200);
   });
@@ -25,54 +35,44 @@ describe('an upstream slower than the timeout', () => {
     await maskinporten.close();
   });
 
-  it('gives up after the timeout and keeps serving with the keys it has', async () => {
-    // The upstream holds its answer far beyond the 300 ms timeout: a 401 that arrives while it
-    // still holds it proves the service gave up instead of waiting (no clock in the assertion).
-    maskinporten.mode = 'slow';
-    maskinporten.slowMs = 60_000;
-    running.clock.advance(2000);
-    const unknownKid = await maskinporten.sign(maskinporten.maskinportenClaims(), { header: { kid: 'rotated-away' } });
-    const jwksFetches = maskinporten.hits.jwks;
-    await expectProblem(await exchange(running, 'maskinporten', unknownKid), 401);
-    expect(maskinporten.hits.jwks).toBe(jwksFetches + 1);
-    expect(maskinporten.answersHeld).toBe(1);
-    expect((await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).status).toBe(200);
-    maskinporten.mode = 'ok';
-  });
-});
-
-describe('a full audit buffer', () => {
-  let maskinporten: FakeIssuer;
-  let running: RunningApp;
-  before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    // No flush during the test (and none per issued token): the buffer of 10 fills and the rest is dropped.
-    running = await startApp({
-      env: {
-        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-        AUDIT_BUFFER_SIZE: '10',
-        AUDIT_FLUSH_MS: '60000',
-        AUDIT_WRITE_BEFORE_RESPONSE: 'false',
-      },
+  describe('an upstream slower than the timeout', () => {
+    it('gives up after the timeout and keeps serving with the keys it has', async () => {
+      // The upstream holds its answer far beyond the 300 ms timeout: a 401 that arrives while it
+      // still holds it proves the service gave up instead of waiting (no clock in the assertion).
+      maskinporten.mode = 'slow';
+      maskinporten.slowMs = 60_000;
+      running.clock.advance(2000);
+      const unknownKid = await maskinporten.sign(maskinporten.maskinportenClaims(), { header: { kid: 'rotated-away' } });
+      const jwksFetches = maskinporten.hits.jwks;
+      try {
+        await expectProblem(await exchange(running, 'maskinporten', unknownKid), 401);
+        expect(maskinporten.hits.jwks).toBe(jwksFetches + 1);
+        expect(maskinporten.answersHeld).toBe(1);
+        expect((await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).status).toBe(200);
+      } finally {
+        maskinporten.mode = 'ok';
+      }
     });
   });
-  after(async () => {
-    await running.close();
-    await maskinporten.close();
-  });
 
-  it('never holds a request back, and counts what it drops', async () => {
-    const audit = running.app.get(AuditLog);
-    const token = await maskinporten.maskinportenToken();
-    const statuses = await Promise.all(Array.from({ length: 30 }, async () => (await exchange(running, 'maskinporten', token)).status));
-    expect(statuses).toEqual(Array(30).fill(200));
-    expect(audit.pending).toBe(10);
-    expect(audit.dropped).toBe(20);
-    const metrics = await (await fetch(`${running.url}/metrics`)).text();
-    expect(metrics).toContain('authentication_audit_dropped_events_total 20');
-    await audit.flush();
-    const rows = await running.app.get(DataSource).query<{ n: number }[]>('SELECT count(*)::int AS n FROM authentication_events');
-    expect(rows[0].n).toBe(10);
+  describe('a full audit buffer', () => {
+    it('never holds a request back, and counts what it drops', async () => {
+      const audit = running.app.get(AuditLog);
+      const dataSource = running.app.get(DataSource);
+      const events = async () => (await dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM authentication_events'))[0].n;
+      // What the other test left in the buffer is written first: the buffer starts empty.
+      await audit.flush();
+      const [droppedBefore, rowsBefore] = [audit.dropped, await events()];
+      const token = await maskinporten.maskinportenToken();
+      const statuses = await Promise.all(Array.from({ length: 30 }, async () => (await exchange(running, 'maskinporten', token)).status));
+      expect(statuses).toEqual(Array(30).fill(200));
+      expect(audit.pending).toBe(10);
+      expect(audit.dropped - droppedBefore).toBe(20);
+      const metrics = await (await fetch(`${running.url}/metrics`)).text();
+      expect(metrics).toContain(`authentication_audit_dropped_events_total ${droppedBefore + 20}`);
+      await audit.flush();
+      expect((await events()) - rowsBefore).toBe(10);
+    });
   });
 });
 

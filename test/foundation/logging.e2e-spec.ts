@@ -7,35 +7,50 @@ import { newDataDir } from '../helpers/database';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { spawnService, waitFor } from '../helpers/spawn';
 
-describe('request logs', () => {
+/**
+ * One service with a developer's defaults (the test IdP on, which the Maskinporten exchange trusts,
+ * so the service calls itself) and a fake ID-porten, at debug: the requests below are sent, the
+ * service stopped, and the tests read what it wrote.
+ */
+describe('the service log', () => {
+  const pid = '05107012345';
   let idporten: FakeIssuer;
+  let port: number;
+  let dataDir: string;
+  let output: string;
+  let lines: Record<string, unknown>[];
+  /** The tokens sent and received, for the no-leak check. */
+  let token: string;
+  let expired: string;
+  let issued: string;
+  const statuses: Record<string, number> = {};
+  const instances: string[] = [];
+
   before(async () => {
     idporten = await FakeIssuer.start('idporten');
-  });
-  after(() => idporten.close());
-
-  it('write one JSON line per request with method, route, status, duration and correlation id, never a token or a pid', async () => {
-    const port = await freePort();
+    port = await freePort();
+    dataDir = newDataDir('auth-logs-');
     const { child, exited } = spawnService({
       PORT: String(port),
-      DATA_DIR: newDataDir('auth-logs-'),
+      DATA_DIR: dataDir,
       LOG_LEVEL: 'debug',
       IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
     });
     await waitFor(`http://127.0.0.1:${port}/health/ready`, undefined, exited);
-    const pid = '05107012345';
-    const token = await idporten.idportenToken({ pid });
+    token = await idporten.idportenToken({ pid });
     const response = await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/id-porten`, {
       headers: { authorization: `Bearer ${token}`, 'x-request-id': 'log-test-1' },
     });
-    const issued = await response.text();
-    expect(response.status).toBe(200);
-    const expired = await idporten.idportenToken({ pid, exp: idporten.now() - 3600 });
+    issued = await response.text();
+    statuses.issued = response.status;
+    expired = await idporten.idportenToken({ pid, exp: idporten.now() - 3600 });
     const refused = await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/id-porten?pid=${pid}`, {
       headers: { authorization: `Bearer ${expired}`, 'x-request-id': 'log-test-2' },
     });
-    expect(refused.status).toBe(401);
+    statuses.refused = refused.status;
     await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/id-porten`, { headers: { authorization: 'Bearer nope' } });
+    // One Maskinporten exchange makes the service fetch its own test IdP's metadata and keys.
+    await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/maskinporten`, { headers: { authorization: 'Bearer nope' } });
     // A token or a pid in the path: masked in the log line's path and in the problem's instance.
     for (const [id, segment] of [
       ['log-test-3', token],
@@ -45,16 +60,22 @@ describe('request logs', () => {
       const inPath = await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/${segment}/x`, {
         headers: { 'x-request-id': id },
       });
-      expect(inPath.status).toBe(404);
-      expect(((await inPath.json()) as { instance: string }).instance).toBe('/authentication/api/v1/exchange/[masked]/x');
+      statuses[id] = inPath.status;
+      instances.push(((await inPath.json()) as { instance: string }).instance);
     }
     child.kill('SIGTERM');
     const { stdout, stderr } = await exited;
-    const output = stdout + stderr;
-    const lines = stdout
+    output = stdout + stderr;
+    lines = stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
+  });
+  after(() => idporten?.close());
+
+  it('writes one JSON line per request with method, route, status, duration and correlation id, never a token or a pid', () => {
+    expect(statuses).toMatchObject({ issued: 200, refused: 401, 'log-test-3': 404, 'log-test-4': 404, 'log-test-5': 404 });
+    expect(instances).toEqual(Array(3).fill('/authentication/api/v1/exchange/[masked]/x'));
     const exchangeLine = lines.find((l) => l.reqId === 'log-test-1' && l.res);
     expect(exchangeLine).toMatchObject({
       level: 30,
@@ -88,28 +109,8 @@ describe('request logs', () => {
       ssn: '051070*****',
     });
   });
-});
 
-describe('start-up logs', () => {
-  let lines: Record<string, unknown>[];
-  let port: number;
-  let dataDir: string;
-  before(async () => {
-    port = await freePort();
-    dataDir = newDataDir('auth-start-logs-');
-    // The defaults a developer starts with: the test IdP on, which the exchanges trust, so the service calls itself.
-    const { child, exited } = spawnService({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
-    await waitFor(`http://127.0.0.1:${port}/health/ready`, undefined, exited);
-    // One exchange makes the service fetch its own test IdP's metadata and keys.
-    await fetch(`http://127.0.0.1:${port}/authentication/api/v1/exchange/maskinporten`, { headers: { authorization: 'Bearer nope' } });
-    child.kill('SIGTERM');
-    lines = (await exited).stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  });
-
-  it('say once where the service, its database, the docs, the login page and the demo are', () => {
+  it('says once at start where the service, its database, the docs, the login page and the demo are', () => {
     const origin = `http://127.0.0.1:${port}`;
     const summaries = lines.filter((l) => l.context === 'Startup');
     expect(summaries).toHaveLength(1);
@@ -126,7 +127,7 @@ describe('start-up logs', () => {
     );
   });
 
-  it("write Nest's module and route lines, the probes and the service's calls to its test IdP at debug, never higher", () => {
+  it("writes Nest's module and route lines, the probes and the service's calls to its test IdP at debug, never higher", () => {
     const framework = lines.filter((l) => ['InstanceLoader', 'RoutesResolver', 'RouterExplorer'].includes(l.context as string));
     expect(framework.length).toBeGreaterThan(10);
     expect(framework.filter((l) => l.level !== 20)).toEqual([]);

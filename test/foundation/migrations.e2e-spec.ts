@@ -1,6 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, type Entities } from '../../src/database/data-source-options';
 import { databaseSchema, ENTITIES } from '../../src/entities';
@@ -8,9 +7,7 @@ import { MIGRATIONS } from '../../src/database/migrations';
 import { connectAndMigrate, migrate } from '../../src/database/open-data-source';
 import { TEST_IDP_MIGRATIONS } from '../../src/test-idp/migrations';
 import { join } from 'node:path';
-import { startApp } from '../helpers/app';
-import { createTestDatabase, LOCAL_SERVER_URL, serverAnswers, TestDatabase } from '../helpers/database';
-import { FakeIssuer } from '../helpers/fake-issuer';
+import { createTestDatabase, TestDatabase } from '../helpers/database';
 
 const optionsFor = (database: TestDatabase, entities: Entities = ENTITIES) =>
   dataSourceOptions({ url: database.url, embeddedDir: join(database.dataDir, 'pgdata'), migrateOnStart: false }, entities);
@@ -20,19 +17,6 @@ async function tables(query: (sql: string) => Promise<{ table_name: string }[]>)
   const rows = await query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
   return rows.map((r) => r.table_name);
 }
-
-const TEST_IDP_TABLES = [
-  'test_idp_clients',
-  'test_idp_delegations',
-  'test_idp_keys',
-  'test_idp_migrations',
-  'test_idp_oidc_clients',
-  'test_idp_scope_access',
-  'test_idp_scopes',
-  'test_idp_system_users',
-  'test_idp_systems',
-  'test_idp_used_assertions',
-];
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -70,7 +54,8 @@ describe("the test IdP's migrations", () => {
   let database: TestDatabase;
 
   before(async () => {
-    database = await createTestDatabase(undefined, { migrated: false });
+    // The service's migrations applied, as the migrated template has them: the tests above run them.
+    database = await createTestDatabase();
   });
   after(async () => {
     await database.drop();
@@ -108,67 +93,5 @@ describe("the test IdP's migrations", () => {
     } finally {
       await withTestIdp.destroy();
     }
-  });
-});
-
-describe('production on a fresh PostgreSQL', () => {
-  let unavailable = '';
-  let database: TestDatabase | undefined;
-  let issuer: FakeIssuer;
-
-  before(async () => {
-    if (!(await serverAnswers())) {
-      unavailable = `no PostgreSQL server answers at ${LOCAL_SERVER_URL}`;
-      return;
-    }
-    database = await createTestDatabase(LOCAL_SERVER_URL, { migrated: false });
-    issuer = await FakeIssuer.start('maskinporten');
-  });
-  after(async () => {
-    await issuer?.close();
-    await database?.drop();
-  });
-
-  const query = async (sql: string) => {
-    const client = new Client({ connectionString: database!.url });
-    await client.connect();
-    try {
-      return (await client.query<{ table_name: string }>(sql)).rows;
-    } finally {
-      await client.end();
-    }
-  };
-
-  it('creates no test_idp table; enabling the test IdP later adds its tables under their own migration table', async (t) => {
-    if (unavailable) return t.skip(unavailable);
-    const production = await startApp({
-      database,
-      env: {
-        NODE_ENV: 'production',
-        ISSUER_URL: 'https://platform.test/authentication/api/v1/openid/',
-        MASKINPORTEN_WELL_KNOWN_URLS: issuer.wellKnownUrl,
-        IDPORTEN_WELL_KNOWN_URLS: issuer.wellKnownUrl,
-        MASKINPORTEN_AUDIENCE: 'https://tt02.altinn.no/maskinporten-api/',
-        IDPORTEN_AUDIENCE: '38e634d9-5682-44ae-9b60-db636efe3156',
-        PROFILES_AUTO_PROVISION: 'false',
-        TEST_IDP_ENABLED: 'false',
-      },
-    });
-    try {
-      expect((await fetch(`${production.url}/health/live`)).status).toBe(200);
-    } finally {
-      await production.close();
-    }
-    const afterProduction = await tables(query);
-    expect(afterProduction.filter((name) => name.startsWith('test_idp'))).toEqual([]);
-    expect(afterProduction).toContain('migrations');
-
-    const development = await startApp({ database, env: { TEST_IDP_ENABLED: 'true' } });
-    try {
-      expect((await fetch(`${development.url}/test-idp/maskinporten/jwks`)).status).toBe(200);
-    } finally {
-      await development.close();
-    }
-    expect((await tables(query)).filter((name) => name.startsWith('test_idp'))).toEqual(TEST_IDP_TABLES);
   });
 });

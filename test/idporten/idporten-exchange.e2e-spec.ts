@@ -140,12 +140,15 @@ describe('ID-porten exchange', () => {
   });
 });
 
-describe('ID-porten required scope', () => {
+describe('ID-porten required scope and auto-provisioning', () => {
   let idporten: FakeIssuer;
   let running: RunningApp;
   before(async () => {
     idporten = await FakeIssuer.start('idporten');
-    running = await startApp({ env: { IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_REQUIRED_SCOPE: 'altinn:enduser' } });
+    // One app for both: the provisioning test's tokens carry the required scope.
+    running = await startApp({
+      env: { IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_REQUIRED_SCOPE: 'altinn:enduser', PROFILES_AUTO_PROVISION: 'true' },
+    });
   });
   after(async () => {
     await running.close();
@@ -158,22 +161,11 @@ describe('ID-porten required scope', () => {
     expect(response.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
     expect((await exchange(running, 'id-porten', await idporten.idportenToken({ scope: 'openid altinn:enduser' }))).status).toBe(200);
   });
-});
-
-describe('ID-porten auto-provisioning', () => {
-  let idporten: FakeIssuer;
-  let running: RunningApp;
-  before(async () => {
-    idporten = await FakeIssuer.start('idporten');
-    running = await startApp({ env: { IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, PROFILES_AUTO_PROVISION: 'true' } });
-  });
-  after(async () => {
-    await running.close();
-    await idporten.close();
-  });
 
   it('creates exactly one user and party under 50 concurrent first requests', async () => {
-    const tokens = await Promise.all(Array.from({ length: 50 }, () => idporten.idportenToken({ pid: '05057012345' })));
+    const tokens = await Promise.all(
+      Array.from({ length: 50 }, () => idporten.idportenToken({ pid: '05057012345', scope: 'openid altinn:enduser' })),
+    );
     const responses = await Promise.all(tokens.map((t) => exchange(running, 'id-porten', t)));
     const payloads = await Promise.all(responses.map(async (r) => decodeJwt(await r.text())));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));

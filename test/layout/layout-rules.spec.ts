@@ -12,8 +12,16 @@ const CONFIG = join(projectRoot(), '.dependency-cruiser.cjs');
 const DEPCRUISE = join(projectRoot(), 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 const made: string[] = [];
 
-/** Runs the layout check of `npm run lint` on a made-up src/ tree: its exit code and the rules it names. */
-function check(files: Record<string, string>): { code: number | null; rules: string[] } {
+interface Verdict {
+  code: number | null;
+  rules: string[];
+}
+
+/** The rules an `err` report names, each once, sorted. */
+const rulesIn = (report: string) => [...new Set([...report.matchAll(/error ([\w-]+):/g)].map((m) => m[1]))].sort();
+
+/** A made-up project: `files` under a fresh directory with a tsconfig.json, as dependency-cruiser finds src/ in `npm run lint`. */
+function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'auth-layout-'));
   made.push(dir);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'commonjs', target: 'es2022', strict: true } }));
@@ -21,9 +29,35 @@ function check(files: Record<string, string>): { code: number | null; rules: str
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const result = spawnSync(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG], { cwd: dir, encoding: 'utf8', ...CLI_LIMITS });
-  const rules = [...new Set([...result.stdout.matchAll(/error ([\w-]+):/g)].map((m) => m[1]))].sort();
-  return { code: result.status, rules };
+  return dir;
+}
+
+/** The layout check exactly as `npm run lint` runs it (`depcruise src --config ...`): its exit code and the rules it names. */
+function checkWithCli(files: Record<string, string>): Verdict {
+  const result = spawnSync(process.execPath, [DEPCRUISE, 'src', '--config', CONFIG], { cwd: tree(files), encoding: 'utf8', ...CLI_LIMITS });
+  return { code: result.status, rules: rulesIn(result.stdout) };
+}
+
+/**
+ * The same check through dependency-cruiser's API in this process: the CLI costs about 2 s of CPU to
+ * load for each tree, the API once. Same configuration file, same reporter; its exit code is the one
+ * the CLI exits with. A test below holds the two to the same verdict.
+ */
+async function check(files: Record<string, string>): Promise<Verdict> {
+  const { cruise } = await import('dependency-cruiser');
+  const { default: extractDepcruiseOptions } = await import('dependency-cruiser/config-utl/extract-depcruise-options');
+  const { default: extractTSConfig } = await import('dependency-cruiser/config-utl/extract-ts-config');
+  const dir = tree(files);
+  const tsConfig = join(dir, 'tsconfig.json');
+  const options = {
+    ...(await extractDepcruiseOptions(CONFIG)),
+    baseDir: dir,
+    outputType: 'err' as const,
+    tsConfig: { fileName: tsConfig },
+  };
+  const result = await cruise(['src'], options, {}, { tsConfig: extractTSConfig(tsConfig) });
+  if (typeof result.output !== 'string') throw new Error('the err reporter returned no text');
+  return { code: result.exitCode, rules: rulesIn(result.output) };
 }
 
 /** A sound tree: a capability on top of common/ and database/, wired by the composition root. */
@@ -43,12 +77,12 @@ describe('the layout rules in npm run lint', () => {
     for (const dir of made) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('passes a tree whose folders depend one way', () => {
-    expect(check(SOUND)).toEqual({ code: 0, rules: [] });
+  it('passes a tree whose folders depend one way', async () => {
+    expect(await check(SOUND)).toEqual({ code: 0, rules: [] });
   });
 
-  it('fails on two folders that import each other through a third', () => {
-    const result = check({
+  it('fails on two folders that import each other through a third', async () => {
+    const result = await check({
       ...SOUND,
       'src/organisations/registry.ts': "import { profileOf } from '../profiles/profile';\nexport const registry = () => profileOf();\n",
       'src/profiles/profile.ts': "import { keyOf } from '../keys/key';\nexport const profileOf = () => keyOf();\n",
@@ -58,17 +92,26 @@ describe('the layout rules in npm run lint', () => {
     expect(result.rules).toContain('no-folder-cycle');
   });
 
-  it('fails on database/ importing a capability, the way it once listed the entities', () => {
-    const result = check({
-      ...SOUND,
-      'src/database/entities.ts': "import { SigningKey } from '../keys/signing-key.entity';\nexport const ENTITIES = [SigningKey];\n",
-    });
+  /** database/ importing a capability, the way it once listed the entities. */
+  const DATABASE_LISTS_ENTITIES = {
+    ...SOUND,
+    'src/database/entities.ts': "import { SigningKey } from '../keys/signing-key.entity';\nexport const ENTITIES = [SigningKey];\n",
+  };
+
+  it('fails on database/ importing a capability, the way it once listed the entities', async () => {
+    const result = await check(DATABASE_LISTS_ENTITIES);
     expect(result.code).not.toBe(0);
     expect(result.rules).toEqual(['database-knows-no-capability', 'no-folder-cycle']);
   });
 
-  it('fails on common/ importing a capability', () => {
-    const result = check({
+  it('gives the verdict of the command npm run lint runs: its exit code and the rules it names', async () => {
+    const cli = checkWithCli(DATABASE_LISTS_ENTITIES);
+    expect(cli.code).not.toBe(0);
+    expect(cli).toEqual(await check(DATABASE_LISTS_ENTITIES));
+  });
+
+  it('fails on common/ importing a capability', async () => {
+    const result = await check({
       ...SOUND,
       'src/common/signer.ts': "import { KeysModule } from '../keys/keys.module';\nexport const signer = KeysModule;\n",
     });
@@ -76,8 +119,8 @@ describe('the layout rules in npm run lint', () => {
     expect(result.rules).toContain('common-and-config-know-no-capability');
   });
 
-  it('fails on a capability reaching into an endpoint folder for a constant', () => {
-    const result = check({
+  it('fails on a capability reaching into an endpoint folder for a constant', async () => {
+    const result = await check({
       ...SOUND,
       'src/discovery/discovery-document.ts': "export const EXCHANGE_PATH = 'x';\n",
       'src/refresh/refresh.controller.ts':
@@ -105,12 +148,12 @@ describe('the layout rules in npm run lint', () => {
       "import { TokenAudiences } from '../exchange/shared/token-audiences';\nexport class RefreshModule { a = TokenAudiences; }\n",
   };
 
-  it("passes the exchange: POST /token injecting a provider's exchange service, and the refresh using exchange/shared/", () => {
-    expect(check(EXCHANGE)).toEqual({ code: 0, rules: [] });
+  it("passes the exchange: POST /token injecting a provider's exchange service, and the refresh using exchange/shared/", async () => {
+    expect(await check(EXCHANGE)).toEqual({ code: 0, rules: [] });
   });
 
-  it("fails on a capability outside exchange/ reaching into a provider's exchange folder", () => {
-    const result = check({
+  it("fails on a capability outside exchange/ reaching into a provider's exchange folder", async () => {
+    const result = await check({
       ...EXCHANGE,
       'src/refresh/refresh.module.ts':
         "import { MaskinportenExchange } from '../exchange/maskinporten/maskinporten-exchange';\nexport class RefreshModule { e = MaskinportenExchange; }\n",
@@ -119,8 +162,8 @@ describe('the layout rules in npm run lint', () => {
     expect(result.rules).toEqual(['no-reach-into-endpoints']);
   });
 
-  it("fails on exchange/shared/ importing a provider's folder, which would make a cycle", () => {
-    const result = check({
+  it("fails on exchange/shared/ importing a provider's folder, which would make a cycle", async () => {
+    const result = await check({
       ...EXCHANGE,
       'src/exchange/shared/token-audiences.ts':
         "import { MaskinportenModule } from '../maskinporten/maskinporten.module';\nexport class TokenAudiences { m = MaskinportenModule; }\n",
@@ -145,12 +188,12 @@ describe('the layout rules in npm run lint', () => {
       "import { IdportenExchange } from '../exchange/idporten/idporten-exchange';\nimport { TOKEN_GRANTS } from '../exchange/shared/token-grants';\nexport class LoginGrants { e = IdportenExchange; g = TOKEN_GRANTS; }\n",
   };
 
-  it("passes the login injecting the ID-porten exchange, and the root handing the login's grants to POST /token", () => {
-    expect(check(LOGIN)).toEqual({ code: 0, rules: [] });
+  it("passes the login injecting the ID-porten exchange, and the root handing the login's grants to POST /token", async () => {
+    expect(await check(LOGIN)).toEqual({ code: 0, rules: [] });
   });
 
-  it('fails on the token endpoint importing the login, which imports the exchange', () => {
-    const result = check({
+  it('fails on the token endpoint importing the login, which imports the exchange', async () => {
+    const result = await check({
       ...LOGIN,
       'src/exchange/token-endpoint/token.controller.ts':
         "import { LoginGrants } from '../../login/login-grants';\nexport class TokenController { g = LoginGrants; }\n",
@@ -159,8 +202,8 @@ describe('the layout rules in npm run lint', () => {
     expect(result.rules).toEqual(['exchange-knows-no-login']);
   });
 
-  it('fails on the login reaching into an endpoint folder other than the ID-porten exchange', () => {
-    const result = check({
+  it('fails on the login reaching into an endpoint folder other than the ID-porten exchange', async () => {
+    const result = await check({
       ...LOGIN,
       'src/login/login-grants.ts':
         "import { MaskinportenExchange } from '../exchange/maskinporten/maskinporten-exchange';\nexport class LoginGrants { e = MaskinportenExchange; }\n",
@@ -169,8 +212,8 @@ describe('the layout rules in npm run lint', () => {
     expect(result.rules).toEqual(['login-uses-only-the-idporten-exchange']);
   });
 
-  it('fails on a controller imported from outside its folder', () => {
-    const result = check({
+  it('fails on a controller imported from outside its folder', async () => {
+    const result = await check({
       ...SOUND,
       'src/health/health.controller.ts': 'export class HealthController {}\n',
       'src/keys/probe.ts': "import { HealthController } from '../health/health.controller';\nexport const probe = HealthController;\n",

@@ -1,7 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'expect';
-import type { RunningApp } from '../helpers/app';
+import * as oidc from 'openid-client';
+import { DataSource } from 'typeorm';
+import { AdminContext, AdminRequest, executeAdminRequest } from '../../src/admin/admin-request';
+import { clientsProgram } from '../../src/cli/clients.command';
+import { failureOf } from '../../src/cli/run-cli';
+import { KeyEncryption } from '../../src/keys/key-encryption';
+import { keyTimings } from '../../src/keys/key-schedule';
+import { SigningKeyRepository } from '../../src/keys/signing-key.repository';
+import { RunningApp, testSettings } from '../helpers/app';
 import { formOf } from '../helpers/code-flow-client';
 import { runCommand } from '../helpers/spawn';
 
@@ -30,19 +38,75 @@ export interface ClientJson {
   token_endpoint_auth_method: string;
 }
 
-/** `npm run clients -- ...` beside the running service, on its database; the one JSON line it printed. */
-export async function clientsCli(
-  running: RunningApp,
-  args: string[],
-): Promise<{ code: number | null; json?: Record<string, unknown>; stderr: string }> {
-  const done = await runCommand(['clients', ...args], {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    TEST_IDP_ENABLED: 'false',
-    ...running.database.env,
+/** What a clients command run beside `running` ended with: its exit code, the one JSON line it printed, its errors. */
+export interface ClientsRun {
+  code: number | null;
+  json?: Record<string, unknown>;
+  stderr: string;
+}
+
+/** The environment a clients command beside `running` gets: the service's database, nothing else of the test's. */
+function clientsEnv(running: RunningApp): Record<string, string | undefined> {
+  return { NODE_ENV: 'test', LOG_LEVEL: 'silent', TEST_IDP_ENABLED: 'false', ...running.database.env };
+}
+
+function clientsRun({ code, stdout, stderr }: { code: number | null; stdout: string; stderr: string }): ClientsRun {
+  const last = stdout.trim().split('\n').pop() ?? '';
+  return { code, json: last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : undefined, stderr };
+}
+
+/** `npm run clients -- ...` beside the running service, on its database, as the process an operator runs. */
+export async function clientsCli(running: RunningApp, args: string[]): Promise<ClientsRun> {
+  return clientsRun(await runCommand(['clients', ...args], clientsEnv(running)));
+}
+
+/**
+ * A clients command as the running service answers it when a CLI sends it (the admin request
+ * handler on the service's own data source), its outcome turned into an exit code and output as
+ * the CLI does. The CLI's arguments and its route to the service are shown by clientsCliProcess.
+ */
+export async function clientsInService(running: RunningApp, request: AdminRequest): Promise<ClientsRun> {
+  const dataSource = running.app.get(DataSource);
+  const settings = testSettings();
+  const context: AdminContext = {
+    dataSource,
+    keys: running.app.get(SigningKeyRepository),
+    encryption: () => running.app.get(KeyEncryption),
+    timings: keyTimings(settings.keys, settings.token),
+    now: () => running.clock.now(),
+    httpsRedirectUrisOnly: settings.login.httpsRedirectUrisOnly,
+  };
+  try {
+    const { lines } = await executeAdminRequest(context, request);
+    return clientsRun({ code: 0, stdout: lines.join('\n'), stderr: '' });
+  } catch (error) {
+    const { code, message } = failureOf(error, clientsProgram.usage);
+    return { code, stderr: `${message}\n` };
+  }
+}
+
+/**
+ * An authorization request as openid-client builds it: PKCE S256 with a fresh verifier, a fresh
+ * state and nonce, scope openid; `extra` adds or overrides parameters (`acr_values`).
+ */
+export async function authorizationRequest(
+  config: oidc.Configuration,
+  redirectUri: string,
+  extra: Record<string, string> = {},
+): Promise<{ url: URL; verifier: string; state: string; nonce: string }> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
   });
-  const last = done.stdout.trim().split('\n').pop() ?? '';
-  return { code: done.code, json: last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : undefined, stderr: done.stderr };
+  return { url, verifier, state, nonce };
 }
 
 /** A browser over plain HTTP: follows nothing, keeps cookies per name. */
@@ -64,8 +128,8 @@ export class CookieJar {
     }
   }
 
-  async get(url: string | URL): Promise<Response> {
-    const response = await fetch(url, { redirect: 'manual', headers: { cookie: this.header() } });
+  async get(url: string | URL, headers: Record<string, string> = {}): Promise<Response> {
+    const response = await fetch(url, { redirect: 'manual', headers: { ...headers, cookie: this.header() } });
     this.take(response);
     return response;
   }
@@ -73,14 +137,15 @@ export class CookieJar {
 
 /**
  * Logs in over HTTP from an /authorize (or /authentication?goto=) URL: our redirect to test
- * ID-porten, its form posted as a person would, the callback with the browser's cookies. Returns
- * the final redirect of our callback.
+ * ID-porten, its form posted as a person would, the callback with the browser's cookies (and
+ * `callbackHeaders`, a traceparent). Returns the final redirect of our callback.
  */
 export async function loginOverHttp(
   jar: CookieJar,
   start: string | URL,
   person: Record<string, string> = {},
   callbackAt: (callback: string) => string = (callback) => callback,
+  callbackHeaders: Record<string, string> = {},
 ): Promise<Response> {
   const first = await jar.get(start);
   expect(first.status).toBe(303);
@@ -96,5 +161,5 @@ export async function loginOverHttp(
     body: new URLSearchParams(form).toString(),
   });
   expect(posted.status).toBe(303);
-  return jar.get(callbackAt(posted.headers.get('location') as string));
+  return jar.get(callbackAt(posted.headers.get('location') as string), callbackHeaders);
 }

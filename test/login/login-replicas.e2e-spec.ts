@@ -9,7 +9,7 @@ import { freePort, RunningApp, startApp } from '../helpers/app';
 import { pkce } from '../helpers/code-flow-client';
 import { SERVER_URL } from '../helpers/database';
 import { Spawned, spawnService, stopAll, waitFor } from '../helpers/spawn';
-import { ClientJson, clientsCli, CookieJar, loginOverHttp, PID, relyingParty } from './login-helpers';
+import { ClientJson, clientsInService, CookieJar, loginOverHttp, PID, relyingParty } from './login-helpers';
 
 const skip = SERVER_URL ? false : 'replicas share a PostgreSQL database: set DATABASE_URL (the embedded database has one owner)';
 
@@ -49,7 +49,11 @@ describe('login across replicas sharing PostgreSQL', { skip }, () => {
     });
     await waitFor(`${secondUrl}/health/ready`, 120_000, second.exited);
     rp = await relyingParty();
-    client = (await clientsCli(first, ['add', '--name', 'Portal', '--redirect-uri', `${rp.url}/cb`])).json as unknown as ClientJson;
+    const added = await clientsInService(first, {
+      command: 'clients.add',
+      client: { name: 'Portal', redirectUris: [`${rp.url}/cb`], postLogoutRedirectUris: [], public: false },
+    });
+    client = added.json as unknown as ClientJson;
   });
   after(async () => {
     await stopAll();

@@ -13,7 +13,16 @@ import { browserSkipReason, HeadlessBrowser, launchBrowser } from '../helpers/br
 import { pkce } from '../helpers/code-flow-client';
 import { expectProblem } from '../helpers/problem';
 import { json } from '../helpers/test-idp-client';
-import { ClientJson, clientsCli, CookieJar, loginOverHttp, PID, relyingParty } from './login-helpers';
+import {
+  authorizationRequest,
+  ClientJson,
+  clientsCli,
+  clientsInService,
+  CookieJar,
+  loginOverHttp,
+  PID,
+  relyingParty,
+} from './login-helpers';
 
 const OPENID = '/authentication/api/v1/openid/';
 const AUTHORIZE = '/authentication/api/v1/authorize';
@@ -98,10 +107,10 @@ describe('login: the OpenID Provider for people in browsers', () => {
       '--post-logout-redirect-uri',
       `${rp.url}/bye`,
     ]);
-    expect(added.code).toBe(0);
+    expect([added.code, added.stderr]).toEqual([0, '']);
     confidential = added.json as unknown as ClientJson;
     const addedPublic = await clientsCli(running, ['add', '--name', 'Phone app', '--redirect-uri', `${rp.url}/phone`, '--public']);
-    expect(addedPublic.code).toBe(0);
+    expect([addedPublic.code, addedPublic.stderr]).toEqual([0, '']);
     phone = addedPublic.json as unknown as ClientJson;
   });
   after(async () => {
@@ -126,19 +135,27 @@ describe('login: the OpenID Provider for people in browsers', () => {
     expect(stored[0].secret_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(stored[0].secret_sha256).not.toContain(confidential.client_secret);
 
-    const listed = await clientsCli(running, ['list']);
+    // The service's answers to the other commands, without a process each: the CLI's adds and a
+    // remove above and below show its arguments and its route to the service.
+    const listed = await clientsInService(running, { command: 'clients.list' });
     expect(listed.code).toBe(0);
     const ids = (listed.json?.clients as ClientJson[]).map((c) => c.client_id);
     expect(ids).toEqual(expect.arrayContaining([confidential.client_id, phone.client_id]));
     expect(JSON.stringify(listed.json)).not.toContain(confidential.client_secret);
 
-    const extra = await clientsCli(running, ['add', '--name', 'Gone', '--redirect-uri', 'http://127.0.0.1:9/x']);
+    const extra = await clientsInService(running, {
+      command: 'clients.add',
+      client: { name: 'Gone', redirectUris: ['http://127.0.0.1:9/x'], postLogoutRedirectUris: [], public: false },
+    });
     const removed = await clientsCli(running, ['remove', String(extra.json?.client_id)]);
     expect(removed).toMatchObject({ code: 0, json: { removed: extra.json?.client_id } });
-    const again = await clientsCli(running, ['remove', String(extra.json?.client_id)]);
+    const again = await clientsInService(running, { command: 'clients.remove', clientId: String(extra.json?.client_id) });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^no client/);
-    const bad = await clientsCli(running, ['add', '--name', 'Bad', '--redirect-uri', 'http://127.0.0.1/cb#frag']);
+    const bad = await clientsInService(running, {
+      command: 'clients.add',
+      client: { name: 'Bad', redirectUris: ['http://127.0.0.1/cb#frag'], postLogoutRedirectUris: [], public: false },
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/fragment/);
   });
@@ -217,18 +234,7 @@ print('valid')`,
 
   it('runs the code flow for a confidential client with openid-client: id_token, platform access token, userinfo, rotating refresh', async () => {
     const config = await discover(confidential);
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: `${rp.url}/cb`,
-      scope: 'openid',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      acr_values: 'idporten-loa-high',
-    });
+    const { url, verifier, state, nonce } = await authorizationRequest(config, `${rp.url}/cb`, { acr_values: 'idporten-loa-high' });
     const jar = new CookieJar();
     const landed = await loginOverHttp(jar, url);
     expect(landed.status).toBe(303);
@@ -485,17 +491,7 @@ print('valid')`,
       const page = await browser.browser.newPage();
       page.setDefaultTimeout(60_000);
       const config = await discover(confidential);
-      const verifier = oidc.randomPKCECodeVerifier();
-      const state = oidc.randomState();
-      const nonce = oidc.randomNonce();
-      const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: `${rp.url}/cb`,
-        scope: 'openid',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-        nonce,
-      });
+      const { url, verifier, state, nonce } = await authorizationRequest(config, `${rp.url}/cb`);
       await page.goto(url.href);
       expect(new URL(page.url()).pathname).toBe('/test-idp/idporten/authorize');
       await personLogsIn(page);
@@ -511,20 +507,14 @@ print('valid')`,
 
       // Single sign-on: the phone app's /authorize skips ID-porten while the session lasts.
       const phoneConfig = await discover(phone);
-      const phoneVerifier = oidc.randomPKCECodeVerifier();
-      const phoneUrl = oidc.buildAuthorizationUrl(phoneConfig, {
-        redirect_uri: `${rp.url}/phone`,
-        scope: 'openid',
-        code_challenge: await oidc.calculatePKCECodeChallenge(phoneVerifier),
-        code_challenge_method: 'S256',
-        state: 'phone-state',
-      });
-      await page.goto(phoneUrl.href);
+      const phoneRequest = await authorizationRequest(phoneConfig, `${rp.url}/phone`);
+      await page.goto(phoneRequest.url.href);
       const phoneBack = new URL(page.url());
       expect(`${phoneBack.origin}${phoneBack.pathname}`).toBe(`${rp.url}/phone`);
       const phoneTokens = await oidc.authorizationCodeGrant(phoneConfig, phoneBack, {
-        pkceCodeVerifier: phoneVerifier,
-        expectedState: 'phone-state',
+        pkceCodeVerifier: phoneRequest.verifier,
+        expectedState: phoneRequest.state,
+        expectedNonce: phoneRequest.nonce,
       });
       expect(phoneTokens.claims()!.sub).toBe(sub);
       expect(phoneTokens.claims()!.sid).toBe(tokens.claims()!.sid);

@@ -7,14 +7,21 @@ import { eventually, exchange } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { expectProblem } from '../helpers/problem';
 
-describe('upstream issuer keys', () => {
+describe('upstream issuer keys, audience and org claim scope', () => {
   let maskinporten: FakeIssuer;
   let running: RunningApp;
 
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
+    // One app for both: the fake issuer's tokens carry that audience, and no service-owner scope unless asked.
     running = await startApp({
-      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, JWKS_COOLDOWN_SECONDS: '30', UPSTREAM_TIMEOUT_MS: '500' },
+      env: {
+        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+        JWKS_COOLDOWN_SECONDS: '30',
+        UPSTREAM_TIMEOUT_MS: '500',
+        MASKINPORTEN_AUDIENCE: 'https://tt02.altinn.no/maskinporten-api/',
+        MASKINPORTEN_ORG_CLAIM_SCOPE: 'altinn:serviceowner',
+      },
     });
     await eventually(async () => (await fetch(`${running.url}/health/ready`)).status === 200);
   });
@@ -26,49 +33,69 @@ describe('upstream issuer keys', () => {
     await maskinporten.close();
   });
 
-  it('picks up a key the issuer rotated to, with one refetch', async () => {
-    running.clock.advance(31_000);
-    const fetches = maskinporten.hits.jwks;
-    await maskinporten.rotate(true);
-    const response = await exchange(running, 'maskinporten', await maskinporten.maskinportenToken());
-    expect(response.status).toBe(200);
-    expect(maskinporten.hits.jwks).toBe(fetches + 1);
+  // First: the tests below move the app's clock past the fake issuer's token lifetimes.
+  describe('audience and org claim scope', () => {
+    it('refuses a token for another audience', async () => {
+      const response = await exchange(running, 'maskinporten', await maskinporten.maskinportenToken({ aud: 'https://elsewhere/' }));
+      expect((await expectProblem(response, 401)).detail).toMatch(/audience/);
+    });
+
+    it('adds org only when a scope carries the org claim scope', async () => {
+      const { decodeJwt } = await import('jose');
+      const without = decodeJwt(await (await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).text());
+      expect(without.org).toBeUndefined();
+      expect(without.orgNumber).toBe(974760673);
+      const token = await maskinporten.maskinportenToken({ scope: 'altinn:serviceowner/instances.read altinn:x' });
+      const withScope = decodeJwt(await (await exchange(running, 'maskinporten', token)).text());
+      expect(withScope.org).toBe('brg');
+    });
   });
 
-  it('keeps working on the last good keys while the issuer is down', async () => {
-    maskinporten.mode = 'down';
-    running.clock.advance(31_000);
-    for (let i = 0; i < 3; i++) {
-      expect((await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).status).toBe(200);
-    }
-    expect((await fetch(`${running.url}/health/ready`)).status).toBe(200);
-  });
-
-  it('keeps working while the issuer answers 500 or garbage', async () => {
-    for (const mode of ['error', 'garbage'] as const) {
-      maskinporten.mode = mode;
+  describe('upstream issuer keys', () => {
+    it('picks up a key the issuer rotated to, with one refetch', async () => {
       running.clock.advance(31_000);
-      const unknownKid = await maskinporten.sign(maskinporten.maskinportenClaims(), { header: { kid: 'not-published' } });
-      await expectProblem(await exchange(running, 'maskinporten', unknownKid), 401);
-      expect((await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).status).toBe(200);
-    }
-  });
+      const fetches = maskinporten.hits.jwks;
+      await maskinporten.rotate(true);
+      const response = await exchange(running, 'maskinporten', await maskinporten.maskinportenToken());
+      expect(response.status).toBe(200);
+      expect(maskinporten.hits.jwks).toBe(fetches + 1);
+    });
 
-  it('makes at most one JWKS fetch per cooldown for a flood of unknown kids', async () => {
-    running.clock.advance(31_000);
-    const fetches = maskinporten.hits.jwks;
-    const claims = maskinporten.maskinportenClaims();
-    const tokens = await Promise.all(
-      Array.from({ length: 1000 }, () => maskinporten.sign(claims, { header: { kid: randomBytes(16).toString('hex') } })),
-    );
-    const statuses: number[] = [];
-    for (let i = 0; i < tokens.length; i += 100) {
-      const batch = await Promise.all(tokens.slice(i, i + 100).map((t) => exchange(running, 'maskinporten', t)));
-      statuses.push(...batch.map((r) => r.status));
-      await Promise.all(batch.map((r) => r.arrayBuffer()));
-    }
-    expect(new Set(statuses)).toEqual(new Set([401]));
-    expect(maskinporten.hits.jwks - fetches).toBe(1);
+    it('keeps working on the last good keys while the issuer is down', async () => {
+      maskinporten.mode = 'down';
+      running.clock.advance(31_000);
+      for (let i = 0; i < 3; i++) {
+        expect((await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).status).toBe(200);
+      }
+      expect((await fetch(`${running.url}/health/ready`)).status).toBe(200);
+    });
+
+    it('keeps working while the issuer answers 500 or garbage', async () => {
+      for (const mode of ['error', 'garbage'] as const) {
+        maskinporten.mode = mode;
+        running.clock.advance(31_000);
+        const unknownKid = await maskinporten.sign(maskinporten.maskinportenClaims(), { header: { kid: 'not-published' } });
+        await expectProblem(await exchange(running, 'maskinporten', unknownKid), 401);
+        expect((await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).status).toBe(200);
+      }
+    });
+
+    it('makes at most one JWKS fetch per cooldown for a flood of unknown kids', async () => {
+      running.clock.advance(31_000);
+      const fetches = maskinporten.hits.jwks;
+      const claims = maskinporten.maskinportenClaims();
+      const tokens = await Promise.all(
+        Array.from({ length: 1000 }, () => maskinporten.sign(claims, { header: { kid: randomBytes(16).toString('hex') } })),
+      );
+      const statuses: number[] = [];
+      for (let i = 0; i < tokens.length; i += 100) {
+        const batch = await Promise.all(tokens.slice(i, i + 100).map((t) => exchange(running, 'maskinporten', t)));
+        statuses.push(...batch.map((r) => r.status));
+        await Promise.all(batch.map((r) => r.arrayBuffer()));
+      }
+      expect(new Set(statuses)).toEqual(new Set([401]));
+      expect(maskinporten.hits.jwks - fetches).toBe(1);
+    });
   });
 });
 
@@ -109,40 +136,5 @@ describe('an issuer whose keys were never fetched', () => {
     running.clock.advance(2000);
     await eventually(async () => (await exchange(running, 'maskinporten', token)).status === 200);
     await eventually(async () => (await fetch(`${running.url}/health/ready`)).status === 200);
-  });
-});
-
-describe('audience and org claim scope', () => {
-  let maskinporten: FakeIssuer;
-  let running: RunningApp;
-
-  before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    running = await startApp({
-      env: {
-        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-        MASKINPORTEN_AUDIENCE: 'https://tt02.altinn.no/maskinporten-api/',
-        MASKINPORTEN_ORG_CLAIM_SCOPE: 'altinn:serviceowner',
-      },
-    });
-  });
-  after(async () => {
-    await running.close();
-    await maskinporten.close();
-  });
-
-  it('refuses a token for another audience', async () => {
-    const response = await exchange(running, 'maskinporten', await maskinporten.maskinportenToken({ aud: 'https://elsewhere/' }));
-    expect((await expectProblem(response, 401)).detail).toMatch(/audience/);
-  });
-
-  it('adds org only when a scope carries the org claim scope', async () => {
-    const { decodeJwt } = await import('jose');
-    const without = decodeJwt(await (await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).text());
-    expect(without.org).toBeUndefined();
-    expect(without.orgNumber).toBe(974760673);
-    const token = await maskinporten.maskinportenToken({ scope: 'altinn:serviceowner/instances.read altinn:x' });
-    const withScope = decodeJwt(await (await exchange(running, 'maskinporten', token)).text());
-    expect(withScope.org).toBe('brg');
   });
 });

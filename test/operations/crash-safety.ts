@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,23 +15,27 @@ import { CLI, spawnService, spawnTracked, waitFor } from '../helpers/spawn';
 
 const ssnOf = (n: number) => `0202${String(n).padStart(7, '0')}`;
 
-/** A profile import file of `count` people, numbered from `first`. */
-function peopleFile(dir: string, name: string, first: number, count: number): string {
+/**
+ * A profile import file of `count` people, numbered from `first`. `tag` goes into every name, so
+ * that the first person's name (`marker`) is a text no other import wrote.
+ */
+function peopleFile(dir: string, name: string, first: number, count: number, tag = ''): { path: string; marker: string } {
   const parties = [];
   const users = [];
+  const nameOf = (n: number) => `Person ${n}${tag && ` of import ${tag}`}`;
   for (let n = first; n < first + count; n++) {
     parties.push({
       partyId: 52_000_000 + n,
       partyUuid: `00000000-0000-4000-8000-${String(52_000_000 + n).padStart(12, '0')}`,
       type: 'person',
       ssn: ssnOf(n),
-      name: `Person ${n}`,
+      name: nameOf(n),
     });
     users.push({ userId: 22_000_000 + n, userName: `user${n}`, ssn: ssnOf(n), partyId: 52_000_000 + n });
   }
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify({ parties, users }));
-  return path;
+  return { path, marker: nameOf(first) };
 }
 
 /**
@@ -91,72 +96,118 @@ async function exchangeFor(base: string, pid: string): Promise<{ status: number;
 }
 
 /**
- * Starts an admin command and SIGKILLs it once it announced the database it acts on and `due()`
- * then resolves (after a delay, or once its transaction is seen open).
+ * Waits for a moment in a command's work, polling while `running()`; resolves true once the moment
+ * came, false when the command ended first.
  */
-function killMidway(
+type Moment = (running: () => boolean) => Promise<boolean>;
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+/**
+ * Starts an admin command and SIGKILLs it at `moment`, which is awaited from the moment the command
+ * said what it acts on (its first line, before it opens the database).
+ */
+async function killAt(
   args: string[],
   env: Record<string, string>,
-  due: () => Promise<void>,
+  moment: Moment,
 ): Promise<{ stdout: string; signal: NodeJS.Signals | null; code: number | null }> {
   const { child, exited } = spawnTracked(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
-  let announced = false;
-  child.stdout?.on('data', () => {
-    if (announced) return;
-    announced = true;
-    void due().then(() => child.kill('SIGKILL'));
+  let running = true;
+  void exited.then(() => (running = false));
+  let killing: Promise<void> = Promise.resolve();
+  child.stdout?.once('data', () => {
+    killing = moment(() => running).then((came) => {
+      if (came && running) child.kill('SIGKILL');
+    });
   });
-  return exited;
-}
-
-const sleep = (ms: number) => () => new Promise<void>((r) => setTimeout(r, ms));
-
-/** The size and modification time of every WAL file of an embedded data directory. */
-function walState(pgdata: string): string {
-  const wal = join(pgdata, 'pg_wal');
-  return readdirSync(wal)
-    .filter((name) => /^[0-9A-F]{24}$/.test(name))
-    .map((name) => {
-      const { size, mtimeMs } = statSync(join(wal, name));
-      return `${name}:${size}:${mtimeMs}`;
-    })
-    .join(',');
+  const result = await exited;
+  await killing;
+  return result;
 }
 
 /**
- * On the embedded database: resolves `extraMs` after the command first wrote to the WAL (the
- * import's transaction spilling out of the WAL buffers), so that a kill then lands inside it.
+ * On the embedded database: the WAL on disk holds `marker`, a text of the import's first row. The
+ * import's transaction has begun, and part of it (with its transaction id) reached the disk before
+ * its commit, because it writes more than the WAL buffers hold: a kill now lands inside it, and
+ * recovery finds the transaction and aborts it.
  */
-function importWalWritten(database: TestDatabase, extraMs: number): () => Promise<void> {
-  const pgdata = join(database.dataDir, 'pgdata');
-  const before = walState(pgdata);
-  return async () => {
-    while (walState(pgdata) === before) await new Promise((r) => setTimeout(r, 5));
-    await sleep(extraMs)();
-  };
-}
-
-/**
- * On PostgreSQL: resolves once another session of the database has a transaction open that writes
- * (the import's), so that a kill now lands inside that transaction, before its commit.
- */
-function importTransactionOpen(database: TestDatabase): () => Promise<void> {
-  return async () => {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      for (;;) {
-        const { rows } = await client.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
-        );
-        if (rows[0].n > 0) return;
-        await new Promise((r) => setTimeout(r, 5));
+function walHolds(database: TestDatabase, marker: string): Moment {
+  const wal = join(database.dataDir, 'pgdata', 'pg_wal');
+  const needle = Buffer.from(marker);
+  return async (running) => {
+    // Each WAL file is read again only after it changed.
+    const read = new Map<string, number>();
+    while (running()) {
+      for (const name of readdirSync(wal).filter((n) => /^[0-9A-F]{24}$/.test(n))) {
+        try {
+          const { mtimeMs } = statSync(join(wal, name));
+          if (read.get(name) === mtimeMs) continue;
+          read.set(name, mtimeMs);
+          if (readFileSync(join(wal, name)).includes(needle)) return true;
+        } catch (error) {
+          // A WAL file recycled under another name between the listing and the read.
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
       }
-    } finally {
-      await client.end();
+      await tick();
     }
+    return false;
   };
+}
+
+/**
+ * On PostgreSQL: another session of the database has a transaction open that writes (the
+ * import's), so that a kill now lands inside that transaction, before its commit.
+ */
+function writingTransactionOpen(database: TestDatabase): Moment {
+  return (running) =>
+    watchActivity(database, `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`, running);
+}
+
+/** Polls `query` (which counts something as `n`) on a connection of its own until it counts one or more. */
+async function watchActivity(database: TestDatabase, query: string, running: () => boolean, params: unknown[] = []): Promise<boolean> {
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    while (running()) {
+      const { rows } = await client.query<{ n: number }>(query, params);
+      if (rows[0].n > 0) return true;
+      await tick();
+    }
+    return false;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The command has the database open: on the embedded database, PGlite wrote its postmaster.pid
+ * (which a clean close removes); on PostgreSQL, a session that was not there before is connected.
+ */
+async function databaseOpened(database: TestDatabase): Promise<Moment> {
+  if (!database.url) {
+    const pidFile = join(database.dataDir, 'pgdata', 'postmaster.pid');
+    expect(existsSync(pidFile)).toBe(false);
+    return async (running) => {
+      while (running() && !existsSync(pidFile)) await tick();
+      return running();
+    };
+  }
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  const { rows } = await client.query<{ pids: number[] }>(
+    'SELECT coalesce(array_agg(pid), \'{}\') AS pids FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  await client.end();
+  return (running) =>
+    watchActivity(
+      database,
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT pid = ANY($1)',
+      running,
+      [rows[0].pids],
+    );
 }
 
 /**
@@ -193,55 +244,58 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
         if (!database) return t.skip(unavailable);
         const prepared = await runCliInProcess(['migration', 'run'], env);
         expect(prepared.code).toBe(0);
-        // Large enough to be cut midway: its transaction writes more than the WAL buffers hold, so
-        // part of it reaches the disk before its commit.
-        const people = 5000;
-        const file = peopleFile(files, 'import.json', 1, people);
         // A kill proves something only when it landed inside the import's transaction, before its
-        // commit. On PostgreSQL the kill waits for that transaction to be seen open. The embedded
+        // commit. On PostgreSQL the kill comes once that transaction is seen open. The embedded
         // database lets nothing else look inside while the command runs: the kill comes once the
-        // command wrote to the WAL (and a delay after), and the database tells afterwards where it
-        // landed: too late (everything imported), too early (no transaction of the command reached
-        // the disk), or inside the transaction (recovery aborted it). The delay moves until the kill
-        // lands inside.
-        let early = 0;
-        let late: number | undefined;
-        let delayMs = 0;
+        // import's first row is in the WAL on disk, which happens before the commit when the
+        // transaction writes more than the WAL buffers (1 MB) hold. Afterwards the database tells
+        // where the kill landed: inside the transaction (nothing imported, and recovery aborted a
+        // transaction), or too late (everything imported: the import was too small to spill before
+        // its commit, and the next attempt imports twice as many).
+        let people = kind === 'postgresql' ? 1000 : 2000;
+        let file: string;
+        let before = await inspect(database);
         for (let attempt = 1; ; attempt++) {
-          expect(attempt).toBeLessThanOrEqual(10);
-          const mark = await inspect(database);
-          if (mark.people === people) await removePeople(database);
-          const before = mark.people === people ? await inspect(database) : mark;
+          expect(attempt).toBeLessThanOrEqual(5);
           expect(before.people).toBe(0);
-          const due = kind === 'postgresql' ? importTransactionOpen(database) : importWalWritten(database, delayMs);
-          const killed = await killMidway(['profiles', 'import', file], env, due);
+          const written = peopleFile(files, `import-${attempt}.json`, 1, people, `${attempt}-${randomBytes(4).toString('hex')}`);
+          file = written.path;
+          const moment = kind === 'postgresql' ? writingTransactionOpen(database) : walHolds(database, written.marker);
+          const killed = await killAt(['profiles', 'import', file], env, moment);
           expect(killed.stdout.split('\n')[0]).toMatch(/^acting on /);
           const after = await inspect(database, before.xid);
           t.diagnostic(
-            `kill ${kind === 'postgresql' ? 'with the transaction open' : `${delayMs} ms after the first WAL write`}: ${killed.signal ?? `exit ${killed.code}`}, ${after.people} people, ${after.abortedSince} aborted`,
+            `${people} people, killed once ${kind === 'postgresql' ? 'the transaction was seen open' : 'the first row was in the WAL'}: ${killed.signal ?? `exit ${killed.code}`}, ${after.people} people, ${after.abortedSince} aborted`,
           );
-          if (killed.signal !== 'SIGKILL') {
-            // Done before the kill came: everything imported.
-            expect([killed.code, after.people]).toEqual([0, people]);
-            late = delayMs;
-            delayMs = Math.floor((early + late) / 2);
-            continue;
-          }
-          // Never half of it, wherever the kill landed.
+          // Never half of it, wherever the kill landed; done before the kill came, everything.
           expect([0, people]).toContain(after.people);
+          if (killed.signal !== 'SIGKILL') expect([killed.code, after.people]).toEqual([0, people]);
           // On PostgreSQL other databases of the server take transaction ids too: the open transaction seen is the proof.
-          const inside = after.people === 0 && (kind === 'postgresql' || after.abortedSince > 0);
+          const inside = killed.signal === 'SIGKILL' && after.people === 0 && (kind === 'postgresql' || after.abortedSince > 0);
           if (inside) break;
-          if (after.people === people) late = delayMs;
-          else early = delayMs;
-          delayMs = late === undefined ? Math.max(100, delayMs * 2) : Math.floor((early + late) / 2);
+          if (after.people === people) {
+            await removePeople(database);
+            // Within the user ids inspect counts.
+            people = Math.min(people * 2, 8000);
+            before = await inspect(database);
+          } else before = after;
         }
-        const rotation = await killMidway(['keys', 'rotate', '--now'], env, sleep(200));
-        expect(rotation.stdout).toMatch(/^acting on /);
+        // A rotation killed once it has the database open, before it ended: the database opens.
+        let rotation;
+        for (let attempt = 1; ; attempt++) {
+          expect(attempt).toBeLessThanOrEqual(5);
+          rotation = await killAt(['keys', 'rotate', '--now'], env, await databaseOpened(database));
+          expect(rotation.stdout).toMatch(/^acting on /);
+          t.diagnostic(`rotation killed once the database was open: ${rotation.signal ?? `exit ${rotation.code}`}`);
+          if (rotation.signal === 'SIGKILL') break;
+          expect(rotation.code).toBe(0);
+        }
         const keys = await runCliInProcess(['keys', 'list'], env);
         expect(keys.code).toBe(0);
-        // A rotation killed before it ended left its lock: the next command takes it over and says so.
-        expect(keys.stderr).toMatch(/^(took over the lock of .*pgdata from process \d+, which is no longer running\n)?$/);
+        // The killed rotation left its lock of the embedded directory: the next command takes it over and says so.
+        expect(keys.stderr).toMatch(
+          kind === 'embedded' ? /^took over the lock of .*pgdata from process \d+, which is no longer running\n$/ : /^$/,
+        );
         const imported = await runCliInProcess(['profiles', 'import', file], env);
         expect([imported.code, imported.stderr]).toEqual([0, '']);
         expect((await inspect(database)).people).toBe(people);
@@ -272,7 +326,7 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
           });
           const acknowledged: string[] = [];
           for (let batch = 0; batch < 1; batch++) {
-            const file = peopleFile(files, `batch-${batch}.json`, 10_000 + batch * 100, 100);
+            const file = peopleFile(files, `batch-${batch}.json`, 10_000 + batch * 100, 100).path;
             const imported = await runCliInProcess(['profiles', 'import', file], serviceEnv);
             expect([imported.code, imported.stderr]).toEqual([0, '']);
             acknowledged.push(ssnOf(10_000 + batch * 100), ssnOf(10_000 + batch * 100 + 99));
@@ -284,7 +338,7 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
           // has said what it acts on, and exchanges are under way.
           const inFlightCommand = spawnTracked(
             process.execPath,
-            [CLI, 'profiles', 'import', peopleFile(files, 'in-flight.json', 20_000, 500)],
+            [CLI, 'profiles', 'import', peopleFile(files, 'in-flight.json', 20_000, 500).path],
             {
               env: { PATH: process.env.PATH ?? '', ...serviceEnv },
             },

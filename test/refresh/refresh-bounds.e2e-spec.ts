@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AuditLog } from '../../src/audit/audit-log';
 import { KeyRing } from '../../src/keys/key-ring';
 import { RunningApp, startApp } from '../helpers/app';
+import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { exchange } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { expectProblem } from '../helpers/problem';
@@ -121,28 +122,22 @@ describe('refresh with IDPORTEN_TOKEN_LIFETIME=upstream never outlives the ID-po
 });
 
 describe('the refresh window starts at the earlier of exchanged_at and iat, never in the future; audit rows name subject and parent', () => {
+  let started: AppWithIssuers;
   let maskinporten: FakeIssuer;
   let idporten: FakeIssuer;
   let running: RunningApp;
   before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    idporten = await FakeIssuer.start('idporten');
-    running = await startApp({
+    started = await startAppWithIssuers({
       env: {
         ISSUER_URL: ISSUER,
-        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-        IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
         TOKEN_LIFETIME_SECONDS: '600',
         REFRESH_MAX_AGE_SECONDS: '900',
         CLOCK_SKEW_SECONDS: '10',
       },
     });
+    ({ running, maskinporten, idporten } = started);
   });
-  after(async () => {
-    await running.close();
-    await maskinporten.close();
-    await idporten.close();
-  });
+  after(() => started?.close());
 
   const refusedInFuture = async (token: string) => {
     const before = (await audited(running)).length;

@@ -1,18 +1,30 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { decodeJwt } from 'jose';
-import { RunningApp, startApp } from '../helpers/app';
+import type { RunningApp } from '../helpers/app';
+import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { exchange, verifyIssued } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { expectProblem } from '../helpers/problem';
 
 const ISSUER = 'https://platform.test/authentication/api/v1/openid/';
+/** An ID-porten token issued now in the app's (moved) time, lasting `seconds` upstream. */
+const idportenTokenNow = (started: AppWithIssuers, seconds: number) => {
+  const now = Math.floor(started.running.clock.now() / 1000);
+  return started.idporten.idportenToken({ iat: now, exp: now + seconds });
+};
+/** The lifetime of the token the app issues for an ID-porten token. */
+const issuedLifetime = async (running: RunningApp, token: string) => {
+  const payload = decodeJwt(await (await exchange(running, 'id-porten', token)).text());
+  return (payload.exp as number) - (payload.iat as number);
+};
 const refresh = (app: RunningApp, token?: string, accept?: string) =>
   fetch(`${app.url}/authentication/api/v1/refresh`, {
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(accept ? { accept } : {}) },
   });
 
 describe('token refresh', () => {
+  let started: AppWithIssuers;
   let maskinporten: FakeIssuer;
   let running: RunningApp;
   /** An exchange now, in the app's (moved) time. */
@@ -22,21 +34,13 @@ describe('token refresh', () => {
   };
 
   before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    // Tokens live 10 minutes; a chain of refreshes at most 15.
-    running = await startApp({
-      env: {
-        ISSUER_URL: ISSUER,
-        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-        TOKEN_LIFETIME_SECONDS: '600',
-        REFRESH_MAX_AGE_SECONDS: '900',
-      },
+    // Tokens live 10 minutes; a chain of refreshes at most 15. ID-porten tokens live as long as upstream's, at most 10 minutes.
+    started = await startAppWithIssuers({
+      env: { ISSUER_URL: ISSUER, TOKEN_LIFETIME_SECONDS: '600', REFRESH_MAX_AGE_SECONDS: '900', IDPORTEN_TOKEN_LIFETIME: 'upstream' },
     });
+    ({ running, maskinporten } = started);
   });
-  after(async () => {
-    await running.close();
-    await maskinporten.close();
-  });
+  after(() => started?.close());
 
   it('returns the same claims with a new jti, iat, nbf and exp', async () => {
     const original = await ours();
@@ -86,65 +90,42 @@ describe('token refresh', () => {
     expect((await expectProblem(await refresh(running, upstream), 401)).detail).toMatch(/issuer|key/);
     await expectProblem(await refresh(running), 401);
   });
+
+  describe('ID-porten token lifetime', () => {
+    it('issues tokens with the upstream lifetime', async () => {
+      const lifetime = await issuedLifetime(running, await idportenTokenNow(started, 120));
+      expect(lifetime).toBeGreaterThanOrEqual(120 - 2);
+      expect(lifetime).toBeLessThanOrEqual(120);
+    });
+
+    it('never goes beyond the fixed lifetime with upstream', async () => {
+      expect(await issuedLifetime(running, await idportenTokenNow(started, 7200))).toBe(600);
+    });
+  });
 });
 
 describe('refresh window shorter than a token', () => {
-  let maskinporten: FakeIssuer;
+  let started: AppWithIssuers;
   let running: RunningApp;
   before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    running = await startApp({
-      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TOKEN_LIFETIME_SECONDS: '600', REFRESH_MAX_AGE_SECONDS: '60' },
-    });
+    // Tokens live the default 30 minutes, a chain of refreshes one; ID-porten tokens the fixed lifetime.
+    started = await startAppWithIssuers({ env: { REFRESH_MAX_AGE_SECONDS: '60', IDPORTEN_TOKEN_LIFETIME: 'fixed' } });
+    ({ running } = started);
   });
-  after(async () => {
-    await running.close();
-    await maskinporten.close();
-  });
+  after(() => started?.close());
 
   it('refuses a still-valid token once the window since the first exchange is over', async () => {
-    const ours = await (await exchange(running, 'maskinporten', await maskinporten.maskinportenToken())).text();
+    const ours = await (await exchange(running, 'maskinporten', await started.maskinporten.maskinportenToken())).text();
     running.clock.advance(120_000);
     const body = await expectProblem(await refresh(running, ours), 401);
     expect(body.detail).toMatch(/refresh window/);
   });
-});
 
-describe('ID-porten token lifetime', () => {
-  let idporten: FakeIssuer;
-  after(() => idporten.close());
-  before(async () => {
-    idporten = await FakeIssuer.start('idporten');
-  });
-
-  for (const [mode, expected] of [
-    ['fixed', 1800],
-    ['upstream', 120],
-  ] as const) {
-    it(`issues tokens with the ${mode} lifetime`, async () => {
-      const running = await startApp({ env: { IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_TOKEN_LIFETIME: mode } });
-      try {
-        const now = idporten.now();
-        const token = await idporten.idportenToken({ iat: now, exp: now + 120 });
-        const payload = decodeJwt(await (await exchange(running, 'id-porten', token)).text());
-        expect((payload.exp as number) - (payload.iat as number)).toBeGreaterThanOrEqual(expected - 2);
-        expect((payload.exp as number) - (payload.iat as number)).toBeLessThanOrEqual(expected);
-      } finally {
-        await running.close();
-      }
+  describe('ID-porten token lifetime', () => {
+    it('issues tokens with the fixed lifetime', async () => {
+      const lifetime = await issuedLifetime(running, await idportenTokenNow(started, 120));
+      expect(lifetime).toBeGreaterThanOrEqual(1800 - 2);
+      expect(lifetime).toBeLessThanOrEqual(1800);
     });
-  }
-
-  it('never goes beyond the fixed lifetime with upstream', async () => {
-    const running = await startApp({
-      env: { IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl, IDPORTEN_TOKEN_LIFETIME: 'upstream', TOKEN_LIFETIME_SECONDS: '600' },
-    });
-    try {
-      const now = idporten.now();
-      const payload = decodeJwt(await (await exchange(running, 'id-porten', await idporten.idportenToken({ exp: now + 7200 }))).text());
-      expect((payload.exp as number) - (payload.iat as number)).toBe(600);
-    } finally {
-      await running.close();
-    }
   });
 });

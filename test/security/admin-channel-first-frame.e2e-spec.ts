@@ -1,3 +1,4 @@
+// test-database: independent (the embedded database's admin channel, whatever DATABASE_URL says)
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';

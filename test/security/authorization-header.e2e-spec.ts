@@ -2,13 +2,14 @@ import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../src/audit/audit-log';
-import { RunningApp, startApp } from '../helpers/app';
+import type { RunningApp } from '../helpers/app';
 import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { EXCHANGE } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { rawGet, RawResponse, rawSocketGet } from '../helpers/raw-request';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
+const ADMIN = 'admin-token-0123456789abcdef';
 
 /** A 400 invalid_request problem that names the rule, with nothing of either header echoed. */
 function expectAmbiguous(response: RawResponse, ...sent: string[]): void {
@@ -28,7 +29,8 @@ describe('exactly one Authorization header', () => {
   let running: RunningApp;
 
   before(async () => {
-    started = await startAppWithIssuers({ env: { METRICS_TOKEN } });
+    // The test IdP too, for its admin endpoints: one app serves every endpoint that takes a token.
+    started = await startAppWithIssuers({ env: { METRICS_TOKEN, TEST_IDP_ENABLED: 'true', TEST_IDP_ADMIN_TOKEN: ADMIN } });
     ({ running, maskinporten, idporten } = started);
   });
   after(() => started.close());
@@ -38,7 +40,7 @@ describe('exactly one Authorization header', () => {
     return running.app
       .get(DataSource)
       .query<{ outcome: string; reason: string | null; org_number: string | null }[]>(
-        'SELECT outcome, reason, org_number FROM authentication_events ORDER BY occurred_at',
+        'SELECT outcome, reason, org_number FROM authentication_events ORDER BY occurred_at, id',
       );
   };
 
@@ -111,15 +113,6 @@ describe('exactly one Authorization header', () => {
     expect(joined.status).toBe(401);
     expect(joined.headers['www-authenticate']).toMatch(/^Bearer error="invalid_request"/);
   });
-});
-
-describe('exactly one Authorization header at the test IdP', () => {
-  let running: RunningApp;
-  const ADMIN = 'admin-token-0123456789abcdef';
-  before(async () => {
-    running = await startApp({ env: { TEST_IDP_ENABLED: 'true', TEST_IDP_ADMIN_TOKEN: ADMIN } });
-  });
-  after(() => running.close());
 
   it('refuses two headers on an admin endpoint, even when the first holds the admin token', async () => {
     const url = `${running.url}/test-idp/maskinporten/scopes`;

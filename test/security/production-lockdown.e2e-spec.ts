@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
+import { deriveSettings, parseEnvironment, startUpRefusal } from '../../src/config';
 import { RunningApp, startApp } from '../helpers/app';
 import { exchange } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
@@ -24,14 +25,17 @@ const PRODUCTION: Record<string, string> = {
   TEST_IDP_ENABLED: 'false',
 };
 
+/** The environment a refusal test starts with: production's, then `env`. */
+const refusedEnvironment = (env: Record<string, string>): Record<string, string> => ({
+  ...PRODUCTION,
+  DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-lockdown-')),
+  LOG_LEVEL: 'silent',
+  ...env,
+});
+
 /** Starts the built service with a configuration that production must refuse, and returns its one-line complaint. */
-async function refusal(env: Record<string, string>): Promise<string> {
-  const { child, exited } = spawnService({
-    ...PRODUCTION,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'auth-lockdown-')),
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
+async function spawnedRefusal(env: Record<string, string>): Promise<string> {
+  const { child, exited } = spawnService(env);
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   try {
     const { code, stderr } = await exited;
@@ -45,16 +49,35 @@ async function refusal(env: Record<string, string>): Promise<string> {
   }
 }
 
+/**
+ * The line main.ts prints before it exits 1 for a configuration production must refuse, made here
+ * by the same validation and the same wording (a process costs seconds; the first test below spawns
+ * one and shows its line is this one).
+ */
+function refusal(env: Record<string, string>): string {
+  let line: string | undefined;
+  try {
+    deriveSettings(parseEnvironment(refusedEnvironment(env)));
+  } catch (error) {
+    line = startUpRefusal(error);
+  }
+  expect(line).toMatch(/^Invalid configuration: /);
+  expect(line?.split('\n')).toHaveLength(1);
+  return line as string;
+}
+
 describe('production upstreams are https', () => {
   it('refuses an http Maskinporten discovery URL that is not loopback', async () => {
-    const line = await refusal({ MASKINPORTEN_WELL_KNOWN_URLS: 'http://maskinporten.example/.well-known/oauth-authorization-server' });
+    const env = refusedEnvironment({ MASKINPORTEN_WELL_KNOWN_URLS: 'http://maskinporten.example/.well-known/oauth-authorization-server' });
+    const line = await spawnedRefusal(env);
+    expect(refusal(env)).toBe(line);
     expect(line).toContain(
       'MASKINPORTEN_WELL_KNOWN_URLS must hold only https URLs (http only to a loopback address) in production (got "http://maskinporten.example/',
     );
   });
 
-  it('refuses an http ID-porten discovery URL hidden second in the list', async () => {
-    const line = await refusal({
+  it('refuses an http ID-porten discovery URL hidden second in the list', () => {
+    const line = refusal({
       IDPORTEN_WELL_KNOWN_URLS:
         'https://idporten.example/.well-known/openid-configuration, http://10.0.0.7/.well-known/openid-configuration',
     });
@@ -135,19 +158,19 @@ describe('outside production the same jwks_uri is taken (control for the test ab
 });
 
 describe('TRUST_PROXY in production', () => {
-  it('refuses true, with which any client picks its own address', async () => {
-    const line = await refusal({ TRUST_PROXY: 'true' });
+  it('refuses true, with which any client picks its own address', () => {
+    const line = refusal({ TRUST_PROXY: 'true' });
     expect(line).toContain(
       'TRUST_PROXY must not trust every proxy (give at most 3 hops, or addresses and subnets no wider than /8 for IPv4 and /32 for IPv6) in production (got "true")',
     );
   });
 
-  it('refuses a subnet that trusts every address', async () => {
-    expect(await refusal({ TRUST_PROXY: '10.0.0.1, 0.0.0.0/0' })).toContain('TRUST_PROXY must not trust every proxy');
+  it('refuses a subnet that trusts every address', () => {
+    expect(refusal({ TRUST_PROXY: '10.0.0.1, 0.0.0.0/0' })).toContain('TRUST_PROXY must not trust every proxy');
   });
 
-  it('refuses a hop count over 3 and subnets that together cover every address', async () => {
-    expect(await refusal({ TRUST_PROXY: '99' })).toContain('TRUST_PROXY must not trust every proxy');
-    expect(await refusal({ TRUST_PROXY: '0.0.0.0/1,128.0.0.0/1' })).toContain('TRUST_PROXY must not trust every proxy');
+  it('refuses a hop count over 3 and subnets that together cover every address', () => {
+    expect(refusal({ TRUST_PROXY: '99' })).toContain('TRUST_PROXY must not trust every proxy');
+    expect(refusal({ TRUST_PROXY: '0.0.0.0/1,128.0.0.0/1' })).toContain('TRUST_PROXY must not trust every proxy');
   });
 });

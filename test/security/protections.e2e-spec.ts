@@ -70,50 +70,49 @@ describe('protections', () => {
   });
 });
 
-describe('CORS when configured', () => {
-  let running: RunningApp;
-  before(async () => {
-    running = await startApp({ env: { CORS_ORIGINS: 'https://portal.example' } });
-  });
-  after(() => running.close());
-
-  it('allows only the configured origin', async () => {
-    const allowed = await fetch(`${running.url}/health/live`, { headers: { origin: 'https://portal.example' } });
-    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://portal.example');
-    const other = await fetch(`${running.url}/health/live`, { headers: { origin: 'https://evil.example' } });
-    expect(other.headers.get('access-control-allow-origin')).toBeNull();
-  });
-});
-
-describe('one rate limit per client across the exchange endpoints', () => {
+// The first describe's app has no CORS origins and a bucket spent by its own tests: this one has both anew.
+describe('a second app: CORS origins configured, a fresh rate limit', () => {
   let maskinporten: FakeIssuer;
   let running: RunningApp;
 
   before(async () => {
     maskinporten = await FakeIssuer.start('maskinporten');
-    running = await startApp({ env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, RATE_LIMIT_PER_MINUTE: '5' } });
+    running = await startApp({
+      env: { MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, RATE_LIMIT_PER_MINUTE: '5', CORS_ORIGINS: 'https://portal.example' },
+    });
   });
   after(async () => {
     await running?.close();
     await maskinporten?.close();
   });
 
-  it('counts requests to every exchange endpoint in one bucket, so five endpoints do not give five times the limit', async () => {
-    const token = await maskinporten.maskinportenToken();
-    const api = `${running.url}/authentication/api/v1`;
-    const statuses = [
-      (await exchange(running, 'maskinporten', token)).status,
-      (await exchange(running, 'maskinporten', token)).status,
-      (await exchange(running, 'id-porten')).status,
-      (await fetch(`${api}/token`, { method: 'POST' })).status,
-      (await fetch(`${api}/refresh`)).status,
-    ];
-    expect(statuses).toEqual([200, 200, 401, 400, 401]);
-    for (const next of [
-      () => exchange(running, 'id-porten'),
-      () => fetch(`${api}/refresh`),
-      () => exchange(running, 'maskinporten', token),
-    ])
-      await expectProblem(await next(), 429);
+  describe('CORS when configured', () => {
+    it('allows only the configured origin', async () => {
+      const allowed = await fetch(`${running.url}/health/live`, { headers: { origin: 'https://portal.example' } });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://portal.example');
+      const other = await fetch(`${running.url}/health/live`, { headers: { origin: 'https://evil.example' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
+  describe('one rate limit per client across the exchange endpoints', () => {
+    it('counts requests to every exchange endpoint in one bucket, so five endpoints do not give five times the limit', async () => {
+      const token = await maskinporten.maskinportenToken();
+      const api = `${running.url}/authentication/api/v1`;
+      const statuses = [
+        (await exchange(running, 'maskinporten', token)).status,
+        (await exchange(running, 'maskinporten', token)).status,
+        (await exchange(running, 'id-porten')).status,
+        (await fetch(`${api}/token`, { method: 'POST' })).status,
+        (await fetch(`${api}/refresh`)).status,
+      ];
+      expect(statuses).toEqual([200, 200, 401, 400, 401]);
+      for (const next of [
+        () => exchange(running, 'id-porten'),
+        () => fetch(`${api}/refresh`),
+        () => exchange(running, 'maskinporten', token),
+      ])
+        await expectProblem(await next(), 429);
+    });
   });
 });

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { CompactSign } from 'jose';
-import { RunningApp, startApp } from '../helpers/app';
+import type { RunningApp } from '../helpers/app';
+import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { exchange } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { expectProblem } from '../helpers/problem';
@@ -12,6 +13,7 @@ const CONSUMER = { authority: 'iso6523-actorid-upis', ID: '0192:974760673' };
 
 /** Organisation numbers, time claims, audience spellings and a repeated introspection token. */
 describe('the smaller gaps of the third security round', () => {
+  let started: AppWithIssuers;
   let maskinporten: FakeIssuer;
   let idporten: FakeIssuer;
   let running: RunningApp;
@@ -29,22 +31,15 @@ describe('the smaller gaps of the third security round', () => {
   };
 
   before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    idporten = await FakeIssuer.start('idporten');
-    running = await startApp({
+    started = await startAppWithIssuers({
       env: {
-        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-        IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
         TOKEN_AUDIENCES: 'https://storage.example/',
         INTROSPECTION_TOKENS: SECRET,
       },
     });
+    ({ running, maskinporten, idporten } = started);
   });
-  after(async () => {
-    await running?.close();
-    await maskinporten?.close();
-    await idporten?.close();
-  });
+  after(() => started?.close());
 
   it('refuses the consumer and the supplier 0192:000000000', async () => {
     const zero = { authority: 'iso6523-actorid-upis', ID: '0192:000000000' };

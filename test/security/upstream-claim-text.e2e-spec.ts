@@ -3,7 +3,8 @@ import { expect } from 'expect';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../src/audit/audit-log';
 import { ExchangeEvents } from '../../src/common/exchange-events';
-import { RunningApp, startApp } from '../helpers/app';
+import type { RunningApp } from '../helpers/app';
+import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { exchange } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { expectProblem } from '../helpers/problem';
@@ -18,6 +19,7 @@ const SYSTEM_USER = {
 
 /** Upstream text is checked for control characters, and the audit trail never loses good rows to a bad one. */
 describe('control characters in upstream claims and the audit trail', () => {
+  let started: AppWithIssuers;
   let maskinporten: FakeIssuer;
   let idporten: FakeIssuer;
   let running: RunningApp;
@@ -29,21 +31,10 @@ describe('control characters in upstream claims and the audit trail', () => {
   };
 
   before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    idporten = await FakeIssuer.start('idporten');
-    running = await startApp({
-      env: {
-        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-        IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
-        AUDIT_FLUSH_MS: '60000',
-      },
-    });
+    started = await startAppWithIssuers({ env: { AUDIT_FLUSH_MS: '60000' } });
+    ({ running, maskinporten, idporten } = started);
   });
-  after(async () => {
-    await running?.close();
-    await maskinporten?.close();
-    await idporten?.close();
-  });
+  after(() => started?.close());
   beforeEach(() => clearAudit(running));
 
   it('refuses NUL, C0, C1 and bidi characters in Maskinporten string claims, each with its reason', async () => {

@@ -8,15 +8,22 @@ import { assertion, json, provisionClient, SCOPE, standInIssuer, StandInClient, 
 const GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 describe('test IdP token endpoints and the real exchange', () => {
+  const env = { TEST_IDP_ENABLED: 'true', CLOCK_SKEW_SECONDS: '30' };
   let running: RunningApp;
   let client: StandInClient;
+  /** The app on the same database after the restart test (the last one) stopped `running`. */
+  let restarted: RunningApp | undefined;
 
   before(async () => {
     // A skew above the old fixed 10 s, to show the test IdP forgives CLOCK_SKEW_SECONDS.
-    running = await startApp({ env: { TEST_IDP_ENABLED: 'true', CLOCK_SKEW_SECONDS: '30' } });
+    running = await startApp({ env });
     client = await provisionClient(running);
   });
-  after(() => running.close());
+  after(async () => {
+    if (!restarted) return running.close();
+    await restarted.close();
+    await running.database.drop();
+  });
 
   const oauthError = async (form: Record<string, string>, error: string) => {
     const response = await tokenRequest(running, form);
@@ -164,22 +171,14 @@ describe('test IdP token endpoints and the real exchange', () => {
     expect(bad.status).toBe(400);
     expect(await bad.text()).not.toContain('<script>alert');
   });
-});
 
-describe('test IdP keys survive a restart', () => {
-  it('exchanges a token issued before the restart', async () => {
-    const first = await startApp({ env: { TEST_IDP_ENABLED: 'true' }, database: undefined });
-    const database = first.database;
-    const response = await json(first, 'POST', '/test-idp/idporten/token', { pid: '19108000239' });
+  // Last: it stops the app the tests above share, and starts it again on the same database and port.
+  it('keeps its keys across a restart: a token issued before it is exchanged after', async () => {
+    const response = await json(running, 'POST', '/test-idp/idporten/token', { pid: '19108000239' });
     const { access_token: token } = (await response.json()) as { access_token: string };
-    await first.app.close();
-    const second = await startApp({ env: { TEST_IDP_ENABLED: 'true', PORT: new URL(first.url).port }, database });
-    try {
-      expect((await exchange(second, 'id-porten', token)).status).toBe(200);
-    } finally {
-      await second.close();
-      await database.drop();
-    }
+    await running.app.close();
+    restarted = await startApp({ env: { ...env, PORT: new URL(running.url).port }, database: running.database });
+    expect((await exchange(restarted, 'id-porten', token)).status).toBe(200);
   });
 });
 

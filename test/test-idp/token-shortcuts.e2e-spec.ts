@@ -31,7 +31,9 @@ async function refusedAsExpired(response: Response): Promise<void> {
 // One app for the whole file: each start costs seconds on a loaded machine.
 let running: RunningApp;
 before(async () => {
-  running = await startApp({ env: { TEST_IDP_ENABLED: 'true' } });
+  // The first exchange fetches the stand-in's discovery and keys from this same process: on a
+  // loaded machine that can outlast the 3 s default (it answered 503 in a run beside others).
+  running = await startApp({ env: { TEST_IDP_ENABLED: 'true', UPSTREAM_TIMEOUT_MS: '20000' } });
 });
 after(() => running.close());
 

@@ -4,6 +4,7 @@ import * as client from 'openid-client';
 import { JwksClient } from 'jwks-rsa';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
 import { freePort, RunningApp, startApp } from '../helpers/app';
+import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { exchange, verifyIssued } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { expectProblem } from '../helpers/problem';
@@ -42,6 +43,7 @@ async function expectOAuthError(response: Response, error: string, status = 400)
 }
 
 describe('POST /token (RFC 8693 token exchange)', () => {
+  let started: AppWithIssuers;
   let maskinporten: FakeIssuer;
   let idporten: FakeIssuer;
   let running: RunningApp;
@@ -49,30 +51,23 @@ describe('POST /token (RFC 8693 token exchange)', () => {
   let config: client.Configuration;
 
   before(async () => {
-    maskinporten = await FakeIssuer.start('maskinporten');
-    idporten = await FakeIssuer.start('idporten');
     const port = await freePort();
     issuer = `http://127.0.0.1:${port}/authentication/api/v1/openid/`;
-    running = await startApp({
+    started = await startAppWithIssuers({
       env: {
         PORT: String(port),
         ISSUER_URL: issuer,
-        MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-        IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
         TOKEN_AUDIENCES: `${AUDIENCE}, ${OTHER_AUDIENCE}`,
       },
     });
+    ({ running, maskinporten, idporten } = started);
     // openid-client as a platform client would use it: our issuer, discovery, no client authentication.
     // It refuses plain http unless told that this loopback test server is meant.
     config = await client.discovery(new URL(issuer), 'platform-client', undefined, client.None(), {
       execute: [client.allowInsecureRequests],
     });
   });
-  after(async () => {
-    await running.close();
-    await maskinporten.close();
-    await idporten.close();
-  });
+  after(() => started?.close());
   beforeEach(() => clearAudit(running));
 
   describe('with openid-client', () => {

@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
+import { deriveSettings, parseEnvironment, startUpRefusal } from '../../src/config';
+import { TEST_IDP_LOGIN_CLIENT } from '../../src/config/settings';
 import { freePort, startApp, type RunningApp } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { EXCHANGE } from '../helpers/exchange';
@@ -10,12 +12,14 @@ import { FakeIssuer } from '../helpers/fake-issuer';
 import { OtlpReceiver, SPAN_KIND, STATUS, type ReceivedSpan } from '../helpers/otlp-receiver';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE, TOKEN_PATH } from '../helpers/token-endpoint';
 import { spawnService, waitFor, type Spawned } from '../helpers/spawn';
+import { CookieJar, loginOverHttp, PID } from '../login/login-helpers';
 
 const KEY_ENCRYPTION_KEY = 'tracing-test-key-encryption-secret-0123456789';
 const COLLECTOR_SECRET = 'collector-secret-3f9a1c7e5b2d4a6c8e0f';
 const MASKINPORTEN_ROUTE = `${EXCHANGE}/maskinporten`;
 const IDPORTEN_ROUTE = `${EXCHANGE}/id-porten`;
 const REFRESH_ROUTE = '/authentication/api/v1/refresh';
+const CALLBACK_ROUTE = '/authentication/api/v1/upstream/callback';
 /** A key in the organisation source's query, as some sources want: never on a span. */
 const SOURCE_KEY = 'source-key-8d2e6b0a4c1f3e5d7b9a';
 const SOURCE_ORG_NUMBER = '974760673';
@@ -83,11 +87,15 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
       HOST: '127.0.0.1',
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
-      TEST_IDP_ENABLED: 'false',
       RATE_LIMIT_PER_MINUTE: '0',
       KEY_ENCRYPTION_KEY,
       MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
-      IDPORTEN_WELL_KNOWN_URLS: idporten.wellKnownUrl,
+      // The login's upstream is the first: test ID-porten, served by the service itself (the fake
+      // issuer signs tokens but runs no code flow); the exchanges trust the fake one as well.
+      TEST_IDP_ENABLED: 'true',
+      IDPORTEN_WELL_KNOWN_URLS: `${base}/test-idp/idporten/.well-known/openid-configuration,${idporten.wellKnownUrl}`,
+      // The service fetches its own test IdP's discovery and keys: on a loaded machine that can outlast the 3 s default.
+      UPSTREAM_TIMEOUT_MS: '20000',
       ORGANISATIONS_SOURCE: `${organisations.url}?key=${SOURCE_KEY}`,
       JWKS_COOLDOWN_SECONDS: '1',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
@@ -319,6 +327,59 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
     expect(receiver.trace(client.traceId).length).toBe(below.length + 1);
   });
 
+  it("traces the login's call to ID-porten's token endpoint as a client span that carries traceparent, with no code, token, pid or secret", async () => {
+    const jar = new CookieJar();
+    // The development login demo is a public client of our login: it starts at our /authorize.
+    const demo = await jar.get(`${base}/test-idp/login-demo`);
+    expect(demo.status).toBe(303);
+    const client = clientTrace();
+    let upstreamCode = '';
+    const landed = await loginOverHttp(
+      jar,
+      demo.headers.get('location') as string,
+      {},
+      (callback) => {
+        upstreamCode = new URL(callback).searchParams.get('code') ?? '';
+        return callback;
+      },
+      { traceparent: client.traceparent },
+    );
+    expect(landed.status).toBe(303);
+    const ourCode = new URL(landed.headers.get('location') as string).searchParams.get('code') as string;
+    expect(upstreamCode).not.toBe('');
+    tokens.push(upstreamCode, ourCode);
+    const upstream = (await (await fetch(`${base}/test-idp/idporten/.well-known/openid-configuration`)).json()) as {
+      token_endpoint: string;
+    };
+
+    const server = await receiver.waitForSpan(client.traceId, `GET ${CALLBACK_ROUTE}`);
+    expect(server).toMatchObject({ parentSpanId: client.parentId, kind: SPAN_KIND.server });
+    const redeem = await receiver.waitFor(() =>
+      descendants(receiver.trace(client.traceId), server).find((span) => span.name === 'POST token'),
+    );
+    expect(redeem).toMatchObject({
+      kind: SPAN_KIND.client,
+      status: { code: STATUS.unset },
+      attributes: {
+        'http.request.method': 'POST',
+        'url.full': upstream.token_endpoint,
+        'server.address': '127.0.0.1',
+        'http.response.status_code': 200,
+        'authentication.upstream': 'token',
+      },
+    });
+    // The token endpoint continued the trace the request's traceparent named: its server span hangs below the client span.
+    const answered = await receiver.waitFor(() =>
+      receiver.trace(client.traceId).find((span) => span.kind === SPAN_KIND.server && span.parentSpanId === redeem.spanId),
+    );
+    expect(answered.attributes['http.route']).toBe(new URL(upstream.token_endpoint).pathname);
+    const attributes = JSON.stringify(redeem.attributes);
+    const basic = Buffer.from(`${TEST_IDP_LOGIN_CLIENT.clientId}:${TEST_IDP_LOGIN_CLIENT.clientSecret}`).toString('base64');
+    for (const value of [upstreamCode, ourCode, TEST_IDP_LOGIN_CLIENT.clientSecret, basic, PID])
+      expect({ value, found: attributes.includes(value) }).toEqual({ value, found: false });
+    expect(attributes).not.toMatch(/eyJ[\w-]+\./);
+  });
+
   it('exports nothing of a request its caller did not sample, and still answers it', async () => {
     const client = clientTrace();
     const response = await exchangeTraced(MASKINPORTEN_ROUTE, await maskinporten.maskinportenToken(), {
@@ -380,6 +441,7 @@ describe('traces of the running service (OTLP/HTTP JSON to a collector on loopba
       KEY_ENCRYPTION_KEY,
       COLLECTOR_SECRET,
       SOURCE_KEY,
+      TEST_IDP_LOGIN_CLIENT.clientSecret,
       'Bearer',
     ];
     for (const value of forbidden) expect({ value, found: everything.includes(value) }).toEqual({ value, found: false });
@@ -436,19 +498,34 @@ describe('tracing with an unreachable collector', () => {
 });
 
 describe('tracing configuration', () => {
-  for (const [name, value, rule] of [
+  const refusals = [
     ['OTEL_TRACES_SAMPLER', 'sometimes', 'must be one of always_on, always_off, traceidratio'],
     ['OTEL_TRACES_SAMPLER_ARG', '1.5', 'must be a sampling ratio from 0 to 1'],
     ['OTEL_EXPORTER_OTLP_PROTOCOL', 'grpc', 'must be http/protobuf or http/json (grpc is not supported)'],
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'must be an http(s) URL'],
-  ] as const) {
-    it(`refuses to start with ${name}=${value}, in one line`, async () => {
-      const { exited } = spawnService({ [name]: value, OTEL_SERVICE_NAME: 'refused', DATA_DIR: '/nonexistent/never-used' });
-      const { code, stdout, stderr } = await exited;
-      expect(code).toBe(1);
-      expect(stdout).toBe('');
-      expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(`${name} ${rule}`)]);
-      expect(stderr).toContain(`(got "${value}")`);
+  ] as const;
+
+  it(`refuses to start with ${refusals[0][0]}=${refusals[0][1]}, in one line`, async () => {
+    const [name, value, rule] = refusals[0];
+    const { exited } = spawnService({ [name]: value, OTEL_SERVICE_NAME: 'refused', DATA_DIR: '/nonexistent/never-used' });
+    const { code, stdout, stderr } = await exited;
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toEqual([expect.stringContaining(`${name} ${rule}`)]);
+    expect(stderr).toContain(`(got "${value}")`);
+  });
+
+  // The same start-up check in this process: the line main.ts prints before it exits 1, as above.
+  for (const [name, value, rule] of refusals.slice(1)) {
+    it(`refuses to start with ${name}=${value}, in one line`, () => {
+      let line: string | undefined;
+      try {
+        deriveSettings(parseEnvironment({ [name]: value, OTEL_SERVICE_NAME: 'refused', DATA_DIR: '/nonexistent/never-used' }));
+      } catch (error) {
+        line = startUpRefusal(error);
+      }
+      expect(line?.split('\n')).toEqual([expect.stringContaining(`${name} ${rule}`)]);
+      expect(line).toContain(`(got "${value}")`);
     });
   }
 });

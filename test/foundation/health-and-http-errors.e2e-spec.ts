@@ -1,17 +1,34 @@
-// test-database: independent (HTTP error rendering)
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { request as httpRequest } from 'node:http';
 import { expectProblem } from '../helpers/problem';
 import { RunningApp, startApp } from '../helpers/app';
 
-describe('HTTP errors as problem details', () => {
-  let running: RunningApp;
-  before(async () => {
-    running = await startApp();
-  });
-  after(() => running.close());
+// One app with the base settings for the probes and the error rendering. Readiness reports the
+// database, so this file runs in the PostgreSQL pass as well.
+let running: RunningApp;
+before(async () => {
+  running = await startApp();
+});
+after(() => running.close());
 
+describe('health probes', () => {
+  it('reports liveness without touching the database', async () => {
+    const response = await fetch(`${running.url}/health/live`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', info: { process: { status: 'up' } } });
+  });
+
+  it('reports readiness with the database and the signing key', async () => {
+    const response = await fetch(`${running.url}/health/ready`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { info: Record<string, { status: string }> };
+    expect(body.info.database.status).toBe('up');
+    expect(body.info['signing-key'].status).toBe('up');
+  });
+});
+
+describe('HTTP errors as problem details', () => {
   it('answers an unknown route 404', async () => {
     const body = await expectProblem(await fetch(`${running.url}/no/such/thing`), 404);
     expect(body.instance).toBe('/no/such/thing');
