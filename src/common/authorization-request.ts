@@ -13,9 +13,19 @@ export class AuthorizationPageError extends Error {
   override readonly name = 'AuthorizationPageError';
 }
 
-/** The `error` codes our authorization endpoints send back: RFC 6749 §4.1.2.1, and OpenID Connect Core §3.1.2.6's login_required. */
+/**
+ * The `error` codes our authorization endpoints send back: RFC 6749 §4.1.2.1, and OpenID Connect
+ * Core §3.1.2.6's login_required, request_not_supported and request_uri_not_supported.
+ */
 export type AuthorizationErrorCode =
-  'invalid_request' | 'unsupported_response_type' | 'invalid_scope' | 'access_denied' | 'login_required' | 'temporarily_unavailable';
+  | 'invalid_request'
+  | 'unsupported_response_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'login_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
+  | 'temporarily_unavailable';
 
 /** A refusal sent back to the client's redirect_uri with `error`, `state` and `iss` (RFC 6749 §4.1.2.1, RFC 9207). */
 export class AuthorizationRedirectError extends Error {
@@ -148,8 +158,9 @@ export async function checkAuthorizationRequest<C extends RegisteredClient>(
   if (fields.response_type !== 'code') throw refuse('unsupported_response_type', 'response_type must be code');
   if (fields.response_mode !== undefined && fields.response_mode !== 'query')
     throw refuse('invalid_request', 'response_mode must be query');
-  if (fields.request !== undefined || fields.request_uri !== undefined)
-    throw refuse('invalid_request', 'request objects are not supported');
+  // OpenID Connect Core §3.1.2.6 names the refusal of each: neither endpoint reads request objects.
+  if (fields.request !== undefined) throw refuse('request_not_supported', 'request objects are not supported');
+  if (fields.request_uri !== undefined) throw refuse('request_uri_not_supported', 'request objects are not supported');
 
   const scope = fields.scope ?? '';
   const scopes = scope.split(' ').filter(Boolean);

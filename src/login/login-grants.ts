@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { ExchangeEvents } from '../common/exchange-events';
-import { AUTHORIZATION_CODE_GRANT_TYPE, CODE_VERIFIER, REFRESH_TOKEN_GRANT_TYPE } from '../common/oauth';
+import { AUTHORIZATION_CODE_GRANT_TYPE, CODE_VERIFIER, REFRESH_TOKEN_GRANT_TYPE, singleParam } from '../common/oauth';
 import { OAuthError } from '../common/errors';
 import { loginConfig } from '../config';
 import type { TokenGrant } from '../exchange/shared/token-grants';
@@ -24,11 +24,16 @@ interface Known {
   sessionId?: string;
 }
 
-const text = (form: Record<string, unknown>, name: string): string | undefined => {
-  const value = form[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must be given once`);
-  return value;
+/**
+ * One field of the token request's form (common/oauth.ts reads it): an empty one counts as absent
+ * (RFC 6749 §3.1), a repeated one (RFC 6749 §3.1 allows each once) is an invalid_request.
+ */
+const field = (form: Record<string, unknown>, name: string): string | undefined => {
+  try {
+    return singleParam(form, name);
+  } catch {
+    throw new OAuthError('invalid_request', `${name} must be given once`);
+  }
 };
 
 /**
@@ -86,10 +91,10 @@ export class LoginGrants {
   private async redeemCode(form: Record<string, unknown>, authorization: string | undefined, known: Known) {
     const client = await this.clients.authenticate(form, authorization);
     known.clientId = client.clientId;
-    const code = text(form, 'code');
+    const code = field(form, 'code');
     if (code === undefined) throw new OAuthError('invalid_request', 'code is required');
-    const redirectUri = text(form, 'redirect_uri');
-    const verifier = text(form, 'code_verifier');
+    const redirectUri = field(form, 'redirect_uri');
+    const verifier = field(form, 'code_verifier');
     if (!OPAQUE.test(code)) throw new OAuthError('invalid_grant', 'the code is unknown, used or expired');
     const codeSha256 = sha256Hex(code);
     const now = this.now();
@@ -118,7 +123,7 @@ export class LoginGrants {
   private async refresh(form: Record<string, unknown>, authorization: string | undefined, known: Known) {
     const client = await this.clients.authenticate(form, authorization);
     known.clientId = client.clientId;
-    const token = text(form, 'refresh_token');
+    const token = field(form, 'refresh_token');
     if (token === undefined) throw new OAuthError('invalid_request', 'refresh_token is required');
     if (!OPAQUE.test(token)) throw new OAuthError('invalid_grant', 'the refresh token is unknown, revoked or expired');
     const now = this.now();
@@ -136,7 +141,7 @@ export class LoginGrants {
       await this.refreshTokens.revokeFamily(record.familyId, now);
       throw new OAuthError('invalid_grant', 'the refresh token was issued to another client');
     }
-    const scope = text(form, 'scope');
+    const scope = field(form, 'scope');
     if (scope !== undefined && !scope.split(' ').every((s) => record.scope.split(' ').includes(s)))
       throw new OAuthError('invalid_scope', 'a refresh cannot widen the scope');
     const session = await this.liveSession(record.sessionId, now);

@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InvalidTokenError } from '../common/errors';
+import { atHash } from '../common/id-token';
 import { IdportenExchange } from '../exchange/idporten/idporten-exchange';
 import { SignedToken, TokenSigner } from '../keys/token-signer';
 import type { LoginSession } from './login-session.repository';
-
-/** OIDC `at_hash`: the left half of the access token's SHA-256, base64url. */
-const atHash = (accessToken: string) => createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 
 /**
  * The tokens of a session: the platform token the ID-porten exchange issues for that person (its

@@ -14,6 +14,7 @@ import {
 import type { Request, Response } from 'express';
 import { AuthorizationPageError, AuthorizationRedirectError, errorResponseUrl } from '../../common/authorization-request';
 import { authorizationHeader } from '../../common/bearer-token';
+import { LogoutPageError } from '../../common/end-session-request';
 import { OAuthError } from '../../common/errors';
 import { AUTHORIZATION_CODE_GRANT_TYPE, CLIENT_AUTH_METHODS } from '../../common/oauth';
 import { NoStore, setNoStore, TOKEN_NO_STORE } from '../../common/http-caching';
@@ -204,7 +205,7 @@ export class CodeFlowController {
     try {
       ended = await this.codeFlow.endSession(query);
     } catch (error) {
-      if (!(error instanceof AuthorizationPageError)) throw error;
+      if (!(error instanceof LogoutPageError)) throw error;
       response.status(400).type('html').send(errorPage(error.message));
       return;
     }

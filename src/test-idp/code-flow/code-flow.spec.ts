@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { expect } from 'expect';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { AuthorizationPageError, AuthorizationRedirectError } from '../../common/authorization-request';
+import { LogoutPageError } from '../../common/end-session-request';
 import type { Clock } from '../../common/clock';
 import type { IdportenLogin } from '../idporten/idporten-login';
-import type { IssuerKeyStore } from '../shared/issuer-key-store';
+import type { IssuerKeyStore, StandInKey } from '../shared/issuer-key-store';
 import type { TestIdpOidcClient } from '../shared/test-idp.entities';
 import { CodeFlow } from './code-flow';
 import type { OidcClientRepository } from './oidc-client.repository';
@@ -68,20 +70,66 @@ describe("test ID-porten's authorization request", () => {
   // client would get another state or nonce than it sent; and a request object's parameters, which
   // OpenID Connect Core §6.1 puts above the query's, were silently dropped.
   it('refuses a state or nonce with a control character, and a request object, as our OpenID Provider does', async () => {
-    const cases: [Record<string, unknown>, string, string | undefined][] = [
-      [{ state: 'a\nb' }, 'state must be at most 1024 printable characters', undefined],
-      [{ nonce: 'a\nb' }, 'nonce must be at most 512 printable characters', 's1'],
-      [{ request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request objects are not supported', 's1'],
-      [{ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'request objects are not supported', 's1'],
+    const cases: [Record<string, unknown>, AuthorizationRedirectError['error'], string, string | undefined][] = [
+      [{ state: 'a\nb' }, 'invalid_request', 'state must be at most 1024 printable characters', undefined],
+      [{ nonce: 'a\nb' }, 'invalid_request', 'nonce must be at most 512 printable characters', 's1'],
+      [{ request: 'eyJhbGciOiJub25lIn0.e30.' }, 'request_not_supported', 'request objects are not supported', 's1'],
+      [{ request_uri: 'urn:ietf:params:oauth:request_uri:x' }, 'request_uri_not_supported', 'request objects are not supported', 's1'],
     ];
-    for (const [change, description, state] of cases) {
+    for (const [change, code, description, state] of cases) {
       const refusal = await codeFlow.authorizationRequest({ ...valid(), ...change }).catch((e: unknown) => e);
       expect([change, refusal]).toEqual([change, expect.any(AuthorizationRedirectError)]);
       const { redirectUri, error, description: said, state: returned } = refusal as AuthorizationRedirectError;
       expect([change, { redirectUri, error, description: said, state: returned }]).toEqual([
         change,
-        { redirectUri: CALLBACK, error: 'invalid_request', description, state },
+        { redirectUri: CALLBACK, error: code, description, state },
       ]);
     }
+  });
+});
+
+describe("test ID-porten's end-session endpoint", async () => {
+  const ISSUER = 'http://127.0.0.1:9/test-idp/idporten/';
+  const standIn = async (): Promise<StandInKey> => {
+    const { privateKey, publicKey } = await generateKeyPair('RS256');
+    const jwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(jwk);
+    return { kid, privateKey, jwks: { keys: [{ ...jwk, kid, alg: 'RS256', use: 'sig' }] } };
+  };
+  const [key, stranger] = await Promise.all([standIn(), standIn()]);
+  const flow = new CodeFlow(
+    clients,
+    { issuer: ISSUER } as IdportenLogin,
+    { key: () => Promise.resolve(key) } as unknown as IssuerKeyStore,
+    {} as Clock,
+    {} as never,
+  );
+  const idToken = (signer: StandInKey, claims: Record<string, unknown>, issuer = ISSUER) =>
+    new SignJWT({ aud: CLIENT.clientId, sid: 'sid-1', ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: signer.kid })
+      .setIssuer(issuer)
+      .sign(signer.privateKey);
+
+  it('takes an expired ID token of its own as the hint, and goes back to a redirect URI of its client with the state', async () => {
+    const hint = await idToken(key, { exp: 1000, iat: 400 });
+    expect(await flow.endSession({ id_token_hint: hint, post_logout_redirect_uri: CALLBACK, state: 'bye' })).toEqual({
+      redirect: `${CALLBACK}?state=bye`,
+      clientId: CLIENT.clientId,
+      sid: 'sid-1',
+    });
+  });
+
+  it('refuses a hint signed by another key or naming another issuer', async () => {
+    for (const hint of [await idToken(stranger, {}), await idToken(key, {}, 'http://127.0.0.1:9/elsewhere/')]) {
+      const refusal = await flow.endSession({ id_token_hint: hint }).catch((e: unknown) => e);
+      expect(refusal).toEqual(new LogoutPageError('The id_token_hint is not an ID token of this issuer.'));
+      expect(refusal).toBeInstanceOf(LogoutPageError);
+    }
+  });
+
+  it('refuses a post_logout_redirect_uri without a hint: it reads no client_id', async () => {
+    const refusal = await flow.endSession({ client_id: CLIENT.clientId, post_logout_redirect_uri: CALLBACK }).catch((e: unknown) => e);
+    expect(refusal).toEqual(new LogoutPageError('post_logout_redirect_uri needs the id_token_hint of a registered client.'));
+    expect(refusal).toBeInstanceOf(LogoutPageError);
   });
 });

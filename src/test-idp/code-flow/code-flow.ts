@@ -5,12 +5,13 @@ import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { parseBearerHeader } from '../../common/bearer-token';
 import { Clock } from '../../common/clock';
 import {
-  AuthorizationPageError,
   AuthorizationRedirectError,
   authorizationResponseUrl,
   checkAuthorizationRequest,
 } from '../../common/authorization-request';
+import { checkEndSessionRequest } from '../../common/end-session-request';
 import { InvalidTokenError, OAuthError } from '../../common/errors';
+import { atHash } from '../../common/id-token';
 import { CODE_VERIFIER } from '../../common/oauth';
 import { tokenConfig } from '../../config';
 import { IdportenLogin } from '../idporten/idporten-login';
@@ -83,11 +84,6 @@ const view = (c: TestIdpOidcClient): OidcClientView => ({
 });
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();
-
-/** OIDC `at_hash`: the left half of the access token's SHA-256, base64url. */
-export function atHash(accessToken: string): string {
-  return sha256(accessToken).subarray(0, 16).toString('base64url');
-}
 
 /**
  * Test ID-porten's authorization code flow: PKCE (S256) required, the redirect_uri one the client
@@ -248,36 +244,32 @@ export class CodeFlow {
   }
 
   /**
-   * The end-session endpoint: `id_token_hint` (one of our ID tokens, expired or not) names the client
-   * and the session; `post_logout_redirect_uri` must be one of the client's redirect URIs. Returns
-   * where the browser goes next, with `state`, and the session's `sid` for front-channel logout.
+   * The end-session endpoint (common/end-session-request.ts has the rules): `id_token_hint` (one of
+   * our ID tokens, expired or not) names the client and the session; `post_logout_redirect_uri` must
+   * be one of the client's redirect URIs (clients here register no others). Returns where the browser
+   * goes next, with `state`, and the session's `sid` for front-channel logout.
    */
   async endSession(params: Record<string, unknown>): Promise<{ redirect?: string; clientId?: string; sid?: string }> {
-    const hint = params.id_token_hint;
-    let claims: Record<string, unknown> | undefined;
-    if (typeof hint === 'string' && hint.length < 8192) {
-      const key = await this.keys.key('idporten');
-      try {
-        ({ payload: claims } = await jwtVerify(hint, createLocalJWKSet(key.jwks), {
-          issuer: this.issuer,
-          algorithms: ['RS256'],
-          // An ID token that has expired still names its session.
-          currentDate: new Date(0),
-        }));
-      } catch {
-        throw new AuthorizationPageError('The id_token_hint is not an ID token of this issuer.');
-      }
-    }
-    const clientId = typeof claims?.aud === 'string' ? claims.aud : undefined;
-    const sid = typeof claims?.sid === 'string' ? claims.sid : undefined;
-    const target = params.post_logout_redirect_uri;
-    if (target === undefined) return { clientId, sid };
-    const client = await this.clients.findById(clientId);
-    if (typeof target !== 'string' || !client || !client.redirectUris.includes(target))
-      throw new AuthorizationPageError('The post_logout_redirect_uri is not one the client of the id_token_hint registered.');
-    const url = new URL(target);
-    if (typeof params.state === 'string') url.searchParams.set('state', params.state.slice(0, 1024));
-    return { redirect: url.href, clientId, sid };
+    const { redirect, clientId, sid } = await checkEndSessionRequest(params, {
+      verifyIdTokenHint: async (hint) => {
+        const key = await this.keys.key('idporten');
+        try {
+          const { payload } = await jwtVerify(hint, createLocalJWKSet(key.jwks), {
+            issuer: this.issuer,
+            algorithms: ['RS256'],
+            // An ID token that has expired still names its session.
+            currentDate: new Date(0),
+          });
+          return payload;
+        } catch {
+          return undefined;
+        }
+      },
+      findClient: (clientId) => this.clients.findById(clientId),
+      postLogoutRedirectUris: (client) => client.redirectUris,
+      clientIdParameter: false,
+    });
+    return { redirect, clientId, sid };
   }
 
   /** GET/POST /userinfo: the person behind one of our access tokens. */
