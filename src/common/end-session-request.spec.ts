@@ -9,7 +9,11 @@ interface Client {
 }
 
 const BYE = 'https://rp.example/bye?tenant=1';
-const CLIENT: Client = { clientId: 'portal', redirectUris: ['https://rp.example/cb'], postLogoutRedirectUris: [BYE, 'http://127.0.0.1:8080/bye'] };
+const CLIENT: Client = {
+  clientId: 'portal',
+  redirectUris: ['https://rp.example/cb'],
+  postLogoutRedirectUris: [BYE, 'http://127.0.0.1:8080/bye'],
+};
 const OTHER: Client = { clientId: 'phone', redirectUris: [], postLogoutRedirectUris: ['https://phone.example/bye'] };
 /** Hints are "signed" by being keys of this table; the claims are what a verifier would return. */
 const HINTS: Record<string, Record<string, unknown>> = {
@@ -125,7 +129,10 @@ describe('an RP-initiated logout request', () => {
       for (const name of ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client_id'] as const)
         expect([name, await refusal({ ...once, [name]: [once[name], once[name]] })]).toEqual([name, `${name} must be given once.`]);
       for (const name of ['id_token_hint', 'post_logout_redirect_uri', 'state'] as const)
-        expect([name, await refusal({ ...once, [name]: [once[name], once[name]] }, TEST_IDP)]).toEqual([name, `${name} must be given once.`]);
+        expect([name, await refusal({ ...once, [name]: [once[name], once[name]] }, TEST_IDP)]).toEqual([
+          name,
+          `${name} must be given once.`,
+        ]);
     });
 
     it('for a parameter that is not text (a nested query)', async () => {
@@ -155,15 +162,25 @@ describe('an RP-initiated logout request', () => {
 
     it('for an id_token_hint issued to another client than client_id, or to several', async () => {
       expect(await refusal({ id_token_hint: 'hint.phone', client_id: 'portal' })).toBe('The id_token_hint was issued to another client.');
-      expect(await refusal({ id_token_hint: 'hint.audiences', client_id: 'portal' })).toBe('The id_token_hint was issued to another client.');
+      expect(await refusal({ id_token_hint: 'hint.audiences', client_id: 'portal' })).toBe(
+        'The id_token_hint was issued to another client.',
+      );
     });
 
     it('for a post_logout_redirect_uri with no registered client to check it against', async () => {
       const cases: [Record<string, unknown>, EndSessionProfile<Client>, string][] = [
         [{}, LOGIN, 'post_logout_redirect_uri needs the id_token_hint or client_id of a registered client.'],
         [{ client_id: 'gone' }, LOGIN, 'post_logout_redirect_uri needs the id_token_hint or client_id of a registered client.'],
-        [{ id_token_hint: 'hint.unregistered' }, LOGIN, 'post_logout_redirect_uri needs the id_token_hint or client_id of a registered client.'],
-        [{ id_token_hint: 'hint.audiences' }, LOGIN, 'post_logout_redirect_uri needs the id_token_hint or client_id of a registered client.'],
+        [
+          { id_token_hint: 'hint.unregistered' },
+          LOGIN,
+          'post_logout_redirect_uri needs the id_token_hint or client_id of a registered client.',
+        ],
+        [
+          { id_token_hint: 'hint.audiences' },
+          LOGIN,
+          'post_logout_redirect_uri needs the id_token_hint or client_id of a registered client.',
+        ],
         [{}, TEST_IDP, 'post_logout_redirect_uri needs the id_token_hint of a registered client.'],
         [{ client_id: 'portal' }, TEST_IDP, 'post_logout_redirect_uri needs the id_token_hint of a registered client.'],
         [{ id_token_hint: 'hint.phone' }, TEST_IDP, 'post_logout_redirect_uri needs the id_token_hint of a registered client.'],

@@ -52,7 +52,10 @@ const PARAMETERS = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'clien
  * Checks a logout request; a refusal is a {@link LogoutPageError}. A request naming no client and no
  * post_logout_redirect_uri passes (the person is logged out and stays on the provider's page).
  */
-export async function checkEndSessionRequest<C>(params: Record<string, unknown>, profile: EndSessionProfile<C>): Promise<CheckedEndSessionRequest<C>> {
+export async function checkEndSessionRequest<C>(
+  params: Record<string, unknown>,
+  profile: EndSessionProfile<C>,
+): Promise<CheckedEndSessionRequest<C>> {
   const given: Partial<Record<(typeof PARAMETERS)[number], string>> = {};
   for (const name of PARAMETERS) {
     if (name === 'client_id' && !profile.clientIdParameter) continue;
@@ -64,7 +67,8 @@ export async function checkEndSessionRequest<C>(params: Record<string, unknown>,
   }
   const { id_token_hint: hint, post_logout_redirect_uri: postLogout, state } = given;
   // Cut, it would no longer be the client's state: refused instead (RP-Initiated Logout 1.0 §2 passes it back).
-  if (state !== undefined && state.length > MAX_STATE_LENGTH) throw new LogoutPageError(`state must be at most ${MAX_STATE_LENGTH} characters.`);
+  if (state !== undefined && state.length > MAX_STATE_LENGTH)
+    throw new LogoutPageError(`state must be at most ${MAX_STATE_LENGTH} characters.`);
 
   let clientId = given.client_id;
   let sid: string | undefined;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
  */
 export function atHash(accessToken: string): string {
   // An ID token bound to no access token would carry a hash that any empty token matches.
-  if (typeof accessToken !== 'string' || accessToken.length === 0) throw new TypeError('at_hash needs the access token, a non-empty string');
+  if (typeof accessToken !== 'string' || accessToken.length === 0)
+    throw new TypeError('at_hash needs the access token, a non-empty string');
   return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 }

@@ -31,7 +31,10 @@ const refusal = async (grantType: string, form: Record<string, unknown>) => {
   const error: unknown = await grants.grants
     .find((g) => g.grantType === grantType)!
     .redeem({ grant_type: grantType, ...form }, undefined)
-    .then(() => new Error('issued'), (e: unknown) => e);
+    .then(
+      () => new Error('issued'),
+      (e: unknown) => e,
+    );
   if (!(error instanceof OAuthError)) throw error;
   return { error: error.code, description: error.message };
 };
@@ -61,7 +64,7 @@ describe("the login's token grants read their form", () => {
       expect([form, await refusal(grantType, form)]).toEqual([form, { error: 'invalid_request', description }]);
   });
 
-  it("takes an empty scope on a refresh as none: the family keeps its scope; a wider one is still refused", async () => {
+  it('takes an empty scope on a refresh as none: the family keeps its scope; a wider one is still refused', async () => {
     const family: RefreshTokenRecord = {
       tokenSha256: 'a'.repeat(64),
       familyId: 'family',
@@ -79,7 +82,9 @@ describe("the login's token grants read their form", () => {
         use: () => Promise.resolve({ outcome: 'rotated', token: family }),
         insert: (token: RefreshTokenRecord) => Promise.resolve(void inserted.push(token)),
       } as unknown as RefreshTokenRepository,
-      { findLive: () => Promise.resolve({ id: 'session', userId: 7, expiresAt: new Date(3_600_000) } as LoginSession) } as unknown as LoginSessionRepository,
+      {
+        findLive: () => Promise.resolve({ id: 'session', userId: 7, expiresAt: new Date(3_600_000) } as LoginSession),
+      } as unknown as LoginSessionRepository,
       // Signing is not what this test is about: the tokens are stand-ins.
       {
         accessToken: () => Promise.resolve({ token: 'access', expiresIn: 60, jti: 'jti' }),
@@ -90,10 +95,9 @@ describe("the login's token grants read their form", () => {
       { refreshMaxAgeSeconds: 3600 } as never,
     );
     const refresh = (scope: string) =>
-      refreshing.grants.find((g) => g.grantType === REFRESH_TOKEN_GRANT_TYPE)!.redeem(
-        { grant_type: REFRESH_TOKEN_GRANT_TYPE, refresh_token: CODE, scope },
-        undefined,
-      );
+      refreshing.grants
+        .find((g) => g.grantType === REFRESH_TOKEN_GRANT_TYPE)!
+        .redeem({ grant_type: REFRESH_TOKEN_GRANT_TYPE, refresh_token: CODE, scope }, undefined);
     expect(await refresh('')).toMatchObject({ scope: 'openid profile', refresh_token: expect.any(String) });
     expect(inserted).toEqual([expect.objectContaining({ familyId: 'family', scope: 'openid profile' })]);
     const wider = await refresh('openid email').catch((e: unknown) => e);

@@ -55,6 +55,11 @@ export class RpLogout {
     }
     const { sid } = checked;
     const session = sid && /^[0-9a-f-]{36}$/.test(sid) ? await this.sessions.findLive(sid, new Date(this.clock.now())) : undefined;
-    return this.flow.logOut(session ?? (await this.flow.currentSession(request)), checked.redirect ?? this.config.defaultPage, request, response);
+    return this.flow.logOut(
+      session ?? (await this.flow.currentSession(request)),
+      checked.redirect ?? this.config.defaultPage,
+      request,
+      response,
+    );
   }
 }

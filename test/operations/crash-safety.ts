@@ -162,8 +162,12 @@ function walHolds(database: TestDatabase, marker: string): Moment {
  */
 function writingTransactionOpen(database: TestDatabase): Moment {
   return (running) =>
-    watchActivity(database, `SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`, running);
+    watchActivity(
+      database,
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
+      running,
+    );
 }
 
 /** Polls `query` (which counts something as `n`) on a connection of its own until it counts one or more. */
@@ -198,7 +202,7 @@ async function databaseOpened(database: TestDatabase): Promise<Moment> {
   const client = new Client({ connectionString: database.url });
   await client.connect();
   const { rows } = await client.query<{ pids: number[] }>(
-    'SELECT coalesce(array_agg(pid), \'{}\') AS pids FROM pg_stat_activity WHERE datname = current_database()',
+    "SELECT coalesce(array_agg(pid), '{}') AS pids FROM pg_stat_activity WHERE datname = current_database()",
   );
   await client.end();
   return (running) =>

@@ -4,11 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { parseBearerHeader } from '../../common/bearer-token';
 import { Clock } from '../../common/clock';
-import {
-  AuthorizationRedirectError,
-  authorizationResponseUrl,
-  checkAuthorizationRequest,
-} from '../../common/authorization-request';
+import { AuthorizationRedirectError, authorizationResponseUrl, checkAuthorizationRequest } from '../../common/authorization-request';
 import { checkEndSessionRequest } from '../../common/end-session-request';
 import { InvalidTokenError, OAuthError } from '../../common/errors';
 import { atHash } from '../../common/id-token';
