@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'expect';
+import * as oidc from 'openid-client';
 import type { RunningApp } from './app';
 import { json } from './test-idp-client';
 
@@ -71,3 +72,27 @@ export function tokenRequest(running: RunningApp, form: Record<string, string>, 
 export const basic = (client: RegisteredClient) => ({
   authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
 });
+
+/**
+ * An authorization request as openid-client builds it: PKCE S256 with a fresh verifier, a fresh
+ * state and nonce, scope openid; `extra` adds or overrides parameters (`acr_values`).
+ */
+export async function authorizationRequest(
+  config: oidc.Configuration,
+  redirectUri: string,
+  extra: Record<string, string> = {},
+): Promise<{ url: URL; verifier: string; state: string; nonce: string }> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: 'openid',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
+  });
+  return { url, verifier, state, nonce };
+}

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'expect';
-import * as oidc from 'openid-client';
 import { DataSource } from 'typeorm';
 import { AdminContext, AdminRequest, executeAdminRequest } from '../../src/admin/admin-request';
 import { clientsProgram } from '../../src/cli/clients.command';
@@ -83,30 +82,6 @@ export async function clientsInService(running: RunningApp, request: AdminReques
     const { code, message } = failureOf(error, clientsProgram.usage);
     return { code, stderr: `${message}\n` };
   }
-}
-
-/**
- * An authorization request as openid-client builds it: PKCE S256 with a fresh verifier, a fresh
- * state and nonce, scope openid; `extra` adds or overrides parameters (`acr_values`).
- */
-export async function authorizationRequest(
-  config: oidc.Configuration,
-  redirectUri: string,
-  extra: Record<string, string> = {},
-): Promise<{ url: URL; verifier: string; state: string; nonce: string }> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope: 'openid',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    ...extra,
-  });
-  return { url, verifier, state, nonce };
 }
 
 /** A browser over plain HTTP: follows nothing, keeps cookies per name. */

@@ -10,19 +10,10 @@ import { TEST_IDP_LOGIN_CLIENT } from '../../src/config/settings';
 import { UpstreamIdporten } from '../../src/login/upstream-idporten';
 import { RunningApp, startApp } from '../helpers/app';
 import { browserSkipReason, HeadlessBrowser, launchBrowser } from '../helpers/browser';
-import { pkce } from '../helpers/code-flow-client';
+import { authorizationRequest, pkce } from '../helpers/code-flow-client';
 import { expectProblem } from '../helpers/problem';
 import { json } from '../helpers/test-idp-client';
-import {
-  authorizationRequest,
-  ClientJson,
-  clientsCli,
-  clientsInService,
-  CookieJar,
-  loginOverHttp,
-  PID,
-  relyingParty,
-} from './login-helpers';
+import { ClientJson, clientsCli, clientsInService, CookieJar, loginOverHttp, PID, relyingParty } from './login-helpers';
 
 const OPENID = '/authentication/api/v1/openid/';
 const AUTHORIZE = '/authentication/api/v1/authorize';

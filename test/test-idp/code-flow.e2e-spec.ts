@@ -6,7 +6,18 @@ import { TEST_IDP_LOGIN_CLIENT } from '../../src/config/settings';
 import { RunningApp, startApp } from '../helpers/app';
 import { exchange } from '../helpers/exchange';
 import { expectProblem } from '../helpers/problem';
-import { basic, CALLBACK, formOf, ID, logIn, pkce, register, RegisteredClient, tokenRequest } from '../helpers/code-flow-client';
+import {
+  authorizationRequest,
+  basic,
+  CALLBACK,
+  formOf,
+  ID,
+  logIn,
+  pkce,
+  register,
+  RegisteredClient,
+  tokenRequest,
+} from '../helpers/code-flow-client';
 import { json } from '../helpers/test-idp-client';
 
 describe('test ID-porten code flow with openid-client', () => {
@@ -67,17 +78,7 @@ describe('test ID-porten code flow with openid-client', () => {
         execute: [oidc.allowInsecureRequests],
       },
     );
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: CALLBACK,
-      scope: 'openid profile',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
+    const { url, verifier, state, nonce } = await authorizationRequest(config, CALLBACK, { scope: 'openid profile' });
     const login = await logIn(url);
     expect(login.status).toBe(303);
     const callback = new URL(login.location as string);
