@@ -346,6 +346,9 @@ const SPAWNS = /helpers\/spawn|node:child_process|admin-beside|crash-safety/;
 /** What a spawning file weighs when groups are filled: about as much as the largest ordinary files. */
 const SPAWN_WEIGHT = 20_000;
 
+/** TEST_TIMEOUT_MS: the bound of each file and each test. */
+const FILE_TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
+
 /** How many end-to-end files share a process: enough to pay the module loading rarely, few enough to balance two cores. */
 const E2E_FILES_PER_PROCESS = 6;
 
@@ -356,7 +359,6 @@ const E2E_FILES_PER_PROCESS = 6;
  * first after the unit specs, so the last process to finish is a small one.
  */
 function processEntries(files) {
-  const timeout = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
   if (process.env.TEST_PROCESS_PER_FILE === '1') return { entries: files, filesPerProcess: 1 };
   const own = files.filter(needsOwnProcess);
   const shared = files.filter((f) => !own.includes(f));
@@ -393,7 +395,7 @@ function processEntries(files) {
         // to the file that loads it: each file gets the helpers afresh, as in a process of its own.
         `const helpers = ${JSON.stringify(join(out, 'test', 'helpers') + sep)};`,
         'const freshHelpers = () => { for (const key of Object.keys(require.cache)) if (key.startsWith(helpers)) delete require.cache[key]; };',
-        `for (const [name, file] of ${JSON.stringify(suites)}) describe(name, { timeout: ${timeout} }, () => { freshHelpers(); require(file); });`,
+        `for (const [name, file] of ${JSON.stringify(suites)}) describe(name, { timeout: ${FILE_TIMEOUT_MS} }, () => { freshHelpers(); require(file); });`,
         '',
       ].join('\n'),
     );
@@ -456,7 +458,6 @@ async function main() {
   if (template) env.TEST_EMBEDDED_TEMPLATE = template;
   if (migrated) env.TEST_EMBEDDED_MIGRATED_TEMPLATE = migrated;
   if (serverTemplate) env.TEST_PG_MIGRATED_TEMPLATE = serverTemplate;
-  const timeout = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
   // Node's runner bounds a whole process with --test-timeout; each file in it has its own bound.
   const { entries, filesPerProcess } = processEntries(files);
   const scratch = scratchDirectory();
@@ -470,7 +471,7 @@ async function main() {
       '--test',
       '--test-reporter=spec',
       `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
-      `--test-timeout=${timeout * filesPerProcess}`,
+      `--test-timeout=${FILE_TIMEOUT_MS * filesPerProcess}`,
       ...entries,
     ],
     { stdio: 'inherit', cwd: root, env },
