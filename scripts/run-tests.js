@@ -473,6 +473,7 @@ function processEntries(files) {
   const dir = join(out, '.groups');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // Node's runner starts its files in the order of their paths: the names keep the short unit process first.
   const entries = [...own];
   const queueOf = (name, list) => {
     const queue = join(dir, `${name}.json`);
@@ -481,7 +482,7 @@ function processEntries(files) {
     return { queue, claims: join(dir, `${name}-claims`) };
   };
   if (units.length > 0) {
-    entries.push(workerEntry(join(dir, 'unit.js'), { ...queueOf('unit', units), limit: units.length, title: 'unit specs' }));
+    entries.push(workerEntry(join(dir, '1-unit.js'), { ...queueOf('unit', units), limit: units.length, title: 'unit specs' }));
   }
   if (e2e.length > 0) {
     const weights = new Map(e2e.map((file) => [file, weight(file)]));
@@ -492,7 +493,13 @@ function processEntries(files) {
     // A process stops early only when the queue is empty, so this many always run every file.
     const processes = Math.ceil(e2e.length / E2E_FILES_PER_PROCESS);
     for (let index = 1; index <= processes; index++) {
-      entries.push(workerEntry(join(dir, `e2e-${index}.js`), { ...e2eQueue, limit: E2E_FILES_PER_PROCESS, title: 'end-to-end files' }));
+      entries.push(
+        workerEntry(join(dir, `2-e2e-${String(index).padStart(3, '0')}.js`), {
+          ...e2eQueue,
+          limit: E2E_FILES_PER_PROCESS,
+          title: 'end-to-end files',
+        }),
+      );
     }
   }
   return { entries, filesPerProcess: Math.max(1, units.length, Math.min(e2e.length, E2E_FILES_PER_PROCESS)) };
