@@ -49,9 +49,12 @@ export async function launchBrowser(hosts: string[]): Promise<HeadlessBrowser> {
     browser,
     close: async () => {
       const child = browser.process();
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        await Promise.race([browser.close(), new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
       } finally {
+        // A pending bound would keep the test process alive for its 10 s after the file is done.
+        clearTimeout(timer);
         if (child && child.exitCode === null) child.kill('SIGKILL');
         rmSync(profile, { recursive: true, force: true });
       }
