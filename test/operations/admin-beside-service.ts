@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -27,7 +27,10 @@ const people = (partyId: number) => ({
 /** Lines of a command's stdout. */
 const lines = (result: { stdout: string }) => result.stdout.trim().split('\n');
 
-/** The same admin commands beside a running service, on either database (one spec file each: each file has 120 s). */
+/**
+ * The same admin commands beside a running service, on either database (one spec file each: each file has 120 s);
+ * on the embedded one, first what makes that service the directory's one owner.
+ */
 export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): void {
   // Real processes on a shared machine: the suite as a whole may take minutes; each step stays bounded by its own waits.
   describe(`admin commands beside a running service on the ${kind} database`, { timeout: 600_000 }, () => {
@@ -88,6 +91,40 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       await service?.exited;
       await database?.drop();
     });
+
+    if (kind === 'embedded') {
+      // The owner these tests need is the service this file starts anyway: a second one would cost seconds.
+      describe('one owner of the embedded data directory', () => {
+        const lockFile = () => join(database!.dataDir, 'pgdata.lock');
+
+        it('holds a lock beside the directory that names its pid, readable only by its user', () => {
+          const owner = JSON.parse(readFileSync(lockFile(), 'utf8')) as { pid: number; role: string };
+          expect(owner).toMatchObject({ pid: service!.child.pid, role: 'service' });
+          expect(statSync(lockFile()).mode & 0o077).toBe(0);
+        });
+
+        // "At once" as behaviour, not as a time: the second start ends on its own while the first still
+        // holds the directory (it does not wait for the lock), and it leaves the lock and the first alone.
+        it('refuses a second service on the directory while the first holds it, in one line naming the directory and the owner’s pid', async () => {
+          const first = service!;
+          const lock = readFileSync(lockFile(), 'utf8');
+          const second = await spawnService(env).exited;
+          expect(first.child.exitCode).toBeNull();
+          expect(second.code).toBe(1);
+          expect(second.stdout).toBe('');
+          const refusal = second.stderr.trim().split('\n');
+          expect(refusal).toHaveLength(1);
+          expect(refusal[0]).toMatch(
+            new RegExp(
+              `^Start-up failed: the embedded database in ${join(database!.dataDir, 'pgdata')} is already open in process ${first.child.pid} \\(a running service since [0-9T:.Z-]+\\); stop it first, or use its admin commands$`,
+            ),
+          );
+          expect(readFileSync(lockFile(), 'utf8')).toBe(lock);
+          const ready = await fetch(`${base}/health/ready`);
+          expect(ready.status).toBe(200);
+        });
+      });
+    }
 
     it('imports people the running service exchanges at once, without a restart', async (t) => {
       if (!service) return t.skip(unavailable);
