@@ -75,7 +75,8 @@ describe('SIGTERM during load', () => {
     });
     // Under load means a number of answers, not a time: a busy machine needs longer to reach it.
     while (outcomes.length <= 100) await new Promise((r) => setTimeout(r, 50));
-    expect(await readiness()).toBe(200);
+    // Opens the poller's connection. Its answer is not the point: a busy database may make it 503 too.
+    await readiness();
     child.kill('SIGTERM');
     const atSigterm = outcomes.length;
     // Like a load balancer: stop sending new requests once readiness says so.
