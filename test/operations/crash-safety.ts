@@ -396,6 +396,9 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
           // The one in flight: acknowledged, it is all there; not acknowledged, it is all there or none of it, never half.
           const first = (await exchangeFor(base, ssnOf(20_000))).status;
           const last = (await exchangeFor(base, ssnOf(20_499))).status;
+          t.diagnostic(
+            `the import in flight ended with exit ${inFlightResult.code} ${inFlightResult.stderr.trim()}; its first and last person: ${first}, ${last}`,
+          );
           if (inFlightResult.code === 0) expect([first, last]).toEqual([200, 200]);
           else
             expect([
