@@ -65,6 +65,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const port = await freePort();
   const clock = options.clock ?? new TestClock();
   let tracing: RunningTracing | undefined;
+  let opened: { close(): Promise<void> } | undefined;
   try {
     const settings = testSettings({ PORT: String(port), ...database.env, ...options.env });
     options.adjust?.(settings);
@@ -74,7 +75,9 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       .overrideProvider(Clock)
       .useValue(clock)
       .compile();
+    opened = moduleRef;
     const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+    opened = app;
     configureApp(app);
     await app.listen(settings.server.port, '127.0.0.1');
     return {
@@ -89,8 +92,17 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       },
     };
   } catch (error) {
-    await tracing?.shutdown();
-    if (!options.database) await database.drop();
+    // A start refused half-way (in a module's init, or at listen) has opened the database, timers and
+    // maybe the listener: left open, they hold the data directory against the next start on it and
+    // keep the test's process alive. Closing them must not hide why the start failed.
+    try {
+      await opened?.close();
+    } catch (closing) {
+      throw new AggregateError([error, closing], 'the start failed, and so did closing what it had opened', { cause: closing });
+    } finally {
+      await tracing?.shutdown();
+      if (!options.database) await database.drop();
+    }
     throw error;
   }
 }

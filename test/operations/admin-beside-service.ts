@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { runCliInProcess } from '../helpers/admin';
+import { InProcessAdmin, runCliInProcess } from '../helpers/admin';
 import { freePort } from '../helpers/app';
 import { createTestDatabase, LOCAL_SERVER_URL, serverAnswers, TestDatabase } from '../helpers/database';
 import { certificateFor, rsaPair } from '../helpers/pki';
@@ -27,7 +27,10 @@ const people = (partyId: number) => ({
 /** Lines of a command's stdout. */
 const lines = (result: { stdout: string }) => result.stdout.trim().split('\n');
 
-/** The same admin commands beside a running service, on either database (one spec file each: each file has 120 s). */
+/**
+ * The same admin commands beside a running service, on either database (one spec file each: each file has 120 s);
+ * on the embedded one, first what makes that service the directory's one owner.
+ */
 export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): void {
   // Real processes on a shared machine: the suite as a whole may take minutes; each step stays bounded by its own waits.
   describe(`admin commands beside a running service on the ${kind} database`, { timeout: 600_000 }, () => {
@@ -36,10 +39,13 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
     let base: string;
     let service: ReturnType<typeof spawnService> | undefined;
     let files: string;
-    // The commands run in this process, through the CLI's own code; the rotation also runs as an
-    // operator runs it, a process of its own beside the service.
+    /** An operator's own key: refused with another's certificate, then imported with its own. */
+    let operatorKey: ReturnType<typeof rsaPair>;
+    // The commands run in this process, through the CLI's own code: the route to the service (its lock
+    // file, its socket, its token) is the same from here as from a process of its own, and a second
+    // process per command would cost seconds each. Each command's one run as a process of its own is
+    // in test/keys/keys-cli and test/idporten/profiles-cli, and migration:run's below.
     const cli = (...args: string[]) => runCliInProcess(args, env);
-    const spawnedCli = (...args: string[]) => runCommand(args, env);
 
     /** Exchanges an ID-porten token of the test IdP for one of ours; returns the status and, if issued, the token. */
     async function exchangePerson(): Promise<{ status: number; token?: string }> {
@@ -77,6 +83,7 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
         KEY_RELOAD_SECONDS: '2',
       };
       service = spawnService(env);
+      operatorKey = rsaPair();
       await waitFor(`${base}/health/ready`);
     });
     after(async () => {
@@ -84,6 +91,40 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       await service?.exited;
       await database?.drop();
     });
+
+    if (kind === 'embedded') {
+      // The owner these tests need is the service this file starts anyway: a second one would cost seconds.
+      describe('one owner of the embedded data directory', () => {
+        const lockFile = () => join(database!.dataDir, 'pgdata.lock');
+
+        it('holds a lock beside the directory that names its pid, readable only by its user', () => {
+          const owner = JSON.parse(readFileSync(lockFile(), 'utf8')) as { pid: number; role: string };
+          expect(owner).toMatchObject({ pid: service!.child.pid, role: 'service' });
+          expect(statSync(lockFile()).mode & 0o077).toBe(0);
+        });
+
+        // "At once" as behaviour, not as a time: the second start ends on its own while the first still
+        // holds the directory (it does not wait for the lock), and it leaves the lock and the first alone.
+        it('refuses a second service on the directory while the first holds it, in one line naming the directory and the owner’s pid', async () => {
+          const first = service!;
+          const lock = readFileSync(lockFile(), 'utf8');
+          const second = await spawnService(env).exited;
+          expect(first.child.exitCode).toBeNull();
+          expect(second.code).toBe(1);
+          expect(second.stdout).toBe('');
+          const refusal = second.stderr.trim().split('\n');
+          expect(refusal).toHaveLength(1);
+          expect(refusal[0]).toMatch(
+            new RegExp(
+              `^Start-up failed: the embedded database in ${join(database!.dataDir, 'pgdata')} is already open in process ${first.child.pid} \\(a running service since [0-9T:.Z-]+\\); stop it first, or use its admin commands$`,
+            ),
+          );
+          expect(readFileSync(lockFile(), 'utf8')).toBe(lock);
+          const ready = await fetch(`${base}/health/ready`);
+          expect(ready.status).toBe(200);
+        });
+      });
+    }
 
     it('imports people the running service exchanges at once, without a restart', async (t) => {
       if (!service) return t.skip(unavailable);
@@ -108,7 +149,7 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       expect(listed.code).toBe(0);
       const before = lines(listed).slice(1);
       expect(before).toHaveLength(1);
-      const rotated = await spawnedCli('keys', 'rotate', '--now');
+      const rotated = await cli('keys', 'rotate', '--now');
       expect(rotated.stderr).toBe('');
       expect(rotated.code).toBe(0);
       const [acting, published, revoked, note] = lines(rotated);
@@ -182,11 +223,10 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       expect(rolledBack.code).toBe(1);
       expect(rolledBack.stderr).toMatch(/^nothing imported:/);
       expect((await cli('profiles', 'show', '01018099999')).code).toBe(1);
-      const { privateKey, publicKey } = rsaPair();
       const other = rsaPair();
       const cert = join(files, 'cert.pem');
       const key = join(files, 'other-key.pem');
-      writeFileSync(cert, await certificateFor(privateKey, publicKey));
+      writeFileSync(cert, await certificateFor(operatorKey.privateKey, operatorKey.publicKey));
       writeFileSync(key, other.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
       const mismatched = await cli('keys', 'import', '--cert', cert, '--key', key, '--now');
       expect(mismatched.code).toBe(1);
@@ -197,7 +237,7 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
 
     it('imports an operator’s key with --now and the service signs with it at once', async (t) => {
       if (!service) return t.skip(unavailable);
-      const { privateKey, publicKey } = rsaPair();
+      const { privateKey, publicKey } = operatorKey;
       const cert = join(files, 'own-cert.pem');
       const key = join(files, 'own-key.pem');
       writeFileSync(cert, await certificateFor(privateKey, publicKey));
@@ -214,8 +254,10 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
 
     it('runs migration:run beside the service: nothing pending', async (t) => {
       if (!service) return t.skip(unavailable);
-      const migrated = await cli('migration', 'run');
-      expect(migrated.code).toBe(0);
+      // Its one run as a process of its own, `npm run migration:run`: beside the embedded service, where
+      // that process opens no database of its own.
+      const migrated = kind === 'embedded' ? await runCommand(['migration', 'run'], env) : await cli('migration', 'run');
+      expect([migrated.code, migrated.stderr]).toEqual([0, '']);
       expect(lines(migrated)).toEqual([expect.stringMatching(/^acting on /), 'no pending migrations']);
     });
 
@@ -225,20 +267,32 @@ export function describeAdminBesideService(kind: 'embedded' | 'postgresql'): voi
       service.child.kill('SIGTERM');
       expect((await service.exited).code).toBe(0);
       service = undefined;
-      const after = await cli('keys', 'list');
-      expect(after.code).toBe(0);
-      expect(after.stdout).toBe(listed);
-      expect(
-        lines(after)
-          .slice(1)
-          .filter((l) => l.includes('\tactive\t')),
-      ).toHaveLength(1);
-      const shown = await cli('profiles', 'show', PID);
-      expect(shown.code).toBe(0);
       const migrated = await cli('migration', 'run');
-      expect(lines(migrated)[0]).toMatch(
-        kind === 'embedded' ? /^acting on the embedded database in .* \(no service has it open\)$/ : /^acting on PostgreSQL /,
-      );
+      expect(migrated.code).toBe(0);
+      expect(lines(migrated)).toEqual([
+        expect.stringMatching(
+          kind === 'embedded' ? /^acting on the embedded database in .* \(no service has it open\)$/ : /^acting on PostgreSQL /,
+        ),
+        'no pending migrations',
+      ]);
+      // What the service wrote, read once more by the admin request handler on the database it left:
+      // every command takes the route shown above, and each embedded open costs a second of CPU.
+      const admin = await InProcessAdmin.open(database!, env);
+      try {
+        const after = await admin.run('keys', 'list');
+        expect(after.code).toBe(0);
+        expect(after.stdout).toBe(listed);
+        expect(
+          lines(after)
+            .slice(1)
+            .filter((l) => l.includes('\tactive\t')),
+        ).toHaveLength(1);
+        const shown = await admin.run('profiles', 'show', PID);
+        expect(shown.code).toBe(0);
+        expect(JSON.parse(shown.stdout)).toMatchObject({ ssn: '010180*****', partyId: 51_000_001 });
+      } finally {
+        await admin.close();
+      }
     });
   });
 }

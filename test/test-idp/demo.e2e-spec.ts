@@ -1,30 +1,36 @@
-// test-database: independent (a spawned service with an environment of its own)
+// test-database: independent (the demo talks to the service over HTTP only, on either database)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
 import { projectRoot } from '../../src/config/project-root';
 import { runCliInProcess } from '../helpers/admin';
-import { freePort } from '../helpers/app';
-import { newDataDir } from '../helpers/database';
-import { CLI_LIMITS, spawnService, waitFor } from '../helpers/spawn';
+import { freePort, RunningApp, startApp } from '../helpers/app';
+import { CLI_LIMITS, waitFor } from '../helpers/spawn';
 
 const DEMO_CLI = join(projectRoot(), 'dist', 'src', 'cli', 'main.js');
 
 describe('a start with development defaults', () => {
+  let running: RunningApp;
   let port: number;
 
-  // The service is stopped by the helper's after-hook. How long the first start takes is measured
-  // by hand on a fresh clone (README), not asserted here: a loaded machine would fail any bound.
-  // The embedded database's initialisation is tested in test/foundation/embedded-database.
+  // The app in this process, built from development defaults: a second process would cost seconds of
+  // CPU and prove nothing more to a demo that only talks HTTP. `npm start` with these defaults, as a
+  // process, is test/foundation/embedded-database's; how long a first start takes is measured by hand
+  // on a fresh clone (README), not asserted here: a loaded machine would fail any bound.
   before(async () => {
-    port = await freePort();
-    // Only what a developer's shell has: no database URL, no issuer settings, the test IdP on by default.
-    const { exited } = spawnService({ PORT: String(port), DATA_DIR: newDataDir('auth-demo-') });
-    await waitFor(`http://127.0.0.1:${port}/health/ready`, 120_000, exited);
+    // Only what a developer's shell has: no database URL, no issuer settings, no key secret, the test
+    // IdP and rate limits on by default; the logs stay quiet.
+    running = await startApp({
+      env: { NODE_ENV: undefined, TEST_IDP_ENABLED: undefined, RATE_LIMIT_PER_MINUTE: undefined, KEY_ENCRYPTION_KEY: undefined },
+    });
+    port = Number(new URL(running.url).port);
+    // As a developer would: the demo once the service says it is ready (its issuers' keys fetched).
+    await waitFor(`${running.url}/health/ready`);
   });
+  after(() => running?.close());
 
-  // The demo's own code in this process, against the spawned service; `--help` below runs it as a process.
+  // The demo's own code in this process, against that app; `--help` below runs it as a process.
   const demo = (...args: string[]) => runCliInProcess(['demo', ...args], { PORT: String(port) });
 
   it("runs the seed's flow end to end with npm run demo, printing the raw tokens", async () => {
