@@ -5,9 +5,10 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { startUpRefusal } from '../../src/config';
 import { freePort, RunningApp, startApp } from '../helpers/app';
 import type { TestDatabase } from '../helpers/database';
-import { spawnService, whileReady } from '../helpers/spawn';
+import { whileReady } from '../helpers/spawn';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'auth-embedded-'));
 
@@ -89,26 +90,39 @@ describe('the embedded database', () => {
     expect(first.residentMb).toBeLessThan(600);
   });
 
+  // The app's start in this process, and the line main.ts prints of its failure before it exits 1
+  // (start-up-refusals shows a spawned service doing that).
   it('refuses to start, in one line naming the directory, when the data directory cannot be initialised', async () => {
     const dir = dataDir();
     mkdirSync(join(dir, 'pgdata'));
     writeFileSync(join(dir, 'pgdata', 'global'), 'not a directory');
-    const { exited } = spawnService({ DATA_DIR: dir, PORT: String(await freePort()), LOG_LEVEL: 'silent' });
-    const { code, stderr } = await exited;
-    expect(code).toBe(1);
-    expect(stderr.trim().split('\n').at(-1)).toBe(
-      `Start-up failed: the embedded database in ${join(dir, 'pgdata')} cannot be opened: ErrnoError (errno 54)`,
-    );
+    const database = { env: { DATA_DIR: dir }, dataDir: dir, drop: () => Promise.resolve() };
+    const refusal = await startApp({ database, env: { DATABASE_URL: undefined } }).then(async (started) => {
+      await started.close();
+      return 'started';
+    }, startUpRefusal);
+    expect(refusal).toBe(`Start-up failed: the embedded database in ${join(dir, 'pgdata')} cannot be opened: ErrnoError (errno 54)`);
     expect(existsSync(join(dir, 'pgdata', 'PG_VERSION'))).toBe(false);
   });
 
-  /** The DATA_DIR the service made, opened again by the app in this process (umask still 000). */
+  /**
+   * The DATA_DIR the service made, left with looser modes (as an older version, a copy or a restore
+   * may leave it), then opened again by the app in this process (umask still 000).
+   */
   describe('embedded data readable by its owner only', () => {
-    let database: TestDatabase;
     let running: RunningApp | undefined;
+    let loosened: string[];
 
     before(async () => {
-      database = { env: { DATA_DIR: first.dataDir }, dataDir: first.dataDir, drop: () => Promise.resolve() };
+      const dir = first.dataDir;
+      chmodSync(dir, 0o755);
+      chmodSync(join(dir, 'pgdata'), 0o777);
+      chmodSync(join(dir, 'pgdata', 'global'), 0o755);
+      chmodSync(join(dir, 'pgdata', 'global', 'pg_control'), 0o666);
+      chmodSync(join(dir, 'pgdata', 'postgresql.conf'), 0o644);
+      chmodSync(join(dir, 'key-encryption.key'), 0o644);
+      loosened = openToOthers(dir);
+      const database: TestDatabase = { env: { DATA_DIR: dir }, dataDir: dir, drop: () => Promise.resolve() };
       running = await startApp({ database, env: { KEY_ENCRYPTION_KEY: undefined, DATABASE_URL: undefined } });
     });
     after(async () => {
@@ -121,6 +135,12 @@ describe('the embedded database', () => {
       expect(first.openToOthers).toEqual([]);
     });
 
+    it('tightens a directory left with looser modes when it starts again', () => {
+      expect(loosened).toHaveLength(6);
+      expect(openToOthers(first.dataDir)).toEqual([]);
+      expect(lstatSync(first.dataDir).mode & 0o777).toBe(0o700);
+    });
+
     it('keeps files the database creates while it runs owner-only', async () => {
       const db = (running as RunningApp).app.get(DataSource);
       const before = count(first.dataDir);
@@ -129,22 +149,6 @@ describe('the embedded database', () => {
       await db.query('CHECKPOINT');
       expect(count(first.dataDir)).toBeGreaterThan(before);
       expect(openToOthers(first.dataDir)).toEqual([]);
-    });
-
-    it('tightens a directory left with looser modes when it starts again', async () => {
-      const dir = first.dataDir;
-      await (running as RunningApp).close();
-      running = undefined;
-      chmodSync(dir, 0o755);
-      chmodSync(join(dir, 'pgdata'), 0o777);
-      chmodSync(join(dir, 'pgdata', 'global'), 0o755);
-      chmodSync(join(dir, 'pgdata', 'global', 'pg_control'), 0o666);
-      chmodSync(join(dir, 'pgdata', 'postgresql.conf'), 0o644);
-      chmodSync(join(dir, 'key-encryption.key'), 0o644);
-      expect(openToOthers(dir)).toHaveLength(6);
-      running = await startApp({ database, env: { KEY_ENCRYPTION_KEY: undefined, DATABASE_URL: undefined } });
-      expect(openToOthers(dir)).toEqual([]);
-      expect(lstatSync(dir).mode & 0o777).toBe(0o700);
     });
   });
 });
