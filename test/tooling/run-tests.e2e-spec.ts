@@ -8,6 +8,8 @@ import { expect } from 'expect';
 import { projectRoot } from '../../src/config/project-root';
 
 const RUNNER_TIMEOUT_MS = 90_000;
+/** One more end-to-end file than a process runs before it leaves the rest of the queue to the next. */
+const QUEUED_FILES = 13;
 
 /** A project with the real runner and tsconfigs, the real node_modules, and specs the test writes. */
 function scratchProject(): string {
@@ -66,6 +68,12 @@ describe('the test runner', () => {
     write('src/shared/first.spec.ts', pid('first'));
     write('src/shared/second.spec.ts', pid('second', 'strictEqual(1, 2)'));
     write('src/shared/alone.spec.ts', `// test-process: own (the test of this rule)\n${pid('alone')}`);
+    for (let n = 1; n <= QUEUED_FILES; n++) {
+      const name = `q${String(n).padStart(2, '0')}`;
+      // The last file is the heaviest (the queue's order goes by source size), and one file fails.
+      const padding = n === QUEUED_FILES ? `// ${'x'.repeat(5_000)}\n` : '';
+      write(`test/queue/${name}.e2e-spec.ts`, padding + pid(name, n === 7 ? 'strictEqual(1, 2)' : 'strictEqual(1, 1)'));
+    }
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -141,5 +149,25 @@ describe('the test runner', () => {
     const perFile = runWith({ TEST_PROCESS_PER_FILE: '1' }, root, 'src/shared/first', 'src/shared/second');
     expect(perFile.status).toBe(1);
     expect(/first in pid (\d+)/.exec(perFile.output)?.[1]).not.toBe(/second in pid (\d+)/.exec(perFile.output)?.[1]);
+  });
+
+  it('runs each end-to-end file once, heaviest first, from one queue that a process leaves after a dozen files', () => {
+    // One process at a time, so the hand-over from the first process to the next is certain.
+    const result = runWith({ TEST_CONCURRENCY: '1' }, root, 'test/queue/');
+    expect(result.status).toBe(1);
+    // What ran, as reported before the closing list of failures repeats the failed ones.
+    const report = result.output.split('✖ failing tests:')[0];
+    const ran = [...report.matchAll(/(q\d\d) in pid (\d+)/g)].map(([, name, pid]) => ({ name, pid }));
+    expect(ran.map(({ name }) => name).sort()).toEqual(
+      Array.from({ length: QUEUED_FILES }, (_, i) => `q${String(i + 1).padStart(2, '0')}`),
+    );
+    const [first, second, ...others] = [...new Set(ran.map(({ pid }) => pid))];
+    expect(others).toEqual([]);
+    expect(ran.filter(({ pid }) => pid === first)).toHaveLength(12);
+    expect(ran.filter(({ pid }) => pid === second)).toHaveLength(1);
+    expect(ran[0]).toEqual({ name: `q${QUEUED_FILES}`, pid: first });
+    // The failing file is reported under its name, and the files after it in its process still ran.
+    expect(result.output).toMatch(/✖ test\/queue\/q07\.e2e-spec\.ts/);
+    expect(report.match(/✔ test\/queue\/q\d\d\.e2e-spec\.ts/g)).toHaveLength(QUEUED_FILES - 1);
   });
 });
