@@ -62,7 +62,7 @@ export async function clientsCli(running: RunningApp, args: string[]): Promise<C
 /**
  * A clients command as the running service answers it when a CLI sends it (the admin request
  * handler on the service's own data source), its outcome turned into an exit code and output as
- * the CLI does. The CLI's arguments and its route to the service are shown by clientsCliProcess.
+ * the CLI does. The CLI's arguments and its route to the service are shown by clientsCli.
  */
 export async function clientsInService(running: RunningApp, request: AdminRequest): Promise<ClientsRun> {
   const dataSource = running.app.get(DataSource);
