@@ -96,6 +96,15 @@ export function missingServer(reason: string): string {
 }
 
 /**
+ * For a suite that needs the local PostgreSQL server whichever pass runs it (replicas share one;
+ * the embedded database has one owner): undefined when the server answers, else why not, for
+ * `t.skip` (with CI=true a missing server throws instead: see missingServer).
+ */
+export async function localServerMissing(): Promise<string | undefined> {
+  return (await serverAnswers()) ? undefined : `no PostgreSQL server answers at ${new URL(LOCAL_SERVER_URL).host}`;
+}
+
+/**
  * True when a PostgreSQL server answers at the URL within a second. False (the test skips) when none
  * does, except with CI=true, where that throws: see missingServer.
  */

@@ -1,3 +1,4 @@
+// test-database: independent (replicas share the local PostgreSQL server in either pass)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +8,14 @@ import { decodeJwt } from 'jose';
 import { TEST_IDP_LOGIN_CLIENT } from '../../src/config/settings';
 import { freePort, RunningApp, startApp } from '../helpers/app';
 import { pkce } from '../helpers/code-flow-client';
-import { SERVER_URL } from '../helpers/database';
+import { createTestDatabase, LOCAL_SERVER_URL, localServerMissing, TestDatabase } from '../helpers/database';
 import { Spawned, spawnService, stopAll, waitFor } from '../helpers/spawn';
 import { ClientJson, clientsInService, CookieJar, loginOverHttp, PID, relyingParty } from './login-helpers';
 
-const skip = SERVER_URL ? false : 'replicas share a PostgreSQL database: set DATABASE_URL (the embedded database has one owner)';
-
-describe('login across replicas sharing PostgreSQL', { skip }, () => {
+// Replicas share a PostgreSQL database (the embedded one has one owner): the local server's.
+describe('login across replicas sharing PostgreSQL', () => {
+  let noServer: string | undefined;
+  let database: TestDatabase;
   let first: RunningApp;
   let second: Spawned;
   let secondUrl: string;
@@ -22,10 +24,16 @@ describe('login across replicas sharing PostgreSQL', { skip }, () => {
   let client: ClientJson;
 
   before(async () => {
+    noServer = await localServerMissing();
+    if (noServer) return;
+    database = await createTestDatabase(LOCAL_SERVER_URL);
     const port = await freePort();
     // Both replicas are reached at one public URL: the first's, as a load balancer would present it.
     const issuer = `http://127.0.0.1:${port}/authentication/api/v1/openid/`;
-    first = await startApp({ env: { PORT: String(port), ISSUER_URL: issuer, TEST_IDP_ENABLED: 'true', UPSTREAM_TIMEOUT_MS: '20000' } });
+    first = await startApp({
+      database,
+      env: { PORT: String(port), ISSUER_URL: issuer, TEST_IDP_ENABLED: 'true', UPSTREAM_TIMEOUT_MS: '20000' },
+    });
     const secondPort = await freePort();
     secondUrl = `http://127.0.0.1:${secondPort}`;
     dataDir = mkdtempSync(join(tmpdir(), 'auth-login-replica-'));
@@ -59,10 +67,12 @@ describe('login across replicas sharing PostgreSQL', { skip }, () => {
     await stopAll();
     await rp?.close();
     await first?.close();
+    await database?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('finishes a login on the second replica that the first one started, and its code works once on either', async () => {
+  it('finishes a login on the second replica that the first one started, and its code works once on either', async (t) => {
+    if (noServer) return t.skip(noServer);
     const { verifier, challenge } = pkce();
     const authorize = new URL(`${first.url}/authentication/api/v1/authorize`);
     for (const [k, v] of Object.entries({

@@ -7,6 +7,7 @@ import { freePort, RunningApp, startApp } from '../helpers/app';
 import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { exchange, verifyIssued } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
+import { createTestDatabase, LOCAL_SERVER_URL, localServerMissing, TestDatabase } from '../helpers/database';
 import { expectProblem } from '../helpers/problem';
 import {
   ACCESS_TOKEN_TYPE,
@@ -255,26 +256,52 @@ describe('POST /token (RFC 8693 token exchange)', () => {
     });
 
     it('keeps aud on refresh, and refuses the refresh once TOKEN_AUDIENCES no longer allows it', async (t) => {
-      // The narrowed replica shares the database: on the embedded one only a single process may own it.
-      if (!running.database.url) return t.skip('two replicas share a database only on PostgreSQL (DATABASE_URL)');
-      const bound = (await (await tokenExchange(running, await maskinporten.maskinportenToken(), { audience: AUDIENCE })).json()) as {
-        access_token: string;
-      };
-      const refresh = (app: RunningApp) =>
-        fetch(`${app.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${bound.access_token}` } });
-      const refreshed = await refresh(running);
-      expect(refreshed.status).toBe(200);
-      expect((await verifyIssued(running, await refreshed.text(), issuer)).aud).toBe(AUDIENCE);
-      // A replica on the same database (same keys and issuer) whose list no longer holds the audience.
-      const narrowed = await startApp({
-        database: running.database,
-        env: { ISSUER_URL: issuer, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TOKEN_AUDIENCES: OTHER_AUDIENCE },
-      });
+      // The narrowed replica shares the database, which on the embedded one only a single process may
+      // own: there, both replicas of this test share the local PostgreSQL server instead.
+      let wide = running;
+      let wideIssuer = issuer;
+      let shared: TestDatabase | undefined;
+      if (!running.database.url) {
+        const noServer = await localServerMissing();
+        if (noServer) return t.skip(noServer);
+        shared = await createTestDatabase(LOCAL_SERVER_URL);
+        const port = await freePort();
+        wideIssuer = `http://127.0.0.1:${port}/authentication/api/v1/openid/`;
+        wide = await startApp({
+          database: shared,
+          env: {
+            PORT: String(port),
+            ISSUER_URL: wideIssuer,
+            MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl,
+            TOKEN_AUDIENCES: `${AUDIENCE}, ${OTHER_AUDIENCE}`,
+          },
+        });
+      }
       try {
-        const problem = await expectProblem(await refresh(narrowed), 400);
-        expect(problem.type).toBe('urn:problem-type:authentication:invalid-target');
+        const bound = (await (await tokenExchange(wide, await maskinporten.maskinportenToken(), { audience: AUDIENCE })).json()) as {
+          access_token: string;
+        };
+        const refresh = (app: RunningApp) =>
+          fetch(`${app.url}/authentication/api/v1/refresh`, { headers: { authorization: `Bearer ${bound.access_token}` } });
+        const refreshed = await refresh(wide);
+        expect(refreshed.status).toBe(200);
+        expect((await verifyIssued(wide, await refreshed.text(), wideIssuer)).aud).toBe(AUDIENCE);
+        // A replica on the same database (same keys and issuer) whose list no longer holds the audience.
+        const narrowed = await startApp({
+          database: wide.database,
+          env: { ISSUER_URL: wideIssuer, MASKINPORTEN_WELL_KNOWN_URLS: maskinporten.wellKnownUrl, TOKEN_AUDIENCES: OTHER_AUDIENCE },
+        });
+        try {
+          const problem = await expectProblem(await refresh(narrowed), 400);
+          expect(problem.type).toBe('urn:problem-type:authentication:invalid-target');
+        } finally {
+          await narrowed.close();
+        }
       } finally {
-        await narrowed.close();
+        if (shared) {
+          await wide.close();
+          await shared.drop();
+        }
       }
     });
 
