@@ -13,12 +13,13 @@
 // Loading the app's modules costs about 2 s of CPU per process, so files share processes: the unit
 // specs run in one, and the end-to-end files are a queue, heaviest first, that the processes running
 // at once take files from as each finishes one, a dozen files per process. Each file runs inside a
-// subtest named after its path (a failure still says which file). A file that must have a process of its own says so in
-// a line `// test-process: own`; TEST_PROCESS_PER_FILE=1 gives every file its own, as in a debugging
-// session. TEST_CONCURRENCY (default: one more than the cores) processes run at once; TEST_TIMEOUT_MS (default 600000) bounds
-// each file and each test. TEST_EMBEDDED_TEMPLATE and TEST_EMBEDDED_MIGRATED_TEMPLATE tell the tests where the
-// initialised (and the migrated) embedded database is; TEST_PG_MIGRATED_TEMPLATE names the migrated
-// template database on DATABASE_URL's server.
+// subtest named after its path (a failure still says which file). A file that must have a process
+// of its own says so in a line `// test-process: own`; TEST_PROCESS_PER_FILE=1 gives every file its
+// own, as in a debugging session. TEST_CONCURRENCY (default: one more than the cores) processes run
+// at once; TEST_TIMEOUT_MS (default 600000) bounds each file and each test. TEST_EMBEDDED_TEMPLATE
+// and TEST_EMBEDDED_MIGRATED_TEMPLATE tell the tests where the initialised (and the migrated)
+// embedded database is; TEST_PG_MIGRATED_TEMPLATE names the migrated template database on
+// DATABASE_URL's server.
 //
 // With DATABASE_URL set, the run is the suite's pass on PostgreSQL: it runs only the files whose
 // behaviour depends on DATABASE_URL, since the others were run by `npm test` without it and would
@@ -351,9 +352,14 @@ const SPAWN_WEIGHT = 20_000;
 /**
  * TEST_CONCURRENCY: how many test processes run at once. End-to-end files spend part of their time
  * waiting (for a spawned service to listen, on a timer), so one process more than the cores keeps
- * them busy: on 2 cores 3 ran the suite in 167 s and 2 in 184 s.
+ * them busy: on 2 cores, three alternating pairs of runs took 167, 174 and 161 s with 3, and 184,
+ * 190 and 160 s with 2.
  */
 const CONCURRENCY = Number(process.env.TEST_CONCURRENCY ?? availableParallelism() + 1);
+if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1) {
+  console.error(`TEST_CONCURRENCY=${process.env.TEST_CONCURRENCY} is not a whole number of processes, at least 1`);
+  process.exit(1);
+}
 
 /** TEST_TIMEOUT_MS: the bound of each file and each test. */
 const FILE_TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
@@ -462,7 +468,7 @@ if (first) {
  * form one queue, heaviest first, that as many processes as run at once take files from as each
  * finishes one, so the cores stay busy to the end whatever a file costs; a process leaves after
  * E2E_FILES_PER_PROCESS files and the next entry takes over the queue. Files that need their own
- * process run first, as they are.
+ * process are entries as they are.
  */
 function processEntries(files) {
   if (process.env.TEST_PROCESS_PER_FILE === '1') return { entries: files, filesPerProcess: 1 };
