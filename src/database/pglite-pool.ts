@@ -74,6 +74,17 @@ function ownDataDirectory(dataDir: string): void {
     new Logger('EmbeddedDatabase').warn(`tightened ${tightened} files and directories under ${root} to owner-only access (0700/0600)`);
 }
 
+/**
+ * PostgreSQL's own lock file, which PGlite writes as it opens the directory and removes when it
+ * closes. Under this directory's lock no other process has the database open, so one found now was
+ * left by a process that was killed. PostgreSQL takes over a stale one, but refuses to start on an
+ * empty one (left by a kill between creating and writing it), since it cannot tell whose it is:
+ * here it can, so the directory still opens.
+ */
+function removeLeftPostgresLock(dataDir: string): void {
+  rmSync(join(dataDir, 'postmaster.pid'), { force: true });
+}
+
 /** The PGlite thread: sends statements, matches answers by id. */
 class EmbeddedDatabase {
   private readonly worker: Worker;
@@ -89,6 +100,7 @@ class EmbeddedDatabase {
     );
     try {
       ownDataDirectory(dataDir);
+      removeLeftPostgresLock(dataDir);
       await initialiseIfNew(dataDir);
       const database = new EmbeddedDatabase(dataDir, release);
       await database.ready;

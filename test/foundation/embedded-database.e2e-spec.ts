@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { startUpRefusal } from '../../src/config';
+import { openDataSource } from '../../src/database/open-data-source';
 import { freePort, RunningApp, startApp } from '../helpers/app';
-import type { TestDatabase } from '../helpers/database';
+import { createTestDatabase, TestDatabase } from '../helpers/database';
 import { whileReady } from '../helpers/spawn';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'auth-embedded-'));
@@ -92,6 +93,24 @@ describe('the embedded database', () => {
 
   // The app's start in this process, and the line main.ts prints of its failure before it exits 1
   // (start-up-refusals shows a spawned service doing that).
+  it('opens a directory where a killed process left PostgreSQL’s lock file empty (killed between creating and writing it)', async () => {
+    const database = await createTestDatabase(null);
+    const embeddedDir = join(database.dataDir, 'pgdata');
+    const postgresLock = join(embeddedDir, 'postmaster.pid');
+    try {
+      writeFileSync(postgresLock, '');
+      const dataSource = await openDataSource({ embeddedDir, migrateOnStart: false }, []);
+      try {
+        expect(await dataSource.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+      } finally {
+        await dataSource.destroy();
+      }
+      expect(existsSync(postgresLock)).toBe(false);
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('refuses to start, in one line naming the directory, when the data directory cannot be initialised', async () => {
     const dir = dataDir();
     mkdirSync(join(dir, 'pgdata'));
