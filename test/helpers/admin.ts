@@ -74,23 +74,40 @@ export class InProcessAdmin {
   }
 }
 
+/** A CLI run in this process, started: `said` resolves once it printed its first line (what it acts on), `done` with its outcome. */
+export interface StartedCliRun {
+  said: Promise<void>;
+  done: Promise<AdminRun>;
+}
+
 /**
  * `node dist/src/cli/main.js <args>` with exactly the environment `env`, in this process: the CLI's
  * own code from the arguments to the route it takes (the admin channel of the service that owns the
  * embedded directory, the directory under its lock, or PostgreSQL), its lines collected instead of
  * printed. What only a process shows (its exit, its start) is left to one spawned test per command.
+ * Started without waiting for its end, for a test that acts while the command runs.
  */
-export async function runCliInProcess(args: string[], env: Record<string, string | undefined>): Promise<AdminRun> {
+export function startCliInProcess(args: string[], env: Record<string, string | undefined>): StartedCliRun {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await runProgram(
+  let firstLine: () => void = () => undefined;
+  const said = new Promise<void>((resolve) => (firstLine = resolve));
+  const done = runProgram(
     { clients: clientsProgram, demo: demoProgram, keys: keysProgram, migration: migrationProgram, profiles: profilesProgram },
     args,
     env,
     {
-      log: (line) => stdout.push(`${line}\n`),
+      log: (line) => {
+        stdout.push(`${line}\n`);
+        firstLine();
+      },
       error: (line) => stderr.push(`${line}\n`),
     },
-  );
-  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+  ).then((code) => ({ code, stdout: stdout.join(''), stderr: stderr.join('') }));
+  return { said, done };
+}
+
+/** startCliInProcess, to its end. */
+export function runCliInProcess(args: string[], env: Record<string, string | undefined>): Promise<AdminRun> {
+  return startCliInProcess(args, env).done;
 }

@@ -7,11 +7,9 @@ import { expect } from 'expect';
 import { decodeProtectedHeader } from 'jose';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { profilesProgram } from '../../src/cli/profiles.command';
-import { runProgram } from '../../src/cli/run-cli';
 import { openDataSource } from '../../src/database/open-data-source';
 import { databaseSchema } from '../../src/entities';
-import { AdminRun, runCliInProcess } from '../helpers/admin';
+import { runCliInProcess, startCliInProcess } from '../helpers/admin';
 import { freePort } from '../helpers/app';
 import { createTestDatabase, LOCAL_SERVER_URL, missingServer, serverAnswers, TestDatabase } from '../helpers/database';
 import { CLI, spawnService, spawnTracked, waitFor } from '../helpers/spawn';
@@ -93,25 +91,6 @@ async function inspect(dataSource: DataSource, since?: number): Promise<Inspecti
 async function removePeople(dataSource: DataSource): Promise<void> {
   await dataSource.query('DELETE FROM users WHERE user_id > 22000000 AND user_id < 22010000');
   await dataSource.query('DELETE FROM parties WHERE party_id > 52000000 AND party_id < 52010000');
-}
-
-/**
- * `profiles <args>` run in this process as runCliInProcess runs it, started without waiting for its
- * end: `said` resolves once it printed its first line (what it acts on), `done` with its outcome.
- */
-function startProfilesCommand(args: string[], env: Record<string, string>): { said: Promise<void>; done: Promise<AdminRun> } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  let firstLine: () => void = () => undefined;
-  const said = new Promise<void>((resolve) => (firstLine = resolve));
-  const done = runProgram({ profiles: profilesProgram }, ['profiles', ...args], env, {
-    log: (line) => {
-      stdout.push(`${line}\n`);
-      firstLine();
-    },
-    error: (line) => stderr.push(`${line}\n`),
-  }).then((code) => ({ code, stdout: stdout.join(''), stderr: stderr.join('') }));
-  return { said, done };
 }
 
 /** Exchanges a test IdP token for the person; the status and, when issued, our token. */
@@ -375,7 +354,7 @@ export function describeCrashSafety(kind: 'embedded' | 'postgresql', parts: ('co
           // One more import in flight when the service dies: the service is killed once the command
           // (the CLI's code, in this process: the service is what dies) has said what it acts on, and
           // exchanges are under way.
-          const inFlight = startProfilesCommand(['import', peopleFile(files, 'in-flight.json', 20_000, 500).path], serviceEnv);
+          const inFlight = startCliInProcess(['profiles', 'import', peopleFile(files, 'in-flight.json', 20_000, 500).path], serviceEnv);
           await inFlight.said;
           while (exchanges === 0) await new Promise((r) => setTimeout(r, 20));
           service.child.kill('SIGKILL');
