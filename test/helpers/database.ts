@@ -96,26 +96,22 @@ export function missingServer(reason: string): string {
 }
 
 /**
- * For a suite that needs the local PostgreSQL server whichever pass runs it (replicas share one;
- * the embedded database has one owner): undefined when the server answers, else why not, for
- * `t.skip` (with CI=true a missing server throws instead: see missingServer).
+ * Undefined when a PostgreSQL server answers at the URL within a second, else why not, for
+ * `t.skip`; with CI=true a missing server throws instead (see missingServer). Suites of replicas
+ * use the local server whichever pass runs them: the embedded database has one owner.
  */
-export async function localServerMissing(): Promise<string | undefined> {
-  return (await serverAnswers()) ? undefined : `no PostgreSQL server answers at ${new URL(LOCAL_SERVER_URL).host}`;
-}
-
-/**
- * True when a PostgreSQL server answers at the URL within a second. False (the test skips) when none
- * does, except with CI=true, where that throws: see missingServer.
- */
-export async function serverAnswers(url = LOCAL_SERVER_URL): Promise<boolean> {
+export async function serverMissing(url = LOCAL_SERVER_URL): Promise<string | undefined> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   try {
     await client.connect();
     await client.end();
-    return true;
+    return undefined;
   } catch {
-    missingServer(`no PostgreSQL server answers at ${new URL(url).host}`);
-    return false;
+    return missingServer(`no PostgreSQL server answers at ${new URL(url).host}`);
   }
+}
+
+/** True when a PostgreSQL server answers at the URL within a second: see serverMissing. */
+export async function serverAnswers(url = LOCAL_SERVER_URL): Promise<boolean> {
+  return (await serverMissing(url)) === undefined;
 }

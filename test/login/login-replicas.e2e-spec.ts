@@ -8,7 +8,7 @@ import { decodeJwt } from 'jose';
 import { TEST_IDP_LOGIN_CLIENT } from '../../src/config/settings';
 import { freePort, RunningApp, startApp } from '../helpers/app';
 import { pkce } from '../helpers/code-flow-client';
-import { createTestDatabase, LOCAL_SERVER_URL, localServerMissing, TestDatabase } from '../helpers/database';
+import { createTestDatabase, LOCAL_SERVER_URL, serverMissing, TestDatabase } from '../helpers/database';
 import { Spawned, spawnService, stopAll, waitFor } from '../helpers/spawn';
 import { ClientJson, clientsInService, CookieJar, loginOverHttp, PID, relyingParty } from './login-helpers';
 
@@ -24,7 +24,7 @@ describe('login across replicas sharing PostgreSQL', () => {
   let client: ClientJson;
 
   before(async () => {
-    noServer = await localServerMissing();
+    noServer = await serverMissing();
     if (noServer) return;
     database = await createTestDatabase(LOCAL_SERVER_URL);
     const port = await freePort();

@@ -7,7 +7,7 @@ import { expect } from 'expect';
 import { KeyRing } from '../../src/keys/key-ring';
 import { OrganisationRegistry } from '../../src/organisations/organisation-registry';
 import { RunningApp, startApp } from '../helpers/app';
-import { createTestDatabase, LOCAL_SERVER_URL, localServerMissing, TestDatabase } from '../helpers/database';
+import { createTestDatabase, LOCAL_SERVER_URL, serverMissing, TestDatabase } from '../helpers/database';
 import { eventually } from '../helpers/exchange';
 import { TestClock } from '../helpers/test-clock';
 
@@ -28,7 +28,7 @@ describe('changes a replica makes itself are announced to the others', () => {
   const write = (orgs: Record<string, unknown>) => writeFileSync(source, JSON.stringify({ orgs }));
 
   before(async () => {
-    noServer = await localServerMissing();
+    noServer = await serverMissing();
     if (noServer) return;
     database = await createTestDatabase(LOCAL_SERVER_URL);
     source = join(mkdtempSync(join(tmpdir(), 'orgs-')), 'orgs.json');

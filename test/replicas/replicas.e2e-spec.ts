@@ -7,7 +7,7 @@ import { expect } from 'expect';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { Client } from 'pg';
 import { RATE_LIMIT_KEY_PREFIX } from '../../src/rate-limit/rate-limit-storage';
-import { createTestDatabase, LOCAL_SERVER_URL, localServerMissing, TestDatabase } from '../helpers/database';
+import { createTestDatabase, LOCAL_SERVER_URL, serverMissing, TestDatabase } from '../helpers/database';
 import { EXCHANGE, JWKS_PATH } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
 import { deleteKeys, localRedisUrl, redisMissing } from '../helpers/redis';
@@ -82,7 +82,7 @@ describe('three replicas on one PostgreSQL database behind a round-robin proxy',
   };
 
   before(async () => {
-    noServer = await localServerMissing();
+    noServer = await serverMissing();
     if (noServer) return;
     noRedis = await redisMissing(REDIS_URL);
     if (!noRedis) await deleteKeys(REDIS_URL, `{${RATE_LIMIT_KEY_PREFIX}`);

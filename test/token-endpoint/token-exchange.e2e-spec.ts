@@ -7,7 +7,7 @@ import { freePort, RunningApp, startApp } from '../helpers/app';
 import { AppWithIssuers, startAppWithIssuers } from '../helpers/app-with-issuers';
 import { exchange, verifyIssued } from '../helpers/exchange';
 import { FakeIssuer } from '../helpers/fake-issuer';
-import { createTestDatabase, LOCAL_SERVER_URL, localServerMissing, TestDatabase } from '../helpers/database';
+import { createTestDatabase, LOCAL_SERVER_URL, serverMissing, TestDatabase } from '../helpers/database';
 import { expectProblem } from '../helpers/problem';
 import {
   ACCESS_TOKEN_TYPE,
@@ -262,7 +262,7 @@ describe('POST /token (RFC 8693 token exchange)', () => {
       let wideIssuer = issuer;
       let shared: TestDatabase | undefined;
       if (!running.database.url) {
-        const noServer = await localServerMissing();
+        const noServer = await serverMissing();
         if (noServer) return t.skip(noServer);
         shared = await createTestDatabase(LOCAL_SERVER_URL);
         const port = await freePort();
