@@ -5,13 +5,14 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { startUpRefusal } from '../../src/config';
 import { openDataSource } from '../../src/database/open-data-source';
-import { freePort, RunningApp, startApp } from '../helpers/app';
+import { freePort, RunningApp, startApp, startUpRefusalOf } from '../helpers/app';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
 import { whileReady } from '../helpers/spawn';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'auth-embedded-'));
+/** The app's database in a DATA_DIR this file made and looks at: left in place when the app closes. */
+const inPlace = (dir: string): TestDatabase => ({ env: { DATA_DIR: dir }, dataDir: dir, drop: () => Promise.resolve() });
 
 function residentMb(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
@@ -115,11 +116,7 @@ describe('the embedded database', () => {
     const dir = dataDir();
     mkdirSync(join(dir, 'pgdata'));
     writeFileSync(join(dir, 'pgdata', 'global'), 'not a directory');
-    const database = { env: { DATA_DIR: dir }, dataDir: dir, drop: () => Promise.resolve() };
-    const refusal = await startApp({ database, env: { DATABASE_URL: undefined } }).then(async (started) => {
-      await started.close();
-      return 'started';
-    }, startUpRefusal);
+    const refusal = await startUpRefusalOf(startApp({ database: inPlace(dir), env: { DATABASE_URL: undefined } }));
     expect(refusal).toBe(`Start-up failed: the embedded database in ${join(dir, 'pgdata')} cannot be opened: ErrnoError (errno 54)`);
     expect(existsSync(join(dir, 'pgdata', 'PG_VERSION'))).toBe(false);
   });
@@ -141,8 +138,7 @@ describe('the embedded database', () => {
       chmodSync(join(dir, 'pgdata', 'postgresql.conf'), 0o644);
       chmodSync(join(dir, 'key-encryption.key'), 0o644);
       loosened = openToOthers(dir);
-      const database: TestDatabase = { env: { DATA_DIR: dir }, dataDir: dir, drop: () => Promise.resolve() };
-      running = await startApp({ database, env: { KEY_ENCRYPTION_KEY: undefined, DATABASE_URL: undefined } });
+      running = await startApp({ database: inPlace(dir), env: { KEY_ENCRYPTION_KEY: undefined, DATABASE_URL: undefined } });
     });
     after(async () => {
       await running?.close();

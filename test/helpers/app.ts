@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
-import { deriveSettings, parseEnvironment, Settings } from '../../src/config';
+import { deriveSettings, parseEnvironment, Settings, startUpRefusal } from '../../src/config';
 import type { RunningTracing } from '../../src/tracing/start-tracing';
 import { createTestDatabase, TestDatabase } from './database';
 import { TestClock } from './test-clock';
@@ -105,4 +105,19 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     }
     throw error;
   }
+}
+
+/**
+ * What main.ts prints to stderr, before it exits 1, for a start that fails as `start` does (a start
+ * in this process, or the check main.ts makes before it); a start that succeeds is closed and fails the test.
+ */
+export async function startUpRefusalOf(start: Promise<{ close(): Promise<void> } | void>): Promise<string> {
+  const error = await start.then(
+    async (started) => {
+      await started?.close();
+      throw new Error('the start succeeded, where it should have been refused');
+    },
+    (refused: unknown) => refused,
+  );
+  return startUpRefusal(error);
 }

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { expect } from 'expect';
-import { startUpRefusal } from '../../src/config';
 import { checkDatabaseServer } from '../../src/database/database-server';
 import { PinoLoggerService } from '../../src/logging/logging.module';
-import { freePort, startApp } from '../helpers/app';
+import { freePort, startApp, startUpRefusalOf } from '../helpers/app';
 import { createTestDatabase, LOCAL_SERVER_URL, serverAnswers, TestDatabase, withDatabase } from '../helpers/database';
 import { spawnService } from '../helpers/spawn';
 
@@ -18,16 +17,9 @@ function oneLine(stderr: string): string {
   return lines[0];
 }
 
-/** The line main.ts prints to stderr, before it exits 1, for a start that fails as `start` does. */
+/** The line main.ts prints for a start that fails as `start` does: one line. */
 async function refusalOf(start: Promise<{ close(): Promise<void> } | void>): Promise<string> {
-  const error = await start.then(
-    async (started) => {
-      await started?.close();
-      throw new Error('the start succeeded, where it should have been refused');
-    },
-    (refused: unknown) => refused,
-  );
-  return oneLine(startUpRefusal(error));
+  return oneLine(await startUpRefusalOf(start));
 }
 
 describe('a start that refuses what it cannot serve', { timeout: 600_000 }, () => {
