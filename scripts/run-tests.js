@@ -344,8 +344,8 @@ function needsOwnProcess(compiled) {
   return /^\/\/ test-process: own\b/m.test(readFileSync(sourceOf(compiled), 'utf8'));
 }
 
-/** Imports that make a file spawn processes: the spawn helpers, the crash and beside-the-service suites, child_process. */
-const SPAWNS = /helpers\/spawn|node:child_process|admin-beside|crash-safety/;
+/** Imports that make a file spawn processes: the spawn helpers, child_process (a shared suite a file imports counts as its own). */
+const SPAWNS = /helpers\/spawn|node:child_process/;
 /** What a spawning file weighs when the queue is ordered: about as much as the largest ordinary files. */
 const SPAWN_WEIGHT = 20_000;
 
